@@ -1,0 +1,57 @@
+// Two bundles from one source tree: the plugin (browser-safe, for desktop and mobile) and the CLI (Node).
+import esbuild from 'esbuild';
+import { builtinModules } from 'node:module';
+import { copyFileSync, mkdirSync, statSync, readFileSync } from 'node:fs';
+
+const prod = process.argv[2] === 'production';
+const pluginDir = 'test-vault/.obsidian/plugins/attack-coverage';
+
+const plugin = {
+  entryPoints: ['src/main.ts'],
+  bundle: true,
+  format: 'cjs',
+  target: 'es2021',
+  platform: 'browser',
+  external: ['obsidian', 'electron', '@codemirror/*', '@lezer/*', ...builtinModules, ...builtinModules.map((m) => `node:${m}`)],
+  logLevel: 'info',
+  sourcemap: prod ? false : 'inline',
+  minify: prod,
+  treeShaking: true,
+  outfile: 'main.js',
+};
+
+const cli = {
+  entryPoints: ['src/cli/main.ts'],
+  bundle: true,
+  format: 'cjs',
+  target: 'node20',
+  platform: 'node',
+  banner: { js: '#!/usr/bin/env node' },
+  logLevel: 'info',
+  outfile: 'dist/cli.js',
+};
+
+function installIntoTestVault() {
+  mkdirSync(pluginDir, { recursive: true });
+  for (const f of ['main.js', 'manifest.json', 'styles.css']) copyFileSync(f, `${pluginDir}/${f}`);
+}
+
+// The plugin bundle must stay mobile-safe and free of code evaluation.
+function checkPluginBundle() {
+  const text = readFileSync('main.js', 'utf8');
+  const banned = [/\beval\(/, /new Function\(/, /require\(["'](node:)?(fs|path|child_process|os|crypto)["']\)/];
+  for (const re of banned) {
+    if (re.test(text)) throw new Error(`main.js contains ${re}: the plugin bundle must stay mobile-safe`);
+  }
+  console.log(`main.js: ${(statSync('main.js').size / 1024).toFixed(1)} KiB`);
+}
+
+if (prod) {
+  await esbuild.build(plugin);
+  await esbuild.build(cli);
+  checkPluginBundle();
+  installIntoTestVault();
+} else {
+  const ctx = await esbuild.context({ ...plugin, plugins: [{ name: 'install', setup: (b) => b.onEnd(() => installIntoTestVault()) }] });
+  await ctx.watch();
+}
