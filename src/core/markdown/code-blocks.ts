@@ -1,0 +1,136 @@
+import type { Loc } from '../metadata';
+import { LineIndex, lineAt } from './position';
+
+export interface CodeBlock {
+  /** First word of the info string, lower-cased ('' when none). */
+  lang: string;
+  /** The whole info string, trimmed. */
+  info: string;
+  /** The lines between the fences, with blockquote markers and the fence's own indentation removed. */
+  content: string;
+  /** Position of the first fence character. */
+  start: Loc;
+  /** End of the closing fence (or of the last line, when the block is never closed). */
+  end: Loc;
+  /** Offsets in the original text of the first content line and of the closing fence line. */
+  contentStart: number;
+  contentEnd: number;
+}
+
+/** Internal view with what the section scanner needs. */
+export interface FencedBlock extends CodeBlock {
+  /** Start of the line holding the opening fence. */
+  lineStart: number;
+  /** Blockquote/callout nesting of the block (0 = top level). */
+  quoteDepth: number;
+}
+
+const OPEN = /^( {0,3})(`{3,}|~{3,})(.*)$/;
+const CLOSE = /^ {0,3}(`{3,}|~{3,})[ \t]*$/;
+
+/**
+ * Reads up to `max` blockquote markers (each: up to 3 spaces, '>', one optional space or tab) from a line.
+ * Returns how many were found and the offset after them.
+ */
+export function quotePrefix(text: string, start: number, end: number, max: number): { depth: number; after: number } {
+  let depth = 0;
+  let at = start;
+  while (depth < max) {
+    let p = at;
+    while (p < end && p - at < 3 && text.charCodeAt(p) === 32) p++;
+    if (p >= end || text.charCodeAt(p) !== 62 /* > */) break;
+    p++;
+    if (p < end && (text.charCodeAt(p) === 32 || text.charCodeAt(p) === 9)) p++;
+    at = p;
+    depth++;
+  }
+  return { depth, after: at };
+}
+
+/** Fenced code blocks (``` or ~~~), including those inside blockquotes and callouts. Offsets are absolute in `text`. */
+export function findCodeBlocks(text: string, from = 0): CodeBlock[] {
+  return scanCodeBlocks(text, from, new LineIndex(text)).map(
+    ({ lang, info, content, start, end, contentStart, contentEnd }): CodeBlock => ({ lang, info, content, start, end, contentStart, contentEnd }),
+  );
+}
+
+interface Open {
+  char: string;
+  len: number;
+  indent: number;
+  depth: number;
+  lineStart: number;
+  fenceStart: number;
+  info: string;
+  contentStart: number;
+  lines: string[];
+  lastEnd: number;
+}
+
+export function scanCodeBlocks(text: string, from: number, index: LineIndex): FencedBlock[] {
+  const blocks: FencedBlock[] = [];
+  let open: Open | null = null;
+
+  const finish = (o: Open, contentEnd: number, end: number) => {
+    const info = o.info.trim();
+    blocks.push({
+      lang: (info.split(/\s+/)[0] ?? '').toLowerCase(),
+      info,
+      content: o.lines.join('\n'),
+      start: index.loc(o.fenceStart),
+      end: index.loc(end),
+      contentStart: o.contentStart,
+      contentEnd,
+      lineStart: o.lineStart,
+      quoteDepth: o.depth,
+    });
+  };
+
+  for (let at = from; at < text.length; ) {
+    const line = lineAt(text, at);
+    at = line.next;
+    if (open) {
+      const q = quotePrefix(text, line.start, line.end, open.depth);
+      if (q.depth < open.depth) {
+        // The blockquote ended, so does the block inside it; this line may open another one.
+        finish(open, line.start, open.lastEnd);
+        open = null;
+      } else {
+        const rest = text.slice(q.after, line.end);
+        const close = CLOSE.exec(rest);
+        if (close && close[1]?.[0] === open.char && close[1].length >= open.len) {
+          finish(open, line.start, q.after + rest.trimEnd().length);
+          open = null;
+        } else {
+          // Drop up to the opening fence's indentation, as CommonMark does.
+          let strip = 0;
+          while (strip < open.indent && rest.charCodeAt(strip) === 32) strip++;
+          open.lines.push(rest.slice(strip));
+          open.lastEnd = line.end;
+        }
+        continue;
+      }
+    }
+    const q = quotePrefix(text, line.start, line.end, Infinity);
+    const m = OPEN.exec(text.slice(q.after, line.end));
+    if (!m) continue;
+    const indent = m[1] ?? '';
+    const fence = m[2] ?? '';
+    const info = m[3] ?? '';
+    if (fence[0] === '`' && info.includes('`')) continue; // not a fence: backtick info strings cannot hold backticks
+    open = {
+      char: fence[0] ?? '`',
+      len: fence.length,
+      indent: indent.length,
+      depth: q.depth,
+      lineStart: line.start,
+      fenceStart: q.after + indent.length,
+      info,
+      contentStart: line.next,
+      lines: [],
+      lastEnd: line.end,
+    };
+  }
+  if (open) finish(open, text.length, open.lastEnd); // an unclosed block runs to the end of the file
+  return blocks;
+}

@@ -1,0 +1,17 @@
+/** Reads Markdown the way Obsidian's MetadataCache does. Pure TypeScript: no Node built-ins, no `obsidian`. */
+export { findCodeBlocks, type CodeBlock } from './code-blocks';
+export { findFrontmatter, type FrontmatterBlock } from './frontmatter';
+export { bodyLinks, frontmatterLinks, splitWikilink, wikiDisplay } from './links';
+export { LineIndex } from './position';
+export { readMarkdown, type FrontmatterReader } from './read';
+export {
+  bodyTags,
+  dataviewTags,
+  getAllTags,
+  isValidTagBody,
+  normalizeTag,
+  parseFrontMatterTags,
+  skippedRanges,
+  tagMatches,
+} from './tags';
+export type { Range } from './blocks';

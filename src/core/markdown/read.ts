@@ -1,0 +1,80 @@
+import type { LinkCacheLike, MetadataLike, SectionCacheLike, TagCacheLike } from '../metadata';
+import { scanBlocks, type Range } from './blocks';
+import { scanCodeBlocks } from './code-blocks';
+import { findFrontmatter } from './frontmatter';
+import { scanInline } from './inline';
+import { frontmatterLinks } from './links';
+import { LineIndex } from './position';
+
+/**
+ * Parses a note's frontmatter (the CLI plugs in gray-matter + js-yaml; core never parses YAML itself).
+ * `data` is null when there is no frontmatter, it is empty, or it is not a key/value map.
+ */
+export type FrontmatterReader = (text: string) => {
+  data: Record<string, unknown> | null;
+  /** Offset just after the closing `---` line (after its line break), 0 if none. */
+  yamlEnd: number;
+  error?: string;
+};
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/**
+ * Builds from a note's text the metadata Obsidian's MetadataCache would hold for it (see
+ * test/markdown for the recordings it is checked against). Never throws on bad input: YAML errors and
+ * other oddities come back as `problems`. Offsets refer to the original text (BOM and CRLF included).
+ */
+export function readMarkdown(text: string, readFrontmatter: FrontmatterReader): { cache: MetadataLike; problems: string[] } {
+  const problems: string[] = [];
+  const index = new LineIndex(text);
+  const cache: MetadataLike = { frontmatter: null };
+  const sections: SectionCacheLike[] = [];
+
+  const fm = findFrontmatter(text);
+  const bodyStart = fm ? fm.bodyStart : 0;
+  if (fm) {
+    sections.push({ type: 'yaml', position: index.pos(fm.start, fm.end) });
+    let result: ReturnType<FrontmatterReader>;
+    try {
+      result = readFrontmatter(text);
+    } catch (e) {
+      result = { data: null, yamlEnd: 0, error: `Frontmatter could not be read: ${e instanceof Error ? e.message : String(e)}` };
+    }
+    if (result.error) problems.push(result.error);
+    if (result.yamlEnd !== 0 && result.yamlEnd !== fm.bodyStart) {
+      problems.push('Frontmatter reader and Obsidian disagree on where the frontmatter ends');
+    }
+    // As recorded, an empty block (`---\n---`) gives no frontmatter and no frontmatterPosition.
+    if (isRecord(result.data)) {
+      cache.frontmatter = result.data;
+      cache.frontmatterPosition = index.pos(fm.start, fm.end);
+      cache.frontmatterLinks = frontmatterLinks(result.data);
+    }
+  }
+
+  const fenced = scanCodeBlocks(text, bodyStart, index);
+  const blocks = scanBlocks(text, bodyStart, fenced);
+  for (const s of blocks.sections) sections.push({ type: s.type, position: index.pos(s.start, s.end) });
+
+  const skip: Range[] = fm ? [[0, fm.bodyStart], ...blocks.opaque] : blocks.opaque;
+  const tags: TagCacheLike[] = [];
+  const links: LinkCacheLike[] = [];
+  const embeds: LinkCacheLike[] = [];
+  for (const t of scanInline(text, 0, skip)) {
+    const position = index.pos(t.start, t.end);
+    if (t.kind === 'tag') tags.push({ tag: t.tag, position });
+    else (t.kind === 'embed' ? embeds : links).push({ link: t.link, original: t.original, displayText: t.displayText, position });
+  }
+
+  // Like Obsidian, leave out empty lists.
+  if (tags.length) cache.tags = tags;
+  if (links.length) cache.links = links;
+  if (embeds.length) cache.embeds = embeds;
+  if (blocks.headings.length) {
+    cache.headings = blocks.headings.map((h) => ({ heading: h.heading, level: h.level, position: index.pos(h.start, h.end) }));
+  }
+  if (sections.length) cache.sections = sections;
+  return { cache, problems };
+}

@@ -1,0 +1,59 @@
+/**
+ * The subset of Obsidian's `CachedMetadata` the engine reads. The plugin passes Obsidian's own cache;
+ * the CLI builds the same shape from file text (see `markdown/`), tested against recordings of real Obsidian.
+ * Kept structural so that core never imports `obsidian` at run time.
+ */
+export interface Loc {
+  line: number;
+  col: number;
+  offset: number;
+}
+export interface Pos {
+  start: Loc;
+  end: Loc;
+}
+export interface TagCacheLike {
+  tag: string; // with leading '#', as in the note
+  position: Pos;
+}
+export interface LinkCacheLike {
+  link: string;
+  original: string;
+  displayText?: string;
+  position: Pos;
+}
+export interface FrontmatterLinkLike {
+  key: string;
+  link: string;
+  original: string;
+  displayText?: string;
+}
+export interface HeadingCacheLike {
+  heading: string;
+  level: number;
+  position: Pos;
+}
+export interface SectionCacheLike {
+  type: string; // 'yaml' | 'heading' | 'paragraph' | 'code' | 'list' | 'callout' | ...
+  position: Pos;
+}
+export interface MetadataLike {
+  frontmatter?: Record<string, unknown> | null;
+  frontmatterPosition?: Pos;
+  frontmatterLinks?: FrontmatterLinkLike[];
+  tags?: TagCacheLike[];
+  links?: LinkCacheLike[];
+  embeds?: LinkCacheLike[];
+  headings?: HeadingCacheLike[];
+  sections?: SectionCacheLike[];
+}
+
+/** What the engine is given for one note: its vault path, its metadata and, when read, its text. */
+export interface NoteSource {
+  path: string;
+  cache: MetadataLike | null;
+  /** The file's text. The plugin reads it only for notes whose body the engine needs (rules, tests, query blocks). */
+  text?: string;
+  /** Problems found while reading (e.g. broken YAML), carried into the index's diagnostics. */
+  readProblems?: string[];
+}
