@@ -1,0 +1,106 @@
+/**
+ * "Testing Runbooks" notes: one per Atomic Red Team technique file, in the Use-Case-Catalogue HEAD
+ * layout (domain.md §1.1 variant b). The body follows ART's own generated Markdown so that analysts
+ * recognise it; one `## Atomic Test #N` heading per test, which is what per-test counts rely on.
+ */
+import { fenced, flowList, oneLine, scalarText, tableCell } from './markdown';
+import { techniqueFileName } from './names';
+import { techniqueTag } from './technique-note';
+
+type Obj = Record<string, unknown>;
+const obj = (v: unknown): Obj => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : {});
+const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+
+// ART platform IDs → the labels its own Markdown shows.
+const PLATFORMS: Record<string, string> = {
+  windows: 'Windows',
+  macos: 'macOS',
+  linux: 'Linux',
+  'office-365': 'Office 365',
+  'azure-ad': 'Azure AD',
+  'google-workspace': 'Google Workspace',
+  saas: 'SaaS',
+  iaas: 'IaaS',
+  containers: 'Containers',
+  'iaas:gcp': 'Google Cloud Platform',
+  'iaas:azure': 'Azure',
+  'iaas:aws': 'AWS',
+  esxi: 'ESXi',
+};
+
+// Executor names → code-fence languages.
+const LANG: Record<string, string> = { command_prompt: 'cmd', powershell: 'powershell', sh: 'sh', bash: 'bash' };
+
+function inputs(args: Obj): string[] {
+  const names = Object.keys(args);
+  if (names.length === 0) return [];
+  return [
+    '#### Inputs:',
+    '| Name | Description | Type | Default Value |',
+    '|------|-------------|------|---------------|',
+    ...names.map((n) => {
+      const a = obj(args[n]);
+      return `| ${tableCell(n)} | ${tableCell(a.description)} | ${tableCell(a.type)} | ${tableCell(a.default)} |`;
+    }),
+    '',
+  ];
+}
+
+function executor(e: Obj): string[] {
+  const name = scalarText(e.name);
+  const elevation = e.elevation_required === true ? ' Elevation Required (e.g. root or admin)' : '';
+  if (name === 'manual') {
+    return [`#### Run it with these steps!${elevation}`, '', scalarText(e.steps).trim(), ''];
+  }
+  const lang = LANG[name] ?? '';
+  const out = [`#### Attack Commands: Run with \`${name}\`!${elevation}`, '', fenced(scalarText(e.command).trim(), lang), ''];
+  const cleanup = scalarText(e.cleanup_command).trim();
+  if (cleanup) out.push('#### Cleanup Commands:', fenced(cleanup, lang), '');
+  return out;
+}
+
+function dependencies(test: Obj): string[] {
+  const deps = list(test.dependencies).map(obj);
+  if (deps.length === 0) return [];
+  const runner = scalarText(test.dependency_executor_name) || scalarText(obj(test.executor).name);
+  const lang = LANG[runner] ?? '';
+  const out = [`#### Dependencies:  Run with \`${runner}\`!`];
+  for (const d of deps) {
+    out.push(`##### Description: ${oneLine(d.description)}`);
+    out.push('##### Check Prereq Commands:', fenced(scalarText(d.prereq_command).trim(), lang));
+    out.push('##### Get Prereq Commands:', fenced(scalarText(d.get_prereq_command).trim(), lang));
+  }
+  out.push('');
+  return out;
+}
+
+export function atomicNote(atomic: Record<string, unknown>): string {
+  const id = oneLine(atomic.attack_technique);
+  const name = oneLine(atomic.display_name);
+  const lines = [
+    '---',
+    `tags: ${flowList([techniqueTag(id), 'atomic_test'])}`,
+    // Links to the note's own basename, as the vault did (it collides with the technique note's name).
+    `filename: ${JSON.stringify(`[[${techniqueFileName(id, name)}]]`)}`,
+    '---',
+    `# ${id} - ${name}`,
+    '',
+  ];
+  list(atomic.atomic_tests).forEach((raw, i) => {
+    const test = obj(raw);
+    const platforms = list(test.supported_platforms).map((p) => PLATFORMS[scalarText(p)] ?? scalarText(p));
+    lines.push(
+      `## Atomic Test #${i + 1} - ${oneLine(test.name)}`,
+      scalarText(test.description).trim(),
+      '',
+      `**Supported Platforms:** ${platforms.join(', ')}`,
+      '',
+      `**auto_generated_guid:** ${oneLine(test.auto_generated_guid)}`,
+      '',
+      ...inputs(obj(test.input_arguments)),
+      ...executor(obj(test.executor)),
+      ...dependencies(test),
+    );
+  });
+  return lines.join('\n').replace(/\n*$/, '\n');
+}

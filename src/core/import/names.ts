@@ -1,0 +1,59 @@
+/**
+ * File names for generated notes that work on Windows, macOS, Linux and inside Obsidian links.
+ */
+
+/** Longest name kept, in code points, before the extension; IDs come first so they survive the cut. */
+export const MAX_NAME_LENGTH = 120;
+
+// Windows forbids \ / : * ? " < > | and control characters; Obsidian links also break on # ^ [ ].
+// ':' becomes '-' as in the Use-Case-Catalogue ("Interpreter: Python" → "Interpreter- Python").
+const FORBIDDEN = /[\\/*?"<>|#^[\]]/g;
+// Control characters, plus BOM and bidi overrides that make a name display differently from what it is.
+const CONTROL = /[\p{Cc}\u202a-\u202e\u2066-\u2069\ufeff]/gu;
+// Windows device names, also with any extension ("CON.md" is still the console).
+const RESERVED = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])$/i;
+
+/** Leading dots hide a file (Obsidian skips dot-files); trailing dots and spaces vanish on Windows. */
+const trimEnds = (s: string): string => s.replace(/^[\s.]+|[\s.]+$/g, '');
+
+/**
+ * A portable file name (without extension) for `s`: forbidden characters replaced, whitespace collapsed,
+ * device names escaped, at most `max` code points. Idempotent, never empty, never a path.
+ */
+export function safeFileName(s: string, max = MAX_NAME_LENGTH): string {
+  // Lone surrogates cannot be encoded as UTF-8 (APFS rejects them).
+  const wellFormed = Array.from(s, (c) => (c.length === 1 && c >= '\ud800' && c <= '\udfff' ? '_' : c)).join('');
+  let name = wellFormed
+    .normalize('NFC') // macOS may hand back decomposed names; store the composed form
+    .replace(CONTROL, ' ')
+    .replace(/:/g, '-')
+    .replace(FORBIDDEN, '_')
+    .replace(/\s+/g, ' ');
+  name = trimEnds(name);
+  const dot = name.indexOf('.');
+  const stem = dot < 0 ? name : name.slice(0, dot);
+  if (RESERVED.test(stem.trimEnd())) name = `${stem.trimEnd()}_${name.slice(stem.trimEnd().length)}`;
+  const points = Array.from(name);
+  if (points.length > max) name = trimEnds(points.slice(0, max).join(''));
+  return name || 'untitled';
+}
+
+/**
+ * Claim a unique `folder/name.ext` among `taken` (compared case-insensitively, as on Windows and
+ * macOS): `name`, then `name 2`, `name 3`… The claimed path is added to `taken`.
+ */
+export function uniquePath(folder: string, name: string, taken: Set<string>, ext = '.md'): string {
+  const prefix = folder ? `${folder.replace(/\/+$/, '')}/` : '';
+  for (let n = 1; ; n++) {
+    const candidate = `${prefix}${n === 1 ? name : `${name} ${n}`}${ext}`;
+    if (!taken.has(candidate.toLowerCase())) {
+      taken.add(candidate.toLowerCase());
+      return candidate;
+    }
+  }
+}
+
+/** Note name in the Use-Case-Catalogue style: `T1059.006 - Command and Scripting Interpreter- Python`. */
+export function techniqueFileName(id: string, displayName: string): string {
+  return safeFileName(`${id} - ${displayName}`);
+}
