@@ -1,0 +1,95 @@
+/**
+ * Reads a vault folder from disk into the same note sources the plugin gets from Obsidian's cache.
+ */
+import { readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import { defaultCatalog } from '../core/attack/catalog';
+import { CoverageIndex } from '../core/coverage-index';
+import { readMarkdown } from '../core/markdown';
+import type { NoteSource } from '../core/metadata';
+import { withDefaults, type EngineSettings } from '../core/settings';
+import { readFrontmatter } from './frontmatter';
+import { parseYamlCore } from './yaml';
+
+/** Folders no vault reader should descend into: Obsidian's config, trash, VCS and package folders. */
+const SKIP_DIRS = new Set(['.obsidian', '.trash', '.git', 'node_modules']);
+
+export class VaultError extends Error {}
+
+export function listNotes(root: string): string[] {
+  let st;
+  try {
+    st = statSync(root);
+  } catch {
+    throw new VaultError(`cannot read vault folder "${root}"`);
+  }
+  if (!st.isDirectory()) throw new VaultError(`"${root}" is not a folder`);
+  const out: string[] = [];
+  const walk = (dir: string): void => {
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return; // an unreadable sub-folder is skipped, not fatal
+    }
+    for (const e of entries) {
+      if (e.isDirectory()) {
+        if (!SKIP_DIRS.has(e.name)) walk(join(dir, e.name));
+      } else if (e.isFile() && e.name.toLowerCase().endsWith('.md')) {
+        out.push(relative(root, join(dir, e.name)).split(sep).join('/'));
+      }
+    }
+  };
+  walk(root);
+  return out.sort();
+}
+
+export function readNote(root: string, path: string): NoteSource {
+  let text: string;
+  try {
+    text = readFileSync(join(root, path), 'utf8');
+  } catch (e) {
+    return { path, cache: null, readProblems: [`cannot read: ${e instanceof Error ? e.message : String(e)}`] };
+  }
+  try {
+    const { cache, problems } = readMarkdown(text, readFrontmatter);
+    return { path, cache, text, readProblems: problems };
+  } catch (e) {
+    // The reader is meant never to throw; if it does, the note is still listed with a diagnostic.
+    return { path, cache: null, text, readProblems: [`cannot parse: ${e instanceof Error ? e.message : String(e)}`] };
+  }
+}
+
+/** The plugin's saved settings, so the CLI classifies notes as the plugin does in the same vault. */
+export function vaultSettings(root: string, override?: Partial<EngineSettings>): EngineSettings {
+  let saved: Partial<EngineSettings> = {};
+  try {
+    const raw: unknown = JSON.parse(readFileSync(join(root, '.obsidian/plugins/attack-coverage/data.json'), 'utf8'));
+    if (raw && typeof raw === 'object') saved = raw;
+  } catch {
+    // no saved settings: defaults
+  }
+  return withDefaults({ ...saved, ...override });
+}
+
+export interface LoadedVault {
+  index: CoverageIndex;
+  sources: Map<string, NoteSource>;
+}
+
+export function loadVault(
+  root: string,
+  opts: { settings?: Partial<EngineSettings>; progress?: (done: number, total: number) => void } = {},
+): LoadedVault {
+  const paths = listNotes(root);
+  const index = new CoverageIndex({ settings: vaultSettings(root, opts.settings), catalog: defaultCatalog(), env: { parseYaml: parseYamlCore } });
+  const sources = new Map<string, NoteSource>();
+  const step = Math.max(500, Math.floor(paths.length / 20));
+  for (let i = 0; i < paths.length; i++) {
+    const src = readNote(root, paths[i] as string);
+    sources.set(src.path, src);
+    if (opts.progress && (i + 1) % step === 0) opts.progress(i + 1, paths.length);
+  }
+  index.upsertAll(sources.values());
+  return { index, sources };
+}

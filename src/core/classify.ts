@@ -1,0 +1,53 @@
+/**
+ * Decides what a note is: a technique, a detection rule, an atomic test, or anything else.
+ * Path-dependent (folders), so it runs again on rename without re-reading the note.
+ */
+import { idFromFileName, type TechniqueId } from './ids';
+import type { NoteFacts } from './note';
+import { hasRoleTag, inAnyFolder, type RoleSettings } from './settings';
+
+export type Role = 'technique' | 'rule' | 'test' | 'other';
+
+export interface Classification {
+  role: Role;
+  /** technique: its own ID; rule: every technique it names; test: its technique. */
+  techniques: TechniqueId[];
+  /** Why a candidate was not given a role (e.g. an index note tagged as a test but naming no technique). */
+  reason?: string;
+}
+
+/** `atomics/T1059.006/T1059.006.md`: the ID sits in a folder name. */
+function idFromPathSegments(path: string): TechniqueId | null {
+  const segs = path.split('/');
+  for (let i = segs.length - 1; i >= 0; i--) {
+    const id = idFromFileName(segs[i] as string);
+    if (id) return id;
+  }
+  return null;
+}
+
+export function classify(facts: NoteFacts, s: RoleSettings): Classification {
+  const { path } = facts;
+  if (inAnyFolder(path, s.ignoreFolders)) return { role: 'other', techniques: [] };
+  const allTags = [...facts.tags, ...facts.dataviewTags];
+
+  const testByTag = hasRoleTag(allTags, s.testTags);
+  if (testByTag || inAnyFolder(path, s.testFolders)) {
+    const id = facts.taggedIds[0] ?? idFromPathSegments(path) ?? facts.ownId;
+    if (id) return { role: 'test', techniques: [id] };
+    if (testByTag) return { role: 'other', techniques: [], reason: 'tagged as a test but names no technique' };
+  }
+
+  const ruleByTag = hasRoleTag(allTags, s.ruleTags);
+  if (ruleByTag || facts.ruleLike || inAnyFolder(path, s.ruleFolders)) {
+    // A rule in a rule folder with no technique is still a rule: it shows up as "maps to no technique".
+    if (ruleByTag || facts.ruleLike || facts.taggedIds.length) return { role: 'rule', techniques: [...facts.taggedIds] };
+  }
+
+  const techByTag = hasRoleTag(allTags, s.techniqueTags);
+  if (facts.ownId && (techByTag || inAnyFolder(path, s.techniqueFolders))) {
+    return { role: 'technique', techniques: [facts.ownId] };
+  }
+  if (techByTag && !facts.ownId) return { role: 'other', techniques: [], reason: 'tagged as a technique but carries no technique ID' };
+  return { role: 'other', techniques: [] };
+}

@@ -1,0 +1,460 @@
+/**
+ * The live coverage index: technique ↔ rule ↔ test links kept up to date one note at a time.
+ *
+ * Every mutation (upsert, remove, rename) touches only the entries of the note concerned plus the
+ * reverse maps for the techniques and tags it names, so its cost is proportional to that note.
+ * Readers (side pane, blocks, CLI) ask for a technique's coverage, which is assembled on demand.
+ */
+import { classify, type Classification } from './classify';
+import { compareIds, isSubtechnique, parentOf, type TechniqueId } from './ids';
+import type { NoteSource } from './metadata';
+import { analyzeNote, rebaseFacts, type AnalyzeEnv, type Diagnostic, type NoteFacts } from './note';
+import type { RuleMeta } from './rules';
+import { DEFAULT_SETTINGS, type EngineSettings } from './settings';
+
+/** `newer`: not in the catalog's release but a known next-release ID (a v18 → v19 remap target). */
+export type TechniqueStatus = 'active' | 'deprecated' | 'revoked' | 'unknown' | 'newer';
+
+/** What the engine needs from the ATT&CK catalog; `attack/catalog.ts` provides it. */
+export interface TechniqueCatalog {
+  readonly version: string;
+  displayName(id: TechniqueId): string | undefined;
+  status(id: TechniqueId): Exclude<TechniqueStatus, 'newer'>;
+  replacement(id: TechniqueId): TechniqueId | undefined;
+  subtechniqueIds(parent: TechniqueId): TechniqueId[];
+  /** Next-release remap of an ID of this release (v18 T1562.001 → v19 T1685), with the target's name. */
+  remap?(id: TechniqueId): { id: TechniqueId; name: string } | undefined;
+  /** The IDs of this release that a next-release ID replaces. */
+  remappedFrom?(id: TechniqueId): TechniqueId[];
+}
+
+/** A catalog that knows nothing: every ID is "unknown" but still indexed. */
+export const EMPTY_CATALOG: TechniqueCatalog = {
+  version: '',
+  displayName: () => undefined,
+  status: () => 'unknown',
+  replacement: () => undefined,
+  subtechniqueIds: () => [],
+};
+
+export interface IndexedNote {
+  facts: NoteFacts;
+  cls: Classification;
+}
+
+/** A rule as coverage lists it: its normalised metadata plus where it lives and what it names. */
+export interface RuleRef extends RuleMeta {
+  path: string;
+  /** Set on rolled-up rows: the sub-technique the rule names. */
+  via?: TechniqueId;
+}
+
+export interface TestRef {
+  path: string;
+  title: string;
+  technique: TechniqueId;
+  testCount: number;
+  via?: TechniqueId;
+}
+
+export interface TechniqueCoverage {
+  id: TechniqueId;
+  name: string;
+  status: TechniqueStatus;
+  replacement?: TechniqueId;
+  /** The technique's note (first by path when several describe the same ID). */
+  path: string | null;
+  notePaths: string[];
+  rules: RuleRef[];
+  rolledUpRules: RuleRef[];
+  tests: TestRef[];
+  rolledUpTests: TestRef[];
+  testCount: number;
+  rolledUpTestCount: number;
+  /** Rules filed under the next release's ID for this technique (SigmaHQ already uses v19 IDs). */
+  successorRules: RuleRef[];
+  /** Plain-language gaps: "no rules", "no tests", "only experimental rules", "revoked → T1685". */
+  gaps: string[];
+}
+
+export interface IndexChange {
+  revision: number;
+  paths: string[];
+}
+
+type Listener = (change: IndexChange) => void;
+
+interface Bucket {
+  techniqueNotes: Set<string>;
+  rules: Set<string>;
+  tests: Set<string>;
+}
+
+export interface IndexOptions {
+  settings?: EngineSettings;
+  catalog?: TechniqueCatalog;
+  env: AnalyzeEnv;
+}
+
+/** Tag and its parents, lower-cased: `a/b/c` → `a`, `a/b`, `a/b/c` (a query for `#a` matches `#a/b`). */
+function tagKeys(tags: readonly string[]): Set<string> {
+  const keys = new Set<string>();
+  for (const t of tags) {
+    const parts = t.toLowerCase().split('/');
+    for (let i = 1; i <= parts.length; i++) keys.add(parts.slice(0, i).join('/'));
+  }
+  return keys;
+}
+
+function addTo<K, V>(map: Map<K, Set<V>>, key: K, value: V): void {
+  let set = map.get(key);
+  if (!set) map.set(key, (set = new Set()));
+  set.add(value);
+}
+
+function removeFrom<K, V>(map: Map<K, Set<V>>, key: K, value: V): void {
+  const set = map.get(key);
+  if (set && set.delete(value) && set.size === 0) map.delete(key);
+}
+
+const byPath = (a: { path: string }, b: { path: string }): number => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+
+export class CoverageIndex {
+  private readonly notes = new Map<string, IndexedNote>();
+  private readonly buckets = new Map<TechniqueId, Bucket>();
+  /** parent → sub-techniques that some note names, for roll-up without scanning. */
+  private readonly children = new Map<TechniqueId, Set<TechniqueId>>();
+  private readonly obsidianTags = new Map<string, Set<string>>();
+  private readonly dataviewTags = new Map<string, Set<string>>();
+  private readonly ruleIds = new Map<string, Set<string>>();
+  private readonly listeners = new Set<Listener>();
+  private settings: EngineSettings;
+  private catalog: TechniqueCatalog;
+  private readonly env: AnalyzeEnv;
+  revision = 0;
+
+  constructor(opts: IndexOptions) {
+    this.settings = opts.settings ?? DEFAULT_SETTINGS;
+    this.catalog = opts.catalog ?? EMPTY_CATALOG;
+    this.env = opts.env;
+  }
+
+  // ---- mutations -------------------------------------------------------------------------------
+
+  /** Analyse and (re)index one note. */
+  upsert(source: NoteSource): IndexedNote {
+    return this.upsertFacts(analyzeNote(source, this.env));
+  }
+
+  /** Index facts already analysed (the benchmark's "from records" path, and rename). */
+  upsertFacts(facts: NoteFacts, notify = true): IndexedNote {
+    this.detach(facts.path);
+    const entry: IndexedNote = { facts, cls: classify(facts, this.settings) };
+    this.attach(entry);
+    if (notify) this.touch([facts.path]);
+    return entry;
+  }
+
+  /** Many notes at once with a single change event (initial load). */
+  upsertAll(sources: Iterable<NoteSource>): void {
+    const paths: string[] = [];
+    for (const s of sources) {
+      this.upsertFacts(analyzeNote(s, this.env), false);
+      paths.push(s.path);
+    }
+    this.touch(paths);
+  }
+
+  remove(path: string): boolean {
+    const had = this.detach(path);
+    if (had) this.touch([path]);
+    return had;
+  }
+
+  /** Re-key a note; its role may change with its folder and its ID with its file name. */
+  rename(oldPath: string, newPath: string): boolean {
+    const old = this.notes.get(oldPath);
+    if (!old) return false;
+    this.detach(oldPath);
+    this.detach(newPath);
+    const facts = rebaseFacts(old.facts, newPath);
+    this.attach({ facts, cls: classify(facts, this.settings) });
+    this.touch([oldPath, newPath]);
+    return true;
+  }
+
+  clear(): void {
+    const paths = [...this.notes.keys()];
+    for (const p of paths) this.detach(p);
+    this.touch(paths);
+  }
+
+  /** New role settings re-classify every note (no re-reading: facts do not depend on settings). */
+  setSettings(settings: EngineSettings): void {
+    this.settings = settings;
+    const all = [...this.notes.values()].map((n) => n.facts);
+    for (const f of all) this.upsertFacts(f, false);
+    this.touch(all.map((f) => f.path));
+  }
+
+  setCatalog(catalog: TechniqueCatalog): void {
+    this.catalog = catalog;
+    this.touch([]);
+  }
+
+  onChange(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private touch(paths: string[]): void {
+    this.revision += 1;
+    const change = { revision: this.revision, paths };
+    for (const l of this.listeners) l(change);
+  }
+
+  private bucket(id: TechniqueId): Bucket {
+    let b = this.buckets.get(id);
+    if (!b) {
+      b = { techniqueNotes: new Set(), rules: new Set(), tests: new Set() };
+      this.buckets.set(id, b);
+      if (isSubtechnique(id)) addTo(this.children, parentOf(id), id);
+    }
+    return b;
+  }
+
+  private attach(entry: IndexedNote): void {
+    const { facts, cls } = entry;
+    this.notes.set(facts.path, entry);
+    for (const id of cls.techniques) {
+      const b = this.bucket(id);
+      if (cls.role === 'technique') b.techniqueNotes.add(facts.path);
+      else if (cls.role === 'rule') b.rules.add(facts.path);
+      else if (cls.role === 'test') b.tests.add(facts.path);
+    }
+    for (const k of tagKeys(facts.tags)) addTo(this.obsidianTags, k, facts.path);
+    for (const k of tagKeys(facts.dataviewTags)) addTo(this.dataviewTags, k, facts.path);
+    if (cls.role === 'rule' && facts.rule?.ruleId) addTo(this.ruleIds, facts.rule.ruleId.toLowerCase(), facts.path);
+  }
+
+  private detach(path: string): boolean {
+    const entry = this.notes.get(path);
+    if (!entry) return false;
+    const { facts, cls } = entry;
+    this.notes.delete(path);
+    for (const id of cls.techniques) {
+      const b = this.buckets.get(id);
+      if (!b) continue;
+      b.techniqueNotes.delete(path);
+      b.rules.delete(path);
+      b.tests.delete(path);
+      if (b.techniqueNotes.size + b.rules.size + b.tests.size === 0) {
+        this.buckets.delete(id);
+        if (isSubtechnique(id)) removeFrom(this.children, parentOf(id), id);
+      }
+    }
+    for (const k of tagKeys(facts.tags)) removeFrom(this.obsidianTags, k, path);
+    for (const k of tagKeys(facts.dataviewTags)) removeFrom(this.dataviewTags, k, path);
+    if (facts.rule?.ruleId) removeFrom(this.ruleIds, facts.rule.ruleId.toLowerCase(), path);
+    return true;
+  }
+
+  // ---- reads -----------------------------------------------------------------------------------
+
+  get size(): number {
+    return this.notes.size;
+  }
+
+  get(path: string): IndexedNote | undefined {
+    return this.notes.get(path);
+  }
+
+  allNotes(): IterableIterator<IndexedNote> {
+    return this.notes.values();
+  }
+
+  get catalogVersion(): string {
+    return this.catalog.version;
+  }
+
+  /** Notes carrying a tag or one of its sub-tags, under Obsidian's or Dataview's reading. */
+  notesWithTag(tag: string, semantics: 'obsidian' | 'dataview'): ReadonlySet<string> {
+    const map = semantics === 'obsidian' ? this.obsidianTags : this.dataviewTags;
+    return map.get(tag.replace(/^#/, '').toLowerCase()) ?? new Set();
+  }
+
+  /** Every technique ID some note describes, names or tests, in ID order. */
+  techniqueIds(): TechniqueId[] {
+    return [...this.buckets.keys()].sort(compareIds);
+  }
+
+  /** Techniques that have a technique note. */
+  techniqueNoteIds(): TechniqueId[] {
+    return [...this.buckets.entries()].filter(([, b]) => b.techniqueNotes.size > 0).map(([id]) => id).sort(compareIds);
+  }
+
+  ruleRef(path: string, via?: TechniqueId): RuleRef | undefined {
+    const n = this.notes.get(path);
+    if (!n || n.cls.role !== 'rule') return undefined;
+    const r = n.facts.rule;
+    return {
+      title: n.facts.title,
+      vendor: r?.vendor ?? '',
+      status: r?.status ?? '',
+      level: r?.level ?? '',
+      product: r?.product ?? '',
+      service: r?.service ?? '',
+      category: r?.category ?? '',
+      ruleId: r?.ruleId ?? '',
+      path,
+      techniques: [...n.cls.techniques],
+      ...(via ? { via } : {}),
+    };
+  }
+
+  testRef(path: string, technique: TechniqueId, via?: TechniqueId): TestRef | undefined {
+    const n = this.notes.get(path);
+    if (!n || n.cls.role !== 'test') return undefined;
+    return { path, title: n.facts.title, technique, testCount: n.facts.atomicTests, ...(via ? { via } : {}) };
+  }
+
+  /** Sub-techniques to roll up: those the catalog knows plus those any note names. */
+  private subtechniquesOf(id: TechniqueId): TechniqueId[] {
+    if (isSubtechnique(id)) return [];
+    const subs = new Set(this.catalog.subtechniqueIds(id));
+    for (const s of this.children.get(id) ?? []) subs.add(s);
+    return [...subs].sort(compareIds);
+  }
+
+  technique(id: TechniqueId, opts: { rollUp?: boolean } = {}): TechniqueCoverage {
+    const rollUp = opts.rollUp ?? this.settings.rollUp;
+    const b = this.buckets.get(id);
+    const notePaths = [...(b?.techniqueNotes ?? [])].sort();
+    const rules = [...(b?.rules ?? [])].map((p) => this.ruleRef(p)).filter((r): r is RuleRef => !!r).sort(byTitle);
+    const tests = [...(b?.tests ?? [])].map((p) => this.testRef(p, id)).filter((t): t is TestRef => !!t).sort(byPath);
+    const rolledUpRules: RuleRef[] = [];
+    const rolledUpTests: TestRef[] = [];
+    if (rollUp) {
+      const seenRules = new Set(rules.map((r) => r.path));
+      for (const sub of this.subtechniquesOf(id)) {
+        const sb = this.buckets.get(sub);
+        if (!sb) continue;
+        for (const p of sb.rules) {
+          if (seenRules.has(p)) continue;
+          seenRules.add(p);
+          const r = this.ruleRef(p, sub);
+          if (r) rolledUpRules.push(r);
+        }
+        for (const p of sb.tests) {
+          const t = this.testRef(p, sub, sub);
+          if (t) rolledUpTests.push(t);
+        }
+      }
+      rolledUpRules.sort(byTitle);
+      rolledUpTests.sort(byPath);
+    }
+    const status = this.statusOf(id);
+    const replacement = this.catalog.replacement(id);
+    const successor = this.catalog.remap?.(id)?.id;
+    const successorRules = successor
+      ? [...(this.buckets.get(successor)?.rules ?? [])].map((p) => this.ruleRef(p, successor)).filter((r): r is RuleRef => !!r).sort(byTitle)
+      : [];
+    const testCount = tests.reduce((n, t) => n + t.testCount, 0);
+    const rolledUpTestCount = rolledUpTests.reduce((n, t) => n + t.testCount, 0);
+    const cov: TechniqueCoverage = {
+      id,
+      name: this.catalogName(id) ?? this.nameFromNotes(notePaths) ?? '',
+      status,
+      ...(replacement ? { replacement } : {}),
+      path: notePaths[0] ?? null,
+      notePaths,
+      rules,
+      rolledUpRules,
+      tests,
+      rolledUpTests,
+      testCount,
+      rolledUpTestCount,
+      successorRules,
+      gaps: [],
+    };
+    cov.gaps = gapsOf(cov);
+    return cov;
+  }
+
+  /** The catalog's status, with next-release IDs recognised rather than called unknown. */
+  statusOf(id: TechniqueId): TechniqueStatus {
+    const s = this.catalog.status(id);
+    return s === 'unknown' && (this.catalog.remappedFrom?.(id).length ?? 0) > 0 ? 'newer' : s;
+  }
+
+  private catalogName(id: TechniqueId): string | undefined {
+    const own = this.catalog.displayName(id);
+    if (own) return own;
+    const from = this.catalog.remappedFrom?.(id)[0];
+    return from ? this.catalog.remap?.(from)?.name : undefined;
+  }
+
+  private nameFromNotes(paths: string[]): string | undefined {
+    const first = paths[0] ? this.notes.get(paths[0]) : undefined;
+    if (!first) return undefined;
+    // `T1059.006 - Command and Scripting Interpreter- Python` → the part after the ID.
+    return first.facts.basename.replace(/^T\d{4}(?:\.\d{3})?\s*-\s*/i, '').replace(/\s-\sT\d{4}(?:\.\d{3})?$/i, '');
+  }
+
+  /** Per-note problems plus those only visible across notes. */
+  diagnostics(): Diagnostic[] {
+    const out: Diagnostic[] = [];
+    for (const n of this.notes.values()) {
+      out.push(...n.facts.diagnostics);
+      if (n.cls.reason) out.push({ path: n.facts.path, severity: 'info', message: n.cls.reason });
+      if (n.cls.role === 'rule' && n.cls.techniques.length === 0) {
+        out.push({ path: n.facts.path, severity: 'info', message: 'rule names no ATT&CK technique' });
+      }
+      if (n.cls.role === 'other' || !this.catalog.version) continue;
+      for (const id of n.cls.techniques) {
+        const status = this.statusOf(id);
+        if (status === 'active') continue;
+        const version = `ATT&CK ${this.catalog.version}`;
+        if (status === 'newer') {
+          const from = this.catalog.remappedFrom?.(id) ?? [];
+          out.push({ path: n.facts.path, severity: 'info', message: `${id} is newer than ${version}; it replaces ${from.join(', ')}` });
+          continue;
+        }
+        const repl = this.catalog.replacement(id);
+        const what = status === 'unknown' ? `is not in ${version}` : `is ${status} in ${version}`;
+        out.push({ path: n.facts.path, severity: 'warning', message: `${id} ${what}${repl ? `; use ${repl}` : ''}` });
+      }
+    }
+    for (const [ruleId, paths] of this.ruleIds) {
+      if (paths.size < 2) continue;
+      const sorted = [...paths].sort();
+      for (const p of sorted) {
+        out.push({ path: p, severity: 'warning', message: `rule ID ${ruleId} is also used by ${sorted.filter((q) => q !== p).join(', ')}` });
+      }
+    }
+    for (const [id, b] of this.buckets) {
+      if (b.techniqueNotes.size < 2) continue;
+      const sorted = [...b.techniqueNotes].sort();
+      for (const p of sorted.slice(1)) {
+        out.push({ path: p, severity: 'info', message: `${id} is also described by ${sorted[0]}; coverage links to the first` });
+      }
+    }
+    return out.sort((a, b) => byPath(a, b) || (a.message < b.message ? -1 : 1));
+  }
+}
+
+function byTitle(a: RuleRef, b: RuleRef): number {
+  const t = a.title.localeCompare(b.title);
+  return t !== 0 ? t : byPath(a, b);
+}
+
+function gapsOf(c: TechniqueCoverage): string[] {
+  const gaps: string[] = [];
+  if (c.status === 'revoked') gaps.push(c.replacement ? `revoked: use ${c.replacement}` : 'revoked');
+  else if (c.status === 'deprecated') gaps.push(c.replacement ? `deprecated: use ${c.replacement}` : 'deprecated');
+  const allRules = [...c.rules, ...c.rolledUpRules];
+  if (allRules.length === 0) gaps.push(c.successorRules.length ? `no rules under this ID; ${c.successorRules.length} under its successor` : 'no rules');
+  else if (allRules.every((r) => r.status === 'experimental')) gaps.push('only experimental rules');
+  if (c.testCount + c.rolledUpTestCount === 0 && c.tests.length + c.rolledUpTests.length === 0) gaps.push('no tests');
+  return gaps;
+}

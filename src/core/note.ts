@@ -1,0 +1,190 @@
+/**
+ * One note, read once into plain facts: tags under both Obsidian's and Dataview's rules, the technique
+ * IDs it carries and how, rule metadata, atomic test count and diagnostics. Everything the index needs
+ * afterwards comes from these facts, so an update costs the work of one note.
+ */
+import {
+  idFromAlias,
+  idFromFileName,
+  idFromPathOrUrl,
+  idFromTag,
+  looksLikeMalformedId,
+  type TechniqueId,
+} from './ids';
+import { dataviewTags, findCodeBlocks, parseFrontMatterTags, type CodeBlock } from './markdown';
+import type { NoteSource } from './metadata';
+import {
+  embeddedRuleFacts,
+  looksLikeRuleFrontmatter,
+  mergeRuleMeta,
+  ruleMetaFromFrontmatter,
+  type RuleMeta,
+  type YamlParser,
+} from './rules';
+import { basenameOf, folderOf } from './settings';
+
+export type Severity = 'error' | 'warning' | 'info';
+
+export interface Diagnostic {
+  path: string;
+  severity: Severity;
+  message: string;
+}
+
+export interface NoteFacts {
+  path: string;
+  basename: string;
+  folder: string;
+  frontmatter: Record<string, unknown> | null;
+  /** Obsidian's tags (frontmatter then body), without `#`, de-duplicated case-insensitively. */
+  tags: string[];
+  /** Dataview's reading of the same note (splits `tags: a, b`; any-case `tags`/`tag` keys). */
+  dataviewTags: string[];
+  aliases: string[];
+  /** The note's own technique ID when it describes one (aliases → file name → url → ID tag). */
+  ownId: TechniqueId | null;
+  /** Every technique named in tags (either reading) and frontmatter technique lists. */
+  taggedIds: TechniqueId[];
+  /** Frontmatter and embedded rule metadata; null when nothing rule-like was found. */
+  rule: RuleMeta | null;
+  ruleLike: boolean;
+  /** `## Atomic Test #N` headings. */
+  atomicTests: number;
+  /** First heading, else the file name. */
+  title: string;
+  diagnostics: Diagnostic[];
+}
+
+export interface AnalyzeEnv {
+  parseYaml: YamlParser;
+}
+
+function strings(v: unknown): string[] {
+  if (typeof v === 'string') return [v];
+  if (Array.isArray(v)) return v.filter((x): x is string => typeof x === 'string');
+  return [];
+}
+
+function dedupeCaseless(items: Iterable<string>): string[] {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const t of items) {
+    const k = t.toLowerCase();
+    if (!seen.has(k)) {
+      seen.add(k);
+      out.push(t);
+    }
+  }
+  return out;
+}
+
+/** Own ID by the precedence of domain.md §1.2: aliases, file name, `url`/`mitre-attack`, then ID tags. */
+function ownTechniqueId(fm: Record<string, unknown>, basename: string, tagIds: TechniqueId[]): TechniqueId | null {
+  for (const a of [...strings(fm.aliases), ...strings(fm.alias)]) {
+    const id = idFromAlias(a);
+    if (id) return id;
+  }
+  const fromName = idFromFileName(basename);
+  if (fromName) return fromName;
+  for (const key of ['url', 'mitre-attack', 'external_id', 'technique_id', 'id']) {
+    for (const v of strings(fm[key])) {
+      const id = idFromPathOrUrl(v) ?? idFromAlias(v);
+      if (id) return id;
+    }
+  }
+  return tagIds.length === 1 ? (tagIds[0] as TechniqueId) : null;
+}
+
+const ATOMIC_HEADING = /^Atomic Test #\d+/i;
+const MAX_BODY_FOR_RULES = 2_000_000;
+
+export function analyzeNote(source: NoteSource, env: AnalyzeEnv): NoteFacts {
+  const { path } = source;
+  const diagnostics: Diagnostic[] = (source.readProblems ?? []).map((message) => ({ path, severity: 'error', message }));
+  const warn = (message: string, severity: Severity = 'warning'): void => {
+    diagnostics.push({ path, severity, message });
+  };
+  const cache = source.cache ?? {};
+  const rawFm = cache.frontmatter;
+  const fm: Record<string, unknown> = rawFm && typeof rawFm === 'object' && !Array.isArray(rawFm) ? rawFm : {};
+  const basename = basenameOf(path);
+
+  const bodyTags = (cache.tags ?? []).map((t) => t.tag.replace(/^#/, ''));
+  const fmTags = (parseFrontMatterTags(fm) ?? []).map((t) => t.replace(/^#/, ''));
+  const tags = dedupeCaseless([...fmTags, ...bodyTags]);
+  const dvTags = dataviewTags(fm, bodyTags);
+  if (dvTags.length > tags.length) {
+    warn('Dataview and Obsidian read this note\'s tags differently (e.g. a one-line "tags: a, b"); Dataview-style blocks follow Dataview', 'info');
+  }
+  for (const key of ['tags', 'tag']) {
+    const v = fm[key];
+    if (v !== undefined && v !== null && typeof v !== 'string' && !Array.isArray(v)) {
+      warn(`frontmatter "${key}" is a ${typeof v}, not a list of tags; it is ignored`);
+    }
+  }
+
+  const taggedIds: TechniqueId[] = [];
+  for (const t of dedupeCaseless([...tags, ...dvTags])) {
+    const id = idFromTag(t);
+    if (id) taggedIds.push(id);
+    else if (looksLikeMalformedId(t.slice(t.lastIndexOf('/') + 1))) warn(`tag "${t}" looks like a technique ID but is malformed`);
+  }
+  for (const key of ['techniques', 'mitre_attack_id', 'attack_ids']) {
+    for (const v of strings(fm[key])) {
+      const id = idFromTag(v);
+      if (id) taggedIds.push(id);
+      else if (looksLikeMalformedId(v)) warn(`"${key}: ${v}" looks like a technique ID but is malformed`);
+    }
+  }
+
+  const aliases = [...strings(fm.aliases), ...strings(fm.alias)];
+  const ownId = ownTechniqueId(fm, basename, [...new Set(taggedIds)]);
+
+  // Rule metadata: frontmatter first, then the embedded original rule (needs the body).
+  const ruleLike = looksLikeRuleFrontmatter(fm);
+  let rule: RuleMeta | null = null;
+  let blocks: CodeBlock[] = [];
+  if (source.text !== undefined && source.text.length <= MAX_BODY_FOR_RULES) {
+    blocks = findCodeBlocks(source.text).filter((b) => ['yml', 'yaml', 'sigma', 'toml'].includes(b.lang));
+  } else if (source.text !== undefined) {
+    warn(`note is ${(source.text.length / 1e6).toFixed(1)} MB; embedded rules in it are not read`, 'info');
+  }
+  const embedded = blocks.length ? embeddedRuleFacts(blocks, env.parseYaml) : { facts: null };
+  if (embedded.problem) warn(embedded.problem);
+  if (ruleLike || embedded.facts) rule = mergeRuleMeta(ruleMetaFromFrontmatter(fm), embedded.facts);
+
+  const headings = cache.headings ?? [];
+  const atomicTests = headings.filter((h) => h.level === 2 && ATOMIC_HEADING.test(h.heading.trim())).length;
+  const title = (rule?.title || headings[0]?.heading || basename).trim();
+
+  return {
+    path,
+    basename,
+    folder: folderOf(path),
+    frontmatter: rawFm && typeof rawFm === 'object' && !Array.isArray(rawFm) ? fm : null,
+    tags,
+    dataviewTags: dvTags,
+    aliases,
+    ownId,
+    taggedIds: [...new Set([...taggedIds, ...(rule?.techniques ?? [])])],
+    rule,
+    ruleLike: ruleLike || embedded.facts !== null,
+    atomicTests,
+    title,
+    diagnostics,
+  };
+}
+
+/** The same note at another path: folder, file name and (file-name-derived) ID follow; nothing is re-read. */
+export function rebaseFacts(facts: NoteFacts, newPath: string): NoteFacts {
+  const basename = basenameOf(newPath);
+  return {
+    ...facts,
+    path: newPath,
+    basename,
+    folder: folderOf(newPath),
+    ownId: ownTechniqueId(facts.frontmatter ?? {}, basename, facts.taggedIds),
+    title: facts.title === facts.basename ? basename : facts.title,
+    diagnostics: facts.diagnostics.map((d) => ({ ...d, path: newPath })),
+  };
+}

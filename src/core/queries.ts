@@ -1,0 +1,316 @@
+/**
+ * The query blocks vaults already contain — Dataview `TABLE/LIST … FROM "folder" AND #tag` and
+ * Obsidian's own `query` blocks of `tag:` lines — parsed, evaluated to exactly the notes Dataview or
+ * Obsidian search would list, and translated into a coverage block. Anything outside the understood
+ * subset is reported as unsupported with a reason, never guessed.
+ */
+import { idFromTag, type TechniqueId } from './ids';
+import type { CoverageIndex } from './coverage-index';
+import { findCodeBlocks, type CodeBlock } from './markdown';
+
+export type SourceExpr =
+  | { op: 'folder'; path: string }
+  | { op: 'tag'; tag: string }
+  | { op: 'and' | 'or'; left: SourceExpr; right: SourceExpr }
+  | { op: 'not'; expr: SourceExpr };
+
+export interface Column {
+  expr: string;
+  label: string;
+}
+
+export type ParsedQuery =
+  | { supported: true; kind: 'dataview'; mode: 'table' | 'list'; withoutId: boolean; columns: Column[]; source: SourceExpr }
+  | { supported: true; kind: 'search'; tags: string[] }
+  | { supported: false; reason: string };
+
+const UNSUPPORTED_CLAUSES = ['WHERE', 'SORT', 'GROUP BY', 'FLATTEN', 'LIMIT'];
+
+/** Splits on a separator at the top level (outside quotes, brackets and parentheses). */
+function splitTopLevel(s: string, sep: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let quote = '';
+  let cur = '';
+  for (const ch of s) {
+    if (quote) {
+      if (ch === quote) quote = '';
+    } else if (ch === '"' || ch === "'") quote = ch;
+    else if ('([{'.includes(ch)) depth++;
+    else if (')]}'.includes(ch)) depth--;
+    else if (ch === sep && depth === 0) {
+      out.push(cur);
+      cur = '';
+      continue;
+    }
+    cur += ch;
+  }
+  out.push(cur);
+  return out;
+}
+
+/** Index of a keyword at the top level (word-bounded, case-insensitive), or -1. */
+function findKeyword(s: string, keyword: string): number {
+  const re = new RegExp(`(^|\\s)${keyword.replace(' ', '\\s+')}(?=\\s|$)`, 'gi');
+  for (let m = re.exec(s); m; m = re.exec(s)) {
+    const at = m.index + (m[1] ?? '').length;
+    const before = s.slice(0, at);
+    const quotes = (before.match(/"/g) ?? []).length;
+    if (quotes % 2 === 0) return at;
+  }
+  return -1;
+}
+
+function parseColumns(fields: string): Column[] {
+  if (!fields.trim()) return [];
+  return splitTopLevel(fields, ',').map((f) => {
+    const m = /^(.*?)\s+as\s+(?:"([^"]*)"|(\S+))\s*$/is.exec(f.trim());
+    return m ? { expr: (m[1] as string).trim(), label: m[2] ?? m[3] ?? '' } : { expr: f.trim(), label: f.trim() };
+  });
+}
+
+// ---- FROM source expressions --------------------------------------------------------------------
+
+type Token = { t: 'str' | 'tag' | 'and' | 'or' | 'not' | '(' | ')'; v: string };
+
+function tokenize(src: string): Token[] | string {
+  const tokens: Token[] = [];
+  let i = 0;
+  while (i < src.length) {
+    const ch = src[i] as string;
+    if (/\s/.test(ch)) i++;
+    else if (ch === '"') {
+      const end = src.indexOf('"', i + 1);
+      if (end < 0) return 'unterminated string in FROM';
+      tokens.push({ t: 'str', v: src.slice(i + 1, end) });
+      i = end + 1;
+    } else if (ch === '#') {
+      const m = /^#[^\s()"]+/.exec(src.slice(i));
+      tokens.push({ t: 'tag', v: (m as RegExpExecArray)[0].slice(1) });
+      i += (m as RegExpExecArray)[0].length;
+    } else if (ch === '(' || ch === ')') {
+      tokens.push({ t: ch, v: ch });
+      i++;
+    } else if (ch === '-' || ch === '!') {
+      tokens.push({ t: 'not', v: ch });
+      i++;
+    } else {
+      const word = /^[^\s()"]+/.exec(src.slice(i))?.[0] ?? ch;
+      const w = word.toLowerCase();
+      if (w === 'and' || w === 'or') tokens.push({ t: w, v: word });
+      else if (word.startsWith('[[')) return 'link sources ([[note]]) are not supported';
+      else return `"${word}" is not a supported FROM source`;
+      i += word.length;
+    }
+  }
+  return tokens;
+}
+
+export function parseSource(src: string): SourceExpr | string {
+  const tokens = tokenize(src);
+  if (typeof tokens === 'string') return tokens;
+  let pos = 0;
+  const peek = (): Token | undefined => tokens[pos];
+  const orExpr = (): SourceExpr | string => {
+    let left = andExpr();
+    while (typeof left !== 'string' && peek()?.t === 'or') {
+      pos++;
+      const right = andExpr();
+      if (typeof right === 'string') return right;
+      left = { op: 'or', left, right };
+    }
+    return left;
+  };
+  const andExpr = (): SourceExpr | string => {
+    let left = unary();
+    while (typeof left !== 'string' && peek()?.t === 'and') {
+      pos++;
+      const right = unary();
+      if (typeof right === 'string') return right;
+      left = { op: 'and', left, right };
+    }
+    return left;
+  };
+  const unary = (): SourceExpr | string => {
+    const tok = tokens[pos++];
+    if (!tok) return 'FROM ends early';
+    if (tok.t === 'not') {
+      const e = unary();
+      return typeof e === 'string' ? e : { op: 'not', expr: e };
+    }
+    if (tok.t === '(') {
+      const e = orExpr();
+      if (tokens[pos++]?.t !== ')') return 'unbalanced parentheses in FROM';
+      return e;
+    }
+    if (tok.t === 'str') return { op: 'folder', path: tok.v };
+    if (tok.t === 'tag') return { op: 'tag', tag: tok.v };
+    return `unexpected "${tok.v}" in FROM`;
+  };
+  const expr = orExpr();
+  if (typeof expr !== 'string' && pos < tokens.length) return `unexpected "${tokens[pos]?.v}" in FROM`;
+  return expr;
+}
+
+export function parseDataview(query: string): ParsedQuery {
+  const text = query.trim();
+  const head = /^(table|list)(\s+without\s+id)?\b/i.exec(text);
+  if (!head) {
+    const word = /^\S+/.exec(text)?.[0] ?? '(empty)';
+    return { supported: false, reason: `${word.toUpperCase()} queries are not supported; only TABLE and LIST … FROM are` };
+  }
+  const fromAt = findKeyword(text, 'FROM');
+  if (fromAt < 0) return { supported: false, reason: 'a query without FROM lists the whole vault; not supported' };
+  for (const clause of UNSUPPORTED_CLAUSES) {
+    if (findKeyword(text.slice(fromAt), clause) >= 0) return { supported: false, reason: `${clause} clauses are not supported` };
+  }
+  const source = parseSource(text.slice(fromAt + 4));
+  if (typeof source === 'string') return { supported: false, reason: source };
+  const mode = (head[1] as string).toLowerCase() as 'table' | 'list';
+  return {
+    supported: true,
+    kind: 'dataview',
+    mode,
+    withoutId: !!head[2],
+    columns: parseColumns(text.slice(head[0].length, fromAt)),
+    source,
+  };
+}
+
+/**
+ * Obsidian `query` blocks: whitespace- and line-separated terms, all AND-ed; only `tag:` terms.
+ * Vaults write `tag: detection_rule` with a space after the operator, so the value may follow it.
+ */
+export function parseSearch(query: string): ParsedQuery {
+  const tags: string[] = [];
+  for (const m of query.matchAll(/([A-Za-z-]+):\s*("[^"]*"|\S+)|(\S+)/g)) {
+    const [term, op, value] = m;
+    if (op?.toLowerCase() !== 'tag' || !value) return { supported: false, reason: `search term "${term.trim()}" is not supported; only tag: terms are` };
+    tags.push(value.replace(/^"|"$/g, '').replace(/^#/, ''));
+  }
+  if (!tags.length) return { supported: false, reason: 'empty search' };
+  return { supported: true, kind: 'search', tags };
+}
+
+export function parseQueryBlock(language: string, query: string): ParsedQuery {
+  if (language === 'dataview') return parseDataview(query);
+  if (language === 'query') return parseSearch(query);
+  return { supported: false, reason: `${language} blocks are not query blocks` };
+}
+
+// ---- evaluation -----------------------------------------------------------------------------------
+
+function folderMembers(index: CoverageIndex, folder: string): Set<string> {
+  const f = folder.replace(/\/+$/, '');
+  const out = new Set<string>();
+  if (f === '' || f === '/') {
+    for (const n of index.allNotes()) out.add(n.facts.path);
+    return out;
+  }
+  for (const n of index.allNotes()) if (n.facts.path.startsWith(f + '/')) out.add(n.facts.path);
+  if (out.size === 0) {
+    // Dataview: a source string that names a file (with or without .md) selects that file.
+    for (const p of [f, `${f}.md`]) if (index.get(p)) out.add(p);
+  }
+  return out;
+}
+
+function evalSource(index: CoverageIndex, e: SourceExpr): Set<string> {
+  switch (e.op) {
+    case 'folder':
+      return folderMembers(index, e.path);
+    case 'tag':
+      return new Set(index.notesWithTag(e.tag, 'dataview'));
+    case 'and': {
+      const l = evalSource(index, e.left);
+      const r = evalSource(index, e.right);
+      return new Set([...l].filter((p) => r.has(p)));
+    }
+    case 'or':
+      return new Set([...evalSource(index, e.left), ...evalSource(index, e.right)]);
+    case 'not': {
+      const inner = evalSource(index, e.expr);
+      return new Set([...index.allNotes()].map((n) => n.facts.path).filter((p) => !inner.has(p)));
+    }
+  }
+}
+
+/** The notes the original block lists, sorted by path (Dataview's unsorted order is unspecified). */
+export function evaluateQuery(index: CoverageIndex, q: ParsedQuery): string[] {
+  if (!q.supported) return [];
+  let rows: Set<string>;
+  if (q.kind === 'dataview') rows = evalSource(index, q.source);
+  else {
+    const [first, ...rest] = q.tags.map((t) => index.notesWithTag(t, 'obsidian'));
+    rows = new Set([...(first ?? [])].filter((p) => rest.every((s) => s.has(p))));
+  }
+  return [...rows].sort();
+}
+
+// ---- translation into a coverage block --------------------------------------------------------------
+
+export type Section = 'rules' | 'tests';
+
+export interface CoverageBlockSpec {
+  technique?: TechniqueId;
+  show: Section[];
+}
+
+function leaves(e: SourceExpr, acc: SourceExpr[] = []): SourceExpr[] | null {
+  if (e.op === 'and') return leaves(e.left, acc) && leaves(e.right, acc);
+  if (e.op === 'folder' || e.op === 'tag') {
+    acc.push(e);
+    return acc;
+  }
+  return null;
+}
+
+export interface RoleHints {
+  ruleFolders: string[];
+  testFolders: string[];
+  ruleTags: string[];
+  testTags: string[];
+}
+
+/**
+ * What coverage panel can stand in for a query: an AND of one technique tag with a rule or test folder
+ * or role tag. Returns null when the query selects something else (it is then left as it is).
+ */
+export function toCoverageSpec(q: ParsedQuery, hints: RoleHints): CoverageBlockSpec | null {
+  if (!q.supported) return null;
+  const parts: Array<{ op: 'folder'; path: string } | { op: 'tag'; tag: string }> = [];
+  if (q.kind === 'dataview') {
+    const l = leaves(q.source);
+    if (!l) return null;
+    parts.push(...(l as typeof parts));
+  } else parts.push(...q.tags.map((tag) => ({ op: 'tag' as const, tag })));
+  let technique: TechniqueId | undefined;
+  let section: Section | undefined;
+  const lower = (xs: string[]): string[] => xs.map((x) => x.toLowerCase().replace(/\/+$/, ''));
+  for (const p of parts) {
+    if (p.op === 'tag') {
+      const id = idFromTag(p.tag);
+      if (id) {
+        if (technique && technique !== id) return null;
+        technique = id;
+      } else if (lower(hints.ruleTags).includes(p.tag.toLowerCase())) section = 'rules';
+      else if (lower(hints.testTags).includes(p.tag.toLowerCase())) section = 'tests';
+      else return null;
+    } else {
+      const f = p.path.toLowerCase().replace(/\/+$/, '');
+      if (lower(hints.ruleFolders).includes(f)) section = 'rules';
+      else if (lower(hints.testFolders).includes(f)) section = 'tests';
+      else return null;
+    }
+  }
+  if (!technique || !section) return null;
+  return { technique, show: [section] };
+}
+
+// ---- blocks in a note ------------------------------------------------------------------------------
+
+export const QUERY_LANGUAGES = ['dataview', 'query', 'attack-coverage'] as const;
+
+export function findQueryBlocks(text: string): CodeBlock[] {
+  return findCodeBlocks(text).filter((b) => (QUERY_LANGUAGES as readonly string[]).includes(b.lang));
+}

@@ -1,0 +1,189 @@
+/**
+ * Rule metadata normalised across vendors, from a rule note's frontmatter and, where the note embeds
+ * the original rule (Sigma YAML, Elastic TOML, Splunk YAML), from that rule.
+ */
+import { parse as parseToml } from 'smol-toml';
+import { idFromTag, parseBareId, type TechniqueId } from './ids';
+import type { CodeBlock } from './markdown';
+
+export interface RuleMeta {
+  title: string;
+  /** `sigma`, `elastic`, `splunk`, or whatever the note's `vendor` says; empty when unknown. */
+  vendor: string;
+  status: string;
+  level: string;
+  product: string;
+  service: string;
+  category: string;
+  /** The rule's own ID (Sigma `id`, Elastic `rule_id`, Splunk `id`), when known. */
+  ruleId: string;
+  /** Techniques named by the embedded rule itself (frontmatter tags are read elsewhere). */
+  techniques: TechniqueId[];
+}
+
+export type YamlParser = (text: string) => unknown;
+
+function str(v: unknown): string {
+  if (typeof v === 'string') return v.trim();
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  return '';
+}
+
+function obj(v: unknown): Record<string, unknown> | null {
+  return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
+}
+
+function list(v: unknown): unknown[] {
+  return Array.isArray(v) ? v : v === undefined || v === null ? [] : [v];
+}
+
+function first(fm: Record<string, unknown>, keys: string[]): string {
+  for (const k of keys) {
+    const v = str(fm[k]);
+    if (v) return v;
+  }
+  return '';
+}
+
+/** Elastic's numeric severities and Splunk's risk scores map onto Sigma's level words. */
+function levelWord(v: string): string {
+  const s = v.toLowerCase();
+  if (['informational', 'low', 'medium', 'high', 'critical'].includes(s)) return s;
+  if (s === 'info') return 'informational';
+  return s;
+}
+
+export function ruleMetaFromFrontmatter(fm: Record<string, unknown>): RuleMeta {
+  return {
+    title: first(fm, ['title', 'name']),
+    vendor: first(fm, ['vendor', 'source']).toLowerCase(),
+    status: first(fm, ['status', 'maturity']).toLowerCase(),
+    level: levelWord(first(fm, ['level', 'severity'])),
+    product: first(fm, ['logsrc_product', 'product']).toLowerCase(),
+    service: first(fm, ['logsrc_service', 'service']).toLowerCase(),
+    category: first(fm, ['logsrc_category', 'category']).toLowerCase(),
+    ruleId: first(fm, ['id', 'rule_id', 'ruleid']),
+    techniques: [],
+  };
+}
+
+function sigmaFacts(rule: Record<string, unknown>): Partial<RuleMeta> | null {
+  const logsource = obj(rule.logsource);
+  if (!logsource || !obj(rule.detection)) return null;
+  const techniques: TechniqueId[] = [];
+  for (const t of list(rule.tags)) {
+    const id = typeof t === 'string' && /^attack\./i.test(t) ? idFromTag(t) : null;
+    if (id) techniques.push(id);
+  }
+  return {
+    vendor: 'sigma',
+    title: str(rule.title),
+    status: str(rule.status).toLowerCase(),
+    level: levelWord(str(rule.level)),
+    product: str(logsource.product).toLowerCase(),
+    service: str(logsource.service).toLowerCase(),
+    category: str(logsource.category).toLowerCase(),
+    ruleId: str(rule.id),
+    techniques,
+  };
+}
+
+function splunkFacts(rule: Record<string, unknown>): Partial<RuleMeta> | null {
+  const tags = obj(rule.tags);
+  if (typeof rule.search !== 'string' || !tags) return null;
+  const techniques = list(tags.mitre_attack_id).map((t) => parseBareId(str(t))).filter((t): t is string => !!t);
+  return {
+    vendor: 'splunk',
+    title: str(rule.name),
+    status: str(rule.status).toLowerCase(),
+    level: riskLevel(Number(tags.risk_score)),
+    ruleId: str(rule.id),
+    product: str(list(rule.data_source)[0]).toLowerCase(),
+    techniques,
+  };
+}
+
+/** Splunk risk scores (0–100) in Sigma's level words, on Elastic's thresholds (21/47/73/99). */
+function riskLevel(score: number): string {
+  if (!Number.isFinite(score)) return '';
+  if (score >= 99) return 'critical';
+  if (score >= 73) return 'high';
+  if (score >= 47) return 'medium';
+  if (score >= 21) return 'low';
+  return 'informational';
+}
+
+function elasticFacts(doc: Record<string, unknown>): Partial<RuleMeta> | null {
+  const rule = obj(doc.rule);
+  if (!rule) return null;
+  const meta = obj(doc.metadata) ?? {};
+  const techniques: TechniqueId[] = [];
+  for (const threat of list(rule.threat)) {
+    for (const tech of list(obj(threat)?.technique)) {
+      const t = obj(tech);
+      const id = parseBareId(str(t?.id));
+      if (id) techniques.push(id);
+      for (const sub of list(t?.subtechnique)) {
+        const sid = parseBareId(str(obj(sub)?.id));
+        if (sid) techniques.push(sid);
+      }
+    }
+  }
+  return {
+    vendor: 'elastic',
+    title: str(rule.name),
+    status: str(meta.maturity).toLowerCase(),
+    level: levelWord(str(rule.severity)),
+    ruleId: str(rule.rule_id),
+    product: str(list(meta.integration)[0]).toLowerCase(),
+    techniques,
+  };
+}
+
+/**
+ * Reads the first embedded rule among a note's code blocks. Returns null when none is recognised.
+ * Errors become `problem` so that one broken embedded rule never hides the note.
+ */
+export function embeddedRuleFacts(
+  blocks: readonly CodeBlock[],
+  parseYaml: YamlParser,
+): { facts: Partial<RuleMeta> | null; problem?: string } {
+  let problem: string | undefined;
+  for (const b of blocks) {
+    try {
+      if (b.lang === 'yml' || b.lang === 'yaml' || b.lang === 'sigma') {
+        const doc = obj(parseYaml(b.content));
+        const facts = doc && (sigmaFacts(doc) ?? splunkFacts(doc));
+        if (facts) return { facts };
+      } else if (b.lang === 'toml') {
+        const facts = elasticFacts(parseToml(b.content));
+        if (facts) return { facts };
+      }
+    } catch (e) {
+      problem ??= `embedded ${b.lang} rule at line ${b.start.line + 1} does not parse: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`;
+    }
+  }
+  return { facts: null, problem };
+}
+
+/** Frontmatter wins where it has a value: it is what the analyst sees and edits. */
+export function mergeRuleMeta(front: RuleMeta, embedded: Partial<RuleMeta> | null): RuleMeta {
+  if (!embedded) return front;
+  const pick = (k: Exclude<keyof RuleMeta, 'techniques'>): string => front[k] || str(embedded[k]);
+  return {
+    title: pick('title'),
+    vendor: pick('vendor'),
+    status: pick('status'),
+    level: pick('level'),
+    product: pick('product'),
+    service: pick('service'),
+    category: pick('category'),
+    ruleId: pick('ruleId'),
+    techniques: [...(embedded.techniques ?? [])],
+  };
+}
+
+/** Does the frontmatter look like a rule, whatever folder or tags the note has? */
+export function looksLikeRuleFrontmatter(fm: Record<string, unknown>): boolean {
+  return 'logsrc_product' in fm || 'logsrc_service' in fm || 'logsrc_category' in fm || obj(fm.logsource) !== null;
+}

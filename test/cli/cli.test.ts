@@ -1,0 +1,133 @@
+/**
+ * The CLI over the committed test-vault, checked against oracles computed straight from the files.
+ */
+import { readFileSync, readdirSync, mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { load as loadYaml } from 'js-yaml';
+import { run } from '../../src/cli/main';
+
+const VAULT = join(__dirname, '../../test-vault');
+
+function capture(argv: string[]): { code: number; stdout: string; stderr: string } {
+  let stdout = '';
+  let stderr = '';
+  const out = jest.spyOn(process.stdout, 'write').mockImplementation((s) => ((stdout += String(s)), true));
+  const err = jest.spyOn(process.stderr, 'write').mockImplementation((s) => ((stderr += String(s)), true));
+  try {
+    return { code: run(argv), stdout, stderr };
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+  }
+}
+
+function walk(dir: string, rel = ''): string[] {
+  return readdirSync(join(dir, rel), { withFileTypes: true }).flatMap((e) => {
+    const p = rel ? `${rel}/${e.name}` : e.name;
+    if (e.isDirectory()) return e.name.startsWith('.') ? [] : walk(dir, p);
+    return e.name.endsWith('.md') ? [p] : [];
+  });
+}
+
+/** An independent reading of Dataview's tag rules (domain.md §2), deliberately simple. */
+function oracleTags(text: string): string[] {
+  const tags: string[] = [];
+  const m = /^---\r?\n([\s\S]*?)\r?\n---/.exec(text);
+  let body = text;
+  if (m) {
+    body = text.slice(m[0].length);
+    let fm: unknown = null;
+    try {
+      fm = loadYaml(m[1]!);
+    } catch {
+      fm = null;
+    }
+    if (fm && typeof fm === 'object') {
+      for (const [k, v] of Object.entries(fm)) {
+        if (!/^tags?$/i.test(k)) continue;
+        for (const x of [v].flat(5)) if (typeof x === 'string') tags.push(...x.split(/[,\s]+/).filter(Boolean));
+      }
+    }
+  }
+  const prose = body.replace(/```[\s\S]*?```/g, '').replace(/`[^`\n]*`/g, '');
+  for (const t of prose.matchAll(/(?:^|\s)#([^\s#,.;:!?'"()[\]{}`]+)/g)) if (!/^\d+$/.test(t[1]!)) tags.push(t[1]!);
+  return tags.map((t) => t.replace(/^#/, '').toLowerCase());
+}
+
+describe('attack-coverage CLI on test-vault', () => {
+  const files = walk(VAULT);
+  const texts = new Map(files.map((f) => [f, readFileSync(join(VAULT, f), 'utf8')]));
+
+  test('scan --json: every technique note is recognised, counts match the files', () => {
+    const { code, stdout } = capture(['scan', VAULT, '--json']);
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout);
+    const techniqueFiles = files.filter((f) => f.startsWith('Use Cases/'));
+    expect(report.techniques.map((t: { path: string }) => t.path).sort()).toEqual(techniqueFiles.sort());
+    expect(report.counts.rules).toBe(files.filter((f) => f.startsWith('Detection Rules/')).length);
+    expect(report.counts.tests).toBe(files.filter((f) => f.startsWith('Testing Runbooks/')).length);
+    // Test counts equal the `## Atomic Test #` headings in each runbook.
+    for (const t of report.tests) {
+      expect(t.testCount).toBe((texts.get(t.path)!.match(/^## Atomic Test #\d+/gm) ?? []).length);
+    }
+    for (const r of report.rules) expect(r.path.startsWith('Detection Rules/')).toBe(true);
+  });
+
+  test('blocks --json: Dataview rows equal an independent evaluation over the files', () => {
+    const { code, stdout } = capture(['blocks', VAULT, '--json']);
+    expect(code).toBe(0);
+    const blocks = JSON.parse(stdout) as Array<{ path: string; language: string; query: string; supported: boolean; rows: string[] }>;
+    const dataview = blocks.filter((b) => b.language === 'dataview');
+    expect(dataview.length).toBeGreaterThan(20);
+    const tagsOf = new Map(files.map((f) => [f, oracleTags(texts.get(f)!)]));
+    for (const b of dataview) {
+      const m = /FROM\s+"([^"]+)"\s+AND\s+#(\S+)/i.exec(b.query);
+      expect(m).not.toBeNull();
+      const [, folder, tag] = m!;
+      const want = tag!.toLowerCase();
+      const expected = files
+        .filter((f) => f.startsWith(folder + '/'))
+        .filter((f) => tagsOf.get(f)!.some((t) => t === want || t.startsWith(want + '/')))
+        .sort();
+      expect({ path: b.path, rows: b.rows }).toEqual({ path: b.path, rows: expected });
+      expect(b.supported).toBe(true);
+    }
+  });
+
+  test('technique --json: T1059.006 matches the rule notes that name it', () => {
+    const { code, stdout } = capture(['technique', VAULT, 't1059_006', '--json']);
+    expect(code).toBe(0);
+    const t = JSON.parse(stdout);
+    expect(t.id).toBe('T1059.006');
+    const naming = files.filter((f) => f.startsWith('Detection Rules/') && /^tags: \[.*\bt1059_006\b/m.test(texts.get(f)!)).sort();
+    expect(t.rules.map((r: { path: string }) => r.path).sort()).toEqual(naming);
+  });
+
+  test('text output and exit codes', () => {
+    const ok = capture(['scan', VAULT]);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toMatch(/Techniques with rules\s+\d+/);
+    const missing = capture(['scan', join(VAULT, 'no-such-folder')]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/^attack-coverage: cannot read vault folder/);
+    expect(missing.stderr.trim().split('\n')).toHaveLength(1);
+    const badId = capture(['technique', VAULT, 'T1059.6']);
+    expect(badId.code).toBe(2);
+    expect(badId.stderr).toContain('is not a technique ID');
+    expect(capture(['frobnicate']).code).toBe(2);
+  });
+
+  test('an empty folder and a vault of odd files scan without errors', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'attack-coverage-'));
+    expect(capture(['scan', dir, '--json']).code).toBe(0);
+    mkdirSync(join(dir, 'Detection Rules'));
+    writeFileSync(join(dir, 'Detection Rules', 'ünï côdé (1).md'), '\uFEFF---\r\ntags: [t1059_006, detection_rule]\r\n---\r\n');
+    writeFileSync(join(dir, 'broken.md'), '---\ntags: [x\n---\n');
+    const { code, stdout } = capture(['scan', dir, '--json']);
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout);
+    expect(report.rules.map((r: { path: string }) => r.path)).toEqual(['Detection Rules/ünï côdé (1).md']);
+    expect(report.diagnostics.some((d: { path: string; severity: string }) => d.path === 'broken.md' && d.severity === 'error')).toBe(true);
+  });
+});

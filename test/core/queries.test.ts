@@ -1,0 +1,94 @@
+import { evaluateQuery, parseDataview, parseQueryBlock, parseSearch, toCoverageSpec } from '../../src/core/queries';
+import { indexOf } from '../support/notes';
+import * as F from './formats';
+
+const hints = { ruleFolders: ['Detection Rules'], testFolders: ['atomics', 'Testing Runbooks'], ruleTags: ['detection_rule'], testTags: ['atomic_test'] };
+
+describe('parsing the Dataview subset', () => {
+  test('the seed note\'s two tables', () => {
+    const q = parseDataview('table without id\nfile.link AS "Name",\nstatus AS "Status",\nlevel AS "Level",\nlogsrc_product AS "Log Source Product"\nFROM "Detection Rules" AND #T1059_006');
+    expect(q).toEqual({
+      supported: true,
+      kind: 'dataview',
+      mode: 'table',
+      withoutId: true,
+      columns: [
+        { expr: 'file.link', label: 'Name' },
+        { expr: 'status', label: 'Status' },
+        { expr: 'level', label: 'Level' },
+        { expr: 'logsrc_product', label: 'Log Source Product' },
+      ],
+      source: { op: 'and', left: { op: 'folder', path: 'Detection Rules' }, right: { op: 'tag', tag: 'T1059_006' } },
+    });
+    expect(parseDataview('TABLE without id\nfilename AS "Name"\nFROM "atomics" AND #T1059_006').supported).toBe(true);
+    expect(parseDataview('LIST FROM #T1059_006 OR -"Archive"').supported).toBe(true);
+  });
+
+  test.each([
+    ['TABLE status FROM "Detection Rules" WHERE level = "high"', 'WHERE'],
+    ['TABLE status FROM "x" SORT file.name', 'SORT'],
+    ['TASK FROM "x"', 'TASK'],
+    ['TABLE status', 'without FROM'],
+    ['LIST FROM [[Some note]]', 'link'],
+    ['LIST FROM "x" AND', 'ends early'],
+    ['LIST FROM ("x" AND #y', 'parentheses'],
+  ])('%s is reported as unsupported (%s)', (query, why) => {
+    const q = parseDataview(query);
+    expect(q.supported).toBe(false);
+    expect(q.supported ? '' : q.reason).toContain(why);
+  });
+
+  test('Obsidian query blocks: tag lines, AND-ed', () => {
+    expect(parseSearch('tag: detection_rule\ntag: T1059_006\n')).toEqual({ supported: true, kind: 'search', tags: ['detection_rule', 'T1059_006'] });
+    expect(parseSearch('tag:#Reconnaissance \ntag:detection_rule').supported).toBe(true);
+    expect(parseSearch('path:"Detection Rules" tag:x').supported).toBe(false);
+    expect(parseQueryBlock('mermaid', 'x').supported).toBe(false);
+  });
+});
+
+describe('rows are the notes Dataview and Obsidian search list', () => {
+  const vault = {
+    'Detection Rules/a.md': '---\ntags: [execution, t1059_006, detection_rule]\n---\n',
+    'Detection Rules/sub/b.md': '---\ntags: [T1059_006]\n---\n', // sub-folder, upper case
+    'Detection Rules/c.md': '---\ntags: t1059_006, detection_rule\n---\n', // Dataview splits, Obsidian does not
+    'Detection Rules/d.md': 'body tag #t1059_006/extra here\n', // nested sub-tag matches the parent tag
+    'Detection Rules/e.md': '---\ntags: [t1059]\n---\n', // the parent is not a match
+    'Detection Rules Archive/f.md': '---\ntags: [t1059_006]\n---\n', // a folder prefix is not the folder
+    'Other/g.md': '---\nTAGS: [t1059_006, detection_rule]\n---\n', // any-case key: Dataview yes, Obsidian no
+  };
+  const index = indexOf(vault);
+
+  test('FROM "folder" AND #tag', () => {
+    const q = parseDataview('LIST FROM "Detection Rules" AND #T1059_006');
+    expect(evaluateQuery(index, q)).toEqual(['Detection Rules/a.md', 'Detection Rules/c.md', 'Detection Rules/d.md', 'Detection Rules/sub/b.md']);
+  });
+
+  test('OR, negation, parentheses, a missing folder', () => {
+    expect(evaluateQuery(index, parseDataview('LIST FROM #t1059_006 AND -"Detection Rules"'))).toEqual(['Detection Rules Archive/f.md', 'Other/g.md']);
+    expect(evaluateQuery(index, parseDataview('LIST FROM ("Other" OR "Detection Rules Archive") AND #t1059_006'))).toEqual(['Detection Rules Archive/f.md', 'Other/g.md']);
+    expect(evaluateQuery(index, parseDataview('LIST FROM "Nowhere"'))).toEqual([]);
+    expect(evaluateQuery(index, parseDataview('LIST FROM "Detection Rules/a"'))).toEqual(['Detection Rules/a.md']);
+  });
+
+  test('query blocks follow Obsidian\'s tag reading', () => {
+    expect(evaluateQuery(index, parseSearch('tag: detection_rule\ntag: T1059_006'))).toEqual(['Detection Rules/a.md']);
+  });
+
+  test('translation into a coverage block', () => {
+    expect(toCoverageSpec(parseDataview('LIST FROM "Detection Rules" AND #T1059_006'), hints)).toEqual({ technique: 'T1059.006', show: ['rules'] });
+    expect(toCoverageSpec(parseDataview('LIST FROM "atomics" AND #T1059_006'), hints)).toEqual({ technique: 'T1059.006', show: ['tests'] });
+    expect(toCoverageSpec(parseSearch('tag: atomic_test\ntag: T1059_006'), hints)).toEqual({ technique: 'T1059.006', show: ['tests'] });
+    expect(toCoverageSpec(parseDataview('LIST FROM "Elsewhere" AND #T1059_006'), hints)).toBeNull();
+    expect(toCoverageSpec(parseSearch('tag: Reconnaissance\ntag: detection_rule'), hints)).toBeNull();
+  });
+
+  test('the seed note\'s blocks in a UCC vault', () => {
+    const ucc = indexOf({
+      'Use Cases/T1059.006 - Python.md': F.UCC_TECHNIQUE,
+      'Detection Rules/File Was Not Allowed To Run.md': F.UCC_APPLOCKER_RULE,
+      'atomics/T1059.006/T1059.006.md': F.UCC_ART_MD,
+    });
+    expect(evaluateQuery(ucc, parseDataview('table without id\nfile.link AS "Name"\nFROM "Detection Rules" AND #T1059_006'))).toEqual(['Detection Rules/File Was Not Allowed To Run.md']);
+    expect(evaluateQuery(ucc, parseDataview('TABLE without id\nfilename AS "Name"\nFROM "atomics" AND #T1059_006'))).toEqual(['atomics/T1059.006/T1059.006.md']);
+  });
+});
