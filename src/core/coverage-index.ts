@@ -273,6 +273,11 @@ export class CoverageIndex {
     return this.notes.values();
   }
 
+  /** The role settings in force (folders and tags), e.g. to translate queries into coverage blocks. */
+  get roleSettings(): Readonly<EngineSettings> {
+    return this.settings;
+  }
+
   get catalogVersion(): string {
     return this.catalog.version;
   }

@@ -1,0 +1,66 @@
+import type { Command } from 'commander';
+import { evaluateCoverageBlock, parseCoverageBlock } from '../../core/coverage-block';
+import { evaluateQuery, findQueryBlocks, parseQueryBlock, toCoverageSpec, type CoverageBlockSpec } from '../../core/queries';
+import { json, load, out } from '../io';
+import type { LoadedVault } from '../vault';
+import { parseYamlCore } from '../yaml';
+
+interface BlockRow {
+  path: string;
+  language: string;
+  line: number;
+  query: string;
+  supported: boolean;
+  reason?: string;
+  rows: string[];
+  coverage?: CoverageBlockSpec | null;
+}
+
+export function collectBlocks(v: LoadedVault): BlockRow[] {
+  const rows: BlockRow[] = [];
+  const s = v.index;
+  const settings = s.roleSettings;
+  for (const src of v.sources.values()) {
+    if (!src.text) continue;
+    for (const b of findQueryBlocks(src.text)) {
+      const base = { path: src.path, language: b.lang, line: b.start.line + 1, query: b.content };
+      if (b.lang === 'attack-coverage') {
+        const res = evaluateCoverageBlock(s, parseCoverageBlock(b.content, parseYamlCore), src.path);
+        rows.push({
+          ...base,
+          supported: res.technique !== null,
+          ...(res.problems.length ? { reason: res.problems.join('; ') } : {}),
+          rows: [...res.rules.map((r) => r.path), ...res.tests.map((t) => t.path)],
+        });
+        continue;
+      }
+      const q = parseQueryBlock(b.lang, b.content);
+      rows.push({
+        ...base,
+        supported: q.supported,
+        ...(q.supported ? {} : { reason: q.reason }),
+        rows: evaluateQuery(s, q),
+        coverage: toCoverageSpec(q, settings),
+      });
+    }
+  }
+  return rows.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line));
+}
+
+export function registerBlocks(program: Command): void {
+  program
+    .command('blocks')
+    .description('list the dataview, query and attack-coverage blocks of the vault with the notes each lists')
+    .argument('<vault>', 'vault folder')
+    .option('--json', 'machine-readable output')
+    .action((vault: string, opts: { json?: boolean }) => {
+      const rows = collectBlocks(load(vault, {}));
+      if (opts.json) return json(rows);
+      for (const r of rows) {
+        out(`${r.path}:${r.line} ${r.language} ${r.supported ? `${r.rows.length} rows` : `unsupported: ${r.reason ?? ''}`}`);
+      }
+      const unsupported = rows.filter((r) => !r.supported).length;
+      out(`${rows.length} blocks, ${unsupported} unsupported`);
+    });
+
+}

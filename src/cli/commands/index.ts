@@ -1,0 +1,13 @@
+/**
+ * Every CLI command, one module each. A new command adds one line here.
+ */
+import type { Command } from 'commander';
+import { registerBlocks } from './blocks';
+import { registerScan } from './scan';
+import { registerTechnique } from './technique';
+
+export const COMMANDS: Array<(program: Command) => void> = [
+  registerScan,
+  registerBlocks,
+  registerTechnique,
+];

@@ -1,0 +1,49 @@
+import type { Command } from 'commander';
+import { scanReport, type ScanReport } from '../../core/report';
+import { json, load, out } from '../io';
+
+function pct(n: number, of: number): string {
+  return of ? `${Math.round((100 * n) / of)}%` : '-';
+}
+
+function printScan(r: ScanReport): void {
+  const c = r.counts;
+  out(`Vault ${r.vault}${r.attackVersion ? ` (ATT&CK ${r.attackVersion})` : ''}`);
+  out(`  notes           ${c.notes}`);
+  out(`  technique notes ${c.techniques}`);
+  out(`  rule notes      ${c.rules}`);
+  out(`  test notes      ${c.tests}`);
+  out('');
+  out(`Techniques with rules        ${c.techniquesWithRules} (${pct(c.techniquesWithRules, c.techniques)})`);
+  out(`Techniques with tests        ${c.techniquesWithTests} (${pct(c.techniquesWithTests, c.techniques)})`);
+  out(`Techniques with both         ${c.techniquesWithBoth} (${pct(c.techniquesWithBoth, c.techniques)})`);
+  out(`Techniques with neither      ${c.techniquesWithNeither} (${pct(c.techniquesWithNeither, c.techniques)})`);
+  const top = [...r.techniques].sort((a, b) => b.rules.length + b.rolledUpRules.length - (a.rules.length + a.rolledUpRules.length)).slice(0, 10);
+  if (top.length) {
+    out('');
+    out('Most covered:');
+    for (const t of top) out(`  ${t.id.padEnd(10)} ${String(t.rules.length).padStart(4)} rules (+${t.rolledUpRules.length} rolled up) ${String(t.testCount).padStart(3)} tests  ${t.name}`);
+  }
+  const errors = r.diagnostics.filter((d) => d.severity !== 'info');
+  if (r.diagnostics.length) {
+    out('');
+    out(`Diagnostics: ${errors.length} problems, ${r.diagnostics.length - errors.length} notes of information (see --json)`);
+    for (const d of errors.slice(0, 20)) out(`  ${d.severity.padEnd(7)} ${d.path}: ${d.message}`);
+    if (errors.length > 20) out(`  … ${errors.length - 20} more`);
+  }
+}
+
+export function registerScan(program: Command): void {
+  program
+    .command('scan')
+    .description('summarise coverage: techniques with and without rules and tests, and diagnostics')
+    .argument('<vault>', 'vault folder')
+    .option('--json', 'machine-readable output')
+    .option('--no-rollup', 'do not roll sub-technique rules up into parents')
+    .action((vault: string, opts: { json?: boolean; rollup: boolean }) => {
+      const report = scanReport(load(vault, { rollUp: opts.rollup }).index, vault);
+      if (opts.json) json(report);
+      else printScan(report);
+    });
+
+}

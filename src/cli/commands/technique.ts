@@ -1,0 +1,42 @@
+import type { Command } from 'commander';
+import type { TechniqueCoverage } from '../../core/coverage-index';
+import { parseBareId } from '../../core/ids';
+import { json, load, out } from '../io';
+import { VaultError } from '../vault';
+
+function printTechnique(t: TechniqueCoverage): void {
+  out(`${t.id} ${t.name}${t.status !== 'active' ? ` [${t.status}${t.replacement ? ` → ${t.replacement}` : ''}]` : ''}`);
+  out(`  note: ${t.path ?? '(none)'}`);
+  if (t.gaps.length) out(`  gaps: ${t.gaps.join('; ')}`);
+  const byVendor = new Map<string, typeof t.rules>();
+  for (const r of t.rules) byVendor.set(r.vendor || 'unknown', [...(byVendor.get(r.vendor || 'unknown') ?? []), r]);
+  out(`  rules: ${t.rules.length}`);
+  for (const [vendor, rules] of byVendor) {
+    out(`    ${vendor} (${rules.length})`);
+    for (const r of rules) out(`      ${r.title}  [${r.status || '-'} / ${r.level || '-'} / ${[r.product, r.service, r.category].filter(Boolean).join(' ') || '-'}]  ${r.path}`);
+  }
+  if (t.rolledUpRules.length) {
+    out(`  rolled up from sub-techniques: ${t.rolledUpRules.length}`);
+    for (const r of t.rolledUpRules) out(`    ${r.via}  ${r.title}  ${r.path}`);
+  }
+  out(`  tests: ${t.testCount} in ${t.tests.length} notes${t.rolledUpTests.length ? ` (+${t.rolledUpTestCount} rolled up)` : ''}`);
+  for (const x of [...t.tests, ...t.rolledUpTests]) out(`    ${x.via ? `${x.via}  ` : ''}${x.testCount} tests  ${x.path}`);
+}
+
+export function registerTechnique(program: Command): void {
+  program
+    .command('technique')
+    .description('coverage of one technique as the side pane shows it')
+    .argument('<vault>', 'vault folder')
+    .argument('<id>', 'technique ID, e.g. T1059.006 or t1059_006')
+    .option('--json', 'machine-readable output')
+    .option('--no-rollup', 'do not roll sub-technique rules up into parents')
+    .action((vault: string, raw: string, opts: { json?: boolean; rollup: boolean }) => {
+      const id = parseBareId(raw.replace(/^#/, '').replace(/^attack\./i, ''));
+      if (!id) throw new VaultError(`"${raw}" is not a technique ID (expected T1234 or T1234.567)`);
+      const t = load(vault, { rollUp: opts.rollup }).index.technique(id);
+      if (opts.json) json(t);
+      else printTechnique(t);
+    });
+
+}

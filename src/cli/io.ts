@@ -1,0 +1,16 @@
+/** Output helpers shared by the CLI's commands. */
+import { loadVault, type LoadedVault } from './vault';
+
+export const out = (s: string): void => {
+  process.stdout.write(s.endsWith('\n') ? s : s + '\n');
+};
+export const json = (v: unknown): void => out(JSON.stringify(v, null, 2));
+
+function progress(done: number, total: number): void {
+  process.stderr.write(`reading notes: ${done}/${total}\n`);
+}
+
+/** Reads the vault with progress on stderr; `rollUp: false` comes from `--no-rollup`. */
+export function load(vault: string, opts: { rollUp?: boolean } = {}): LoadedVault {
+  return loadVault(vault, { progress, settings: opts.rollUp === false ? { rollUp: false } : {} });
+}
