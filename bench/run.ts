@@ -1,0 +1,325 @@
+/**
+ * `npm run bench`: how the engine scales on synthetic Use-Case-Catalogue vaults of 5,000 and 50,000 notes.
+ * See bench/README.md for what each figure means. For steadier numbers: `NODE_OPTIONS=--expose-gc npm run bench`.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { arch, cpus, loadavg, release, totalmem, type } from 'node:os';
+import { join, resolve } from 'node:path';
+import { defaultCatalog } from '../src/core/attack';
+import { CoverageIndex } from '../src/core/coverage-index';
+import type { NoteSource } from '../src/core/metadata';
+import { scanReport } from '../src/core/report';
+import { readFrontmatter } from '../src/cli/frontmatter';
+import { listNotes, loadVault, readNote, vaultSettings } from '../src/cli/vault';
+import { parseYamlCore } from '../src/cli/yaml';
+import { GENERATOR_VERSION, syntheticSources, techniqueId, writeSyntheticVault } from './synthetic';
+
+const ROOT = resolve(__dirname, '..');
+const OUT = join(ROOT, 'bench/out');
+const SEED = 1;
+const SIZES = [
+  { label: '5k', notes: 5_000, runs: 7 },
+  { label: '50k', notes: 50_000, runs: 3 },
+] as const;
+type Label = (typeof SIZES)[number]['label'];
+/** Notes per single-note figure: enough that the median is not one note's luck. */
+const UPDATE_NOTES = 400;
+const ENV = { parseYaml: parseYamlCore };
+
+const gc = (globalThis as { gc?: () => void }).gc;
+const now = (): bigint => process.hrtime.bigint();
+const msSince = (t0: bigint): number => Number(process.hrtime.bigint() - t0) / 1e6;
+
+interface Stat {
+  median: number;
+  min: number;
+  n: number;
+}
+function stat(samples: number[]): Stat {
+  const s = [...samples].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  const median = s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
+  return { median, min: s[0] as number, n: s.length };
+}
+
+/** Times `fn` `runs` times after one untimed warm-up (JIT, page cache); collects garbage first when allowed. */
+function measure(runs: number, fn: () => void): Stat {
+  fn();
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    gc?.();
+    const t0 = now();
+    fn();
+    times.push(msSince(t0));
+  }
+  return stat(times);
+}
+
+/** Reuses bench/out/vault-<label> when it was made with the same parameters (the stamp is written last). */
+function ensureVault(label: string, notes: number): string {
+  const dir = join(OUT, `vault-${label}`);
+  const stampFile = join(dir, '.synthetic.json');
+  const stamp = JSON.stringify({ notes, seed: SEED, generator: GENERATOR_VERSION });
+  if (existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp) return dir;
+  rmSync(dir, { recursive: true, force: true });
+  const t0 = now();
+  writeSyntheticVault(dir, notes, SEED);
+  writeFileSync(stampFile, stamp);
+  console.error(`generated ${dir} (${notes} notes) in ${(msSince(t0) / 1000).toFixed(1)} s`);
+  return dir;
+}
+
+type Parse = (text: string) => unknown;
+/** The floor parses frontmatter exactly as the CLI does: gray-matter + js-yaml CORE_SCHEMA, code engines off. */
+const FLOOR_PARSER = { name: 'src/cli/frontmatter.ts readFrontmatter (gray-matter + js-yaml CORE_SCHEMA)', parse: readFrontmatter as Parse };
+
+/** Roles as an index sees them, to check that the records and the files describe the same vault. */
+function roleCounts(index: CoverageIndex): Record<string, number> {
+  const c: Record<string, number> = {};
+  for (const n of index.allNotes()) c[n.cls.role] = (c[n.cls.role] ?? 0) + 1;
+  return Object.fromEntries(Object.entries(c).sort());
+}
+
+/** The rule note with its first technique tag swapped for another technique: a typical edit. */
+function retagged(src: NoteSource, k: number): NoteSource {
+  const fm = src.cache?.frontmatter ?? {};
+  const tags = (fm.tags as string[]).slice();
+  const at = Math.max(0, tags.findIndex((t) => /^t\d{4}/.test(t)));
+  tags[at] = techniqueId((k * 131) % 700).replace('.', '_').toLowerCase();
+  return { path: src.path, cache: { ...src.cache, frontmatter: { ...fm, tags } } };
+}
+
+interface UpdateFigures {
+  upsert: Stat;
+  rename: Stat;
+  remove_readd: Stat;
+}
+/** Per-operation times in µs over UPDATE_NOTES rule notes spread across the vault. */
+function singleNoteUpdates(sources: NoteSource[]): UpdateFigures {
+  const index = new CoverageIndex({ env: ENV });
+  index.upsertAll(sources);
+  const rules = sources.filter((s) => s.path.startsWith('Detection Rules/'));
+  const picks = Array.from({ length: UPDATE_NOTES }, (_, k) => rules[Math.floor((k * rules.length) / UPDATE_NOTES)] as NoteSource);
+  const changed = picks.map(retagged);
+  const us = (fn: () => unknown): number => {
+    const t0 = now();
+    fn();
+    return Number(process.hrtime.bigint() - t0) / 1e3;
+  };
+  const upsert: number[] = [];
+  const rename: number[] = [];
+  const removeReadd: number[] = [];
+  for (let round = 0; round < 2; round++) {
+    gc?.();
+    const keep = round === 1; // round 0 warms the JIT up
+    picks.forEach((src, k) => {
+      const moved = src.path.replace(/\.md$/, ' (renamed).md');
+      const t = [
+        us(() => index.upsert(changed[k] as NoteSource)),
+        us(() => index.upsert(src)), // and back, so every sample starts from the same index
+      ];
+      const r = [us(() => index.rename(src.path, moved)), us(() => index.rename(moved, src.path))];
+      const d = us(() => {
+        index.remove(src.path);
+        index.upsert(src);
+      });
+      if (keep) {
+        upsert.push(...t);
+        rename.push(...r);
+        removeReadd.push(d);
+      }
+    });
+  }
+  if (index.size !== sources.length) throw new Error(`index lost notes: ${index.size} ≠ ${sources.length}`);
+  return { upsert: stat(upsert), rename: stat(rename), remove_readd: stat(removeReadd) };
+}
+
+/** The scan's phases, timed separately once (after warm-up), to show where its time goes. */
+function scanBreakdown(dir: string, parse: Parse): Record<string, number> {
+  const t0 = now();
+  const paths = listNotes(dir);
+  const list = msSince(t0);
+  gc?.();
+  const t1 = now();
+  for (const p of paths) readFileSync(join(dir, p), 'utf8');
+  const readOnly = msSince(t1);
+  gc?.();
+  const t2 = now();
+  for (const p of paths) parse(readFileSync(join(dir, p), 'utf8'));
+  const readFrontmatterOnly = msSince(t2);
+  gc?.();
+  const t3 = now();
+  const sources = paths.map((p) => readNote(dir, p));
+  const readNotes = msSince(t3);
+  const t4 = now();
+  const index = new CoverageIndex({ settings: vaultSettings(dir), catalog: defaultCatalog(), env: ENV });
+  index.upsertAll(sources);
+  const upsertAll = msSince(t4);
+  const t5 = now();
+  scanReport(index, dir);
+  const report = msSince(t5);
+  return {
+    listNotes_ms: list,
+    readFileSync_ms: readOnly,
+    floor_read_and_frontmatter_ms: readFrontmatterOnly,
+    readNote_all_ms: readNotes,
+    'readNote_minus_read_ms (readMarkdown)': readNotes - readOnly,
+    upsertAll_ms: upsertAll,
+    scanReport_ms: report,
+  };
+}
+
+/** The real CLI, once, as a user would run it (includes node start-up). */
+function cliOnce(dir: string): number | null {
+  const cli = join(ROOT, 'dist/cli.js');
+  if (!existsSync(cli)) return null;
+  const t0 = now();
+  const r = spawnSync(process.execPath, [cli, 'scan', dir, '--json'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const ms = msSince(t0);
+  if (r.status !== 0) throw new Error(`dist/cli.js scan failed (${r.status}): ${r.stderr.toString().slice(0, 500)}`);
+  return ms;
+}
+
+const fmt = (x: number): string => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
+const pass = (ok: boolean): string => (ok ? '**pass**' : '**MISSED**');
+
+function main(): void {
+  mkdirSync(OUT, { recursive: true });
+  const loadBefore = loadavg()[0] as number; // other work on the machine skews every figure: recorded with them
+  const floor = FLOOR_PARSER;
+  if (!gc) console.error('note: global.gc unavailable; run with NODE_OPTIONS=--expose-gc for steadier numbers');
+  const vaults = Object.fromEntries(SIZES.map((s) => [s.label, ensureVault(s.label, s.notes)])) as Record<Label, string>;
+
+  const build = {} as Record<Label, Stat>;
+  const updates = {} as Record<Label, UpdateFigures>;
+  const scan = {} as Record<Label, Stat>;
+  const floorStat = {} as Record<Label, Stat>;
+  const breakdown = {} as Record<Label, Record<string, number>>;
+  const cli = {} as Record<Label, number | null>;
+  const mismatches: string[] = [];
+
+  for (const { label, notes, runs } of SIZES) {
+    const dir = vaults[label];
+    console.error(`[${label}] index from records…`);
+    const sources = syntheticSources(notes, SEED);
+    build[label] = measure(runs, () => new CoverageIndex({ env: ENV }).upsertAll(sources));
+
+    console.error(`[${label}] single-note updates…`);
+    updates[label] = singleNoteUpdates(sources);
+
+    // Same vault both ways: the plugin's records and the CLI's files must give the same roles.
+    const fromRecords = new CoverageIndex({ env: ENV });
+    fromRecords.upsertAll(sources);
+    const fromFiles = loadVault(dir).index;
+    const [a, b] = [JSON.stringify(roleCounts(fromRecords)), JSON.stringify(roleCounts(fromFiles))];
+    if (a !== b) mismatches.push(`${label}: records ${a} vs files ${b}`);
+
+    console.error(`[${label}] scan vs read-and-parse floor…`);
+    // Interleaved so that both see the same page cache and machine load.
+    const floorRun = (): void => {
+      for (const p of listNotes(dir)) floor.parse(readFileSync(join(dir, p), 'utf8'));
+    };
+    const scanRun = (): void => {
+      scanReport(loadVault(dir).index, dir);
+    };
+    floorRun();
+    scanRun();
+    const f: number[] = [];
+    const s: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      gc?.();
+      let t0 = now();
+      floorRun();
+      f.push(msSince(t0));
+      gc?.();
+      t0 = now();
+      scanRun();
+      s.push(msSince(t0));
+    }
+    floorStat[label] = stat(f);
+    scan[label] = stat(s);
+    breakdown[label] = scanBreakdown(dir, floor.parse);
+    cli[label] = cliOnce(dir);
+  }
+
+  const t0 = now();
+  spawnSync(process.execPath, ['-e', '0']);
+  const nodeStartup = msSince(t0);
+
+  const ratio = (x: Record<Label, Stat>): number => x['50k'].median / x['5k'].median;
+  const scanRatio = (l: Label): number => scan[l].median / floorStat[l].median;
+  const update50k = updates['50k'];
+  const targets = {
+    index_build_from_records: { target: '50k < 500 ms', pass: build['50k'].median < 500 },
+    single_note_update: {
+      target: '< 1 ms at 50k',
+      pass: Math.max(update50k.upsert.median, update50k.rename.median, update50k.remove_readd.median) < 1000,
+    },
+    scan_vs_floor: { target: 'scan ≤ 1.3 × floor', pass: scanRatio('5k') <= 1.3 && scanRatio('50k') <= 1.3 },
+  };
+  const cpu = cpus();
+  const results = {
+    machine: {
+      cpu: cpu[0]?.model ?? 'unknown',
+      cpus: cpu.length,
+      memory_gib: Math.round((totalmem() / 2 ** 30) * 10) / 10,
+      node: process.version,
+      os: `${type()} ${release()} ${arch()}`,
+      gc_between_runs: !!gc,
+      load_average_1m: { start: loadBefore, end: loadavg()[0] as number },
+    },
+    date: new Date().toISOString(),
+    vaults: Object.fromEntries(SIZES.map((s) => [s.label, { notes: s.notes, seed: SEED, generator: GENERATOR_VERSION }])),
+    floor_parser: floor.name,
+    figures: {
+      index_build_from_records: { unit: 'ms', ...build, ratio_50k_5k: ratio(build), ...targets.index_build_from_records },
+      single_note_update: {
+        unit: 'µs',
+        notes: UPDATE_NOTES,
+        upsert: { ...pick(updates, 'upsert'), ratio_50k_5k: update50k.upsert.median / updates['5k'].upsert.median },
+        rename: { ...pick(updates, 'rename'), ratio_50k_5k: update50k.rename.median / updates['5k'].rename.median },
+        remove_readd: { ...pick(updates, 'remove_readd'), ratio_50k_5k: update50k.remove_readd.median / updates['5k'].remove_readd.median },
+        ...targets.single_note_update,
+      },
+      read_parse_floor: { unit: 'ms', ...floorStat },
+      scan_wall: { unit: 'ms', ...scan, scan_over_floor: { '5k': scanRatio('5k'), '50k': scanRatio('50k') }, ...targets.scan_vs_floor },
+      scan_breakdown_ms: breakdown,
+      cli_end_to_end_ms: { ...cli, node_startup_ms: nodeStartup },
+    },
+    ...(mismatches.length ? { warnings: mismatches } : {}),
+  };
+  const json = JSON.stringify(results, null, 2) + '\n';
+  writeFileSync(join(OUT, 'results.json'), json);
+  writeFileSync(join(ROOT, 'bench/results.json'), json);
+
+  const ms = (x: Stat): string => `${fmt(x.median)} ms (min ${fmt(x.min)})`;
+  const us = (x: Stat): string => `${fmt(x.median)} µs (min ${fmt(x.min)})`;
+  const upd = (k: keyof UpdateFigures, name: string, extra = ''): string =>
+    `| single_note_update: ${name} | ${us(updates['5k'][k])} | ${us(update50k[k])} | 50k/5k ${(update50k[k].median / updates['5k'][k].median).toFixed(2)}×${extra} |`;
+  const cliCell = (l: Label): string => {
+    const v = cli[l];
+    return v === null ? 'not built' : `${fmt(v)} ms`;
+  };
+  const table = [
+    '| figure | 5k | 50k | ratio / target |',
+    '|---|---|---|---|',
+    `| index_build_from_records | ${ms(build['5k'])} | ${ms(build['50k'])} | 50k/5k ${ratio(build).toFixed(1)}× · target 50k < 500 ms: ${pass(targets.index_build_from_records.pass)} |`,
+    upd('upsert', 'upsert (retag)', ` · target < 1 ms at 50k: ${pass(targets.single_note_update.pass)}`),
+    upd('rename', 'rename'),
+    upd('remove_readd', 'remove + re-add'),
+    `| read_parse_floor | ${ms(floorStat['5k'])} | ${ms(floorStat['50k'])} | |`,
+    `| scan_wall | ${ms(scan['5k'])} | ${ms(scan['50k'])} | scan/floor ${scanRatio('5k').toFixed(2)}× / ${scanRatio('50k').toFixed(2)}× · target ≤ 1.3×: ${pass(targets.scan_vs_floor.pass)} |`,
+    `| cli_end_to_end (1 run) | ${cliCell('5k')} | ${cliCell('50k')} | includes node start-up ≈ ${fmt(nodeStartup)} ms |`,
+  ].join('\n');
+  console.log(table);
+  console.log(`\nscan breakdown (ms): ${JSON.stringify(breakdown, (_, v: unknown) => (typeof v === 'number' ? Math.round(v * 10) / 10 : v))}`);
+  console.log(`results: ${join(OUT, 'results.json')} and bench/results.json`);
+  for (const m of mismatches) console.log(`WARNING roles differ between records and files: ${m}`);
+}
+
+function pick<K extends string>(u: Record<Label, Record<K, Stat>>, k: K): Record<Label, Stat> {
+  return { '5k': u['5k'][k], '50k': u['50k'][k] };
+}
+
+main();
