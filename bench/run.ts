@@ -211,7 +211,7 @@ function main(): void {
     // Same vault both ways: the plugin's records and the CLI's files must give the same roles.
     const fromRecords = new CoverageIndex({ env: ENV });
     fromRecords.upsertAll(sources);
-    const fromFiles = loadVault(dir).index;
+    const fromFiles = loadVault(dir, { keepSources: false }).index;
     const [a, b] = [JSON.stringify(roleCounts(fromRecords)), JSON.stringify(roleCounts(fromFiles))];
     if (a !== b) mismatches.push(`${label}: records ${a} vs files ${b}`);
 
@@ -221,7 +221,7 @@ function main(): void {
       for (const p of listNotes(dir)) floor.parse(readFileSync(join(dir, p), 'utf8'));
     };
     const scanRun = (): void => {
-      scanReport(loadVault(dir).index, dir);
+      scanReport(loadVault(dir, { keepSources: false }).index, dir);
     };
     floorRun();
     scanRun();

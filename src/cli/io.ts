@@ -11,6 +11,6 @@ function progress(done: number, total: number): void {
 }
 
 /** Reads the vault with progress on stderr; `rollUp: false` comes from `--no-rollup`. */
-export function load(vault: string, opts: { rollUp?: boolean } = {}): LoadedVault {
-  return loadVault(vault, { progress, settings: opts.rollUp === false ? { rollUp: false } : {} });
+export function load(vault: string, opts: { rollUp?: boolean; keepSources?: boolean } = {}): LoadedVault {
+  return loadVault(vault, { progress, keepSources: opts.keepSources ?? true, settings: opts.rollUp === false ? { rollUp: false } : {} });
 }

@@ -52,8 +52,8 @@ export function readNote(root: string, path: string): NoteSource {
     return { path, cache: null, readProblems: [`cannot read: ${e instanceof Error ? e.message : String(e)}`] };
   }
   try {
-    const { cache, problems } = readMarkdown(text, readFrontmatter);
-    return { path, cache, text, readProblems: problems };
+    const { cache, problems, codeBlocks } = readMarkdown(text, readFrontmatter);
+    return { path, cache, text, codeBlocks, readProblems: problems };
   } catch (e) {
     // The reader is meant never to throw; if it does, the note is still listed with a diagnostic.
     return { path, cache: null, text, readProblems: [`cannot parse: ${e instanceof Error ? e.message : String(e)}`] };
@@ -74,22 +74,31 @@ export function vaultSettings(root: string, override?: Partial<EngineSettings>):
 
 export interface LoadedVault {
   index: CoverageIndex;
+  /** Every note as read, text included; empty when loaded with `keepSources: false`. */
   sources: Map<string, NoteSource>;
 }
 
+/**
+ * Reads and indexes a vault in one streaming pass: each note is analysed as soon as it is read, and its
+ * text is dropped unless the caller needs it (`blocks`, `migrate`), so memory stays flat on large vaults.
+ */
 export function loadVault(
   root: string,
-  opts: { settings?: Partial<EngineSettings>; progress?: (done: number, total: number) => void } = {},
+  opts: { settings?: Partial<EngineSettings>; progress?: (done: number, total: number) => void; keepSources?: boolean } = {},
 ): LoadedVault {
   const paths = listNotes(root);
   const index = new CoverageIndex({ settings: vaultSettings(root, opts.settings), catalog: defaultCatalog(), env: { parseYaml: parseYamlCore } });
   const sources = new Map<string, NoteSource>();
+  const keep = opts.keepSources ?? true;
   const step = Math.max(500, Math.floor(paths.length / 20));
-  for (let i = 0; i < paths.length; i++) {
-    const src = readNote(root, paths[i] as string);
-    sources.set(src.path, src);
-    if (opts.progress && (i + 1) % step === 0) opts.progress(i + 1, paths.length);
+  function* read(): Generator<NoteSource> {
+    for (let i = 0; i < paths.length; i++) {
+      const src = readNote(root, paths[i] as string);
+      if (keep) sources.set(src.path, src);
+      if (opts.progress && (i + 1) % step === 0) opts.progress(i + 1, paths.length);
+      yield src;
+    }
   }
-  index.upsertAll(sources.values());
+  index.upsertAll(read());
   return { index, sources };
 }

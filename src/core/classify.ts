@@ -29,7 +29,7 @@ function idFromPathSegments(path: string): TechniqueId | null {
 export function classify(facts: NoteFacts, s: RoleSettings): Classification {
   const { path } = facts;
   if (inAnyFolder(path, s.ignoreFolders)) return { role: 'other', techniques: [] };
-  const allTags = [...facts.tags, ...facts.dataviewTags];
+  const allTags = facts.dataviewTags === facts.tags ? facts.tags : [...facts.tags, ...facts.dataviewTags];
 
   const testByTag = hasRoleTag(allTags, s.testTags);
   if (testByTag || inAnyFolder(path, s.testFolders)) {

@@ -100,6 +100,10 @@ export interface IndexOptions {
 function tagKeys(tags: readonly string[]): Set<string> {
   const keys = new Set<string>();
   for (const t of tags) {
+    if (!t.includes('/')) {
+      keys.add(t.toLowerCase());
+      continue;
+    }
     const parts = t.toLowerCase().split('/');
     for (let i = 1; i <= parts.length; i++) keys.add(parts.slice(0, i).join('/'));
   }
@@ -124,8 +128,11 @@ export class CoverageIndex {
   private readonly buckets = new Map<TechniqueId, Bucket>();
   /** parent → sub-techniques that some note names, for roll-up without scanning. */
   private readonly children = new Map<TechniqueId, Set<TechniqueId>>();
-  private readonly obsidianTags = new Map<string, Set<string>>();
-  private readonly dataviewTags = new Map<string, Set<string>>();
+  /**
+   * Tag → notes, under Obsidian's and Dataview's readings. Only queries need them, so they are built on
+   * the first query and kept up to date from then on; indexing a vault never pays for them otherwise.
+   */
+  private tagMaps: { obsidian: Map<string, Set<string>>; dataview: Map<string, Set<string>> } | null = null;
   private readonly ruleIds = new Map<string, Set<string>>();
   private readonly listeners = new Set<Listener>();
   private settings: EngineSettings;
@@ -232,9 +239,13 @@ export class CoverageIndex {
       else if (cls.role === 'rule') b.rules.add(facts.path);
       else if (cls.role === 'test') b.tests.add(facts.path);
     }
-    for (const k of tagKeys(facts.tags)) addTo(this.obsidianTags, k, facts.path);
-    for (const k of tagKeys(facts.dataviewTags)) addTo(this.dataviewTags, k, facts.path);
+    if (this.tagMaps) this.addTags(this.tagMaps, facts);
     if (cls.role === 'rule' && facts.rule?.ruleId) addTo(this.ruleIds, facts.rule.ruleId.toLowerCase(), facts.path);
+  }
+
+  private addTags(maps: NonNullable<CoverageIndex['tagMaps']>, facts: NoteFacts): void {
+    for (const k of tagKeys(facts.tags)) addTo(maps.obsidian, k, facts.path);
+    for (const k of tagKeys(facts.dataviewTags)) addTo(maps.dataview, k, facts.path);
   }
 
   private detach(path: string): boolean {
@@ -253,8 +264,10 @@ export class CoverageIndex {
         if (isSubtechnique(id)) removeFrom(this.children, parentOf(id), id);
       }
     }
-    for (const k of tagKeys(facts.tags)) removeFrom(this.obsidianTags, k, path);
-    for (const k of tagKeys(facts.dataviewTags)) removeFrom(this.dataviewTags, k, path);
+    if (this.tagMaps) {
+      for (const k of tagKeys(facts.tags)) removeFrom(this.tagMaps.obsidian, k, path);
+      for (const k of tagKeys(facts.dataviewTags)) removeFrom(this.tagMaps.dataview, k, path);
+    }
     if (facts.rule?.ruleId) removeFrom(this.ruleIds, facts.rule.ruleId.toLowerCase(), path);
     return true;
   }
@@ -284,7 +297,12 @@ export class CoverageIndex {
 
   /** Notes carrying a tag or one of its sub-tags, under Obsidian's or Dataview's reading. */
   notesWithTag(tag: string, semantics: 'obsidian' | 'dataview'): ReadonlySet<string> {
-    const map = semantics === 'obsidian' ? this.obsidianTags : this.dataviewTags;
+    if (!this.tagMaps) {
+      const maps = { obsidian: new Map<string, Set<string>>(), dataview: new Map<string, Set<string>>() };
+      for (const n of this.notes.values()) this.addTags(maps, n.facts);
+      this.tagMaps = maps;
+    }
+    const map = semantics === 'obsidian' ? this.tagMaps.obsidian : this.tagMaps.dataview;
     return map.get(tag.replace(/^#/, '').toLowerCase()) ?? new Set();
   }
 

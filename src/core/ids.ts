@@ -30,6 +30,7 @@ export function parseBareId(s: string): TechniqueId | null {
  * or `mitre/technique/t1059.006` (nested tags: the last segment decides).
  */
 export function idFromTag(tag: string): TechniqueId | null {
+  if (!/\d{4}/.test(tag)) return null; // most tags (`execution`, `detection_rule`) name no technique
   let t = tag.trim();
   if (t.startsWith('#')) t = t.slice(1);
   const last = t.slice(t.lastIndexOf('/') + 1);

@@ -54,6 +54,8 @@ export interface NoteSource {
   cache: MetadataLike | null;
   /** The file's text. The plugin reads it only for notes whose body the engine needs (rules, tests, query blocks). */
   text?: string;
+  /** Fenced code blocks of `text`, when the reader already found them (saves a second scan). */
+  codeBlocks?: ReadonlyArray<{ lang: string; content: string; start: Loc }>;
   /** Problems found while reading (e.g. broken YAML), carried into the index's diagnostics. */
   readProblems?: string[];
 }

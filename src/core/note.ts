@@ -11,7 +11,7 @@ import {
   looksLikeMalformedId,
   type TechniqueId,
 } from './ids';
-import { dataviewTags, findCodeBlocks, parseFrontMatterTags, type CodeBlock } from './markdown';
+import { dataviewTags, findCodeBlocks, isValidTagBody, parseFrontMatterTags, type CodeBlock } from './markdown';
 import type { NoteSource } from './metadata';
 import {
   embeddedRuleFacts,
@@ -95,6 +95,20 @@ function ownTechniqueId(fm: Record<string, unknown>, basename: string, tagIds: T
   return tagIds.length === 1 ? (tagIds[0] as TechniqueId) : null;
 }
 
+/** `tags:` absent or a list of strings Obsidian accepts whole, under no other tag key. */
+function plainTagList(fm: Record<string, unknown>): boolean {
+  for (const key in fm) {
+    if (key.length > 4 || !/^tags?$/i.test(key)) continue;
+    if (key !== 'tags') return false;
+    const v = fm[key];
+    if (v === null || v === undefined) continue;
+    if (!Array.isArray(v)) return false;
+    for (const x of v) if (typeof x !== 'string' || !isValidTagBody(x.replace(/^#/, ''))) return false;
+  }
+  return true;
+}
+
+const RULE_LANGS = new Set(['yml', 'yaml', 'sigma', 'toml']);
 const ATOMIC_HEADING = /^Atomic Test #\d+/i;
 const MAX_BODY_FOR_RULES = 2_000_000;
 
@@ -112,7 +126,9 @@ export function analyzeNote(source: NoteSource, env: AnalyzeEnv): NoteFacts {
   const bodyTags = (cache.tags ?? []).map((t) => t.tag.replace(/^#/, ''));
   const fmTags = (parseFrontMatterTags(fm) ?? []).map((t) => t.replace(/^#/, ''));
   const tags = dedupeCaseless([...fmTags, ...bodyTags]);
-  const dvTags = dataviewTags(fm, bodyTags);
+  // Dataview reads the same tags as Obsidian unless the frontmatter has something Obsidian rejects:
+  // then (and only then) read it Dataview's way. The shared array lets the index store one copy.
+  const dvTags = plainTagList(fm) ? tags : dataviewTags(fm, bodyTags);
   if (dvTags.length > tags.length) {
     warn('Dataview and Obsidian read this note\'s tags differently (e.g. a one-line "tags: a, b"); Dataview-style blocks follow Dataview', 'info');
   }
@@ -124,7 +140,7 @@ export function analyzeNote(source: NoteSource, env: AnalyzeEnv): NoteFacts {
   }
 
   const taggedIds: TechniqueId[] = [];
-  for (const t of dedupeCaseless([...tags, ...dvTags])) {
+  for (const t of dvTags === tags ? tags : dedupeCaseless([...tags, ...dvTags])) {
     const id = idFromTag(t);
     if (id) taggedIds.push(id);
     else if (looksLikeMalformedId(t.slice(t.lastIndexOf('/') + 1))) warn(`tag "${t}" looks like a technique ID but is malformed`);
@@ -143,9 +159,9 @@ export function analyzeNote(source: NoteSource, env: AnalyzeEnv): NoteFacts {
   // Rule metadata: frontmatter first, then the embedded original rule (needs the body).
   const ruleLike = looksLikeRuleFrontmatter(fm);
   let rule: RuleMeta | null = null;
-  let blocks: CodeBlock[] = [];
+  let blocks: Array<Pick<CodeBlock, 'lang' | 'content' | 'start'>> = [];
   if (source.text !== undefined && source.text.length <= MAX_BODY_FOR_RULES) {
-    blocks = findCodeBlocks(source.text).filter((b) => ['yml', 'yaml', 'sigma', 'toml'].includes(b.lang));
+    blocks = (source.codeBlocks ?? findCodeBlocks(source.text)).filter((b) => RULE_LANGS.has(b.lang));
   } else if (source.text !== undefined) {
     warn(`note is ${(source.text.length / 1e6).toFixed(1)} MB; embedded rules in it are not read`, 'info');
   }

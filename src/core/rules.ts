@@ -5,6 +5,7 @@
 import { parse as parseToml } from 'smol-toml';
 import { idFromTag, parseBareId, type TechniqueId } from './ids';
 import type { CodeBlock } from './markdown';
+import { readSigmaHeader, type SigmaHeader } from './sigma-header';
 
 export interface RuleMeta {
   title: string;
@@ -67,9 +68,10 @@ export function ruleMetaFromFrontmatter(fm: Record<string, unknown>): RuleMeta {
   };
 }
 
-function sigmaFacts(rule: Record<string, unknown>): Partial<RuleMeta> | null {
+/** A Sigma rule, fully parsed or read by `readSigmaHeader` (which has already checked for `detection`). */
+function sigmaFacts(rule: Record<string, unknown> | SigmaHeader, header = false): Partial<RuleMeta> | null {
   const logsource = obj(rule.logsource);
-  if (!logsource || !obj(rule.detection)) return null;
+  if (!logsource || (!header && !obj((rule as Record<string, unknown>).detection))) return null;
   const techniques: TechniqueId[] = [];
   for (const t of list(rule.tags)) {
     const id = typeof t === 'string' && /^attack\./i.test(t) ? idFromTag(t) : null;
@@ -145,13 +147,15 @@ function elasticFacts(doc: Record<string, unknown>): Partial<RuleMeta> | null {
  * Errors become `problem` so that one broken embedded rule never hides the note.
  */
 export function embeddedRuleFacts(
-  blocks: readonly CodeBlock[],
+  blocks: ReadonlyArray<Pick<CodeBlock, 'lang' | 'content' | 'start'>>,
   parseYaml: YamlParser,
 ): { facts: Partial<RuleMeta> | null; problem?: string } {
   let problem: string | undefined;
   for (const b of blocks) {
     try {
       if (b.lang === 'yml' || b.lang === 'yaml' || b.lang === 'sigma') {
+        const header = readSigmaHeader(b.content);
+        if (header) return { facts: sigmaFacts(header, true) };
         const doc = obj(parseYaml(b.content));
         const facts = doc && (sigmaFacts(doc) ?? splunkFacts(doc));
         if (facts) return { facts };

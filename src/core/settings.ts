@@ -60,21 +60,62 @@ export function basenameOf(path: string): string {
   return name.replace(/\.md$/i, '');
 }
 
+/** A folder list compiled once: segment names (lower-cased) and vault-rooted prefixes. */
+interface FolderMatcher {
+  /** The entries the matcher was built from: settings arrays may be edited in place. */
+  sig: string;
+  segments: Set<string>;
+  prefixes: string[];
+}
+
+const folderMatchers = new WeakMap<readonly string[], FolderMatcher>();
+const roleTagSets = new WeakMap<readonly string[], { sig: string; set: Set<string> }>();
+
+function folderMatcher(entries: readonly string[]): FolderMatcher {
+  const sig = entries.join('\u0000');
+  let m = folderMatchers.get(entries);
+  if (!m || m.sig !== sig) {
+    m = { sig, segments: new Set(), prefixes: [] };
+    for (const entry of entries) {
+      const e = entry.replace(/^\/+|\/+$/g, '');
+      if (!e) continue;
+      if (e.includes('/')) m.prefixes.push(e);
+      else m.segments.add(e.toLowerCase());
+    }
+    folderMatchers.set(entries, m);
+  }
+  return m;
+}
+
 export function inFolder(path: string, entry: string): boolean {
-  const e = entry.replace(/^\/+|\/+$/g, '');
-  if (!e) return false;
-  const folder = folderOf(path);
-  if (e.includes('/')) return folder === e || folder.startsWith(e + '/');
-  const want = e.toLowerCase();
-  return folder.split('/').some((seg) => seg.toLowerCase() === want);
+  return inAnyFolder(path, [entry]);
 }
 
 export function inAnyFolder(path: string, entries: readonly string[]): boolean {
-  return entries.some((e) => inFolder(path, e));
+  const m = folderMatcher(entries);
+  const folder = folderOf(path);
+  for (const p of m.prefixes) if (folder === p || folder.startsWith(p + '/')) return true;
+  if (m.segments.size === 0 || folder === '') return false;
+  let start = 0;
+  while (start <= folder.length) {
+    const end = folder.indexOf('/', start);
+    const seg = folder.slice(start, end < 0 ? folder.length : end);
+    if (m.segments.has(seg.toLowerCase())) return true;
+    if (end < 0) break;
+    start = end + 1;
+  }
+  return false;
 }
 
 /** Role tags match on the last segment, case-insensitively. */
 export function hasRoleTag(tags: readonly string[], roleTags: readonly string[]): boolean {
-  const want = new Set(roleTags.map((t) => t.replace(/^#/, '').toLowerCase()));
-  return tags.some((t) => want.has(t.slice(t.lastIndexOf('/') + 1).toLowerCase()));
+  const sig = roleTags.join('\u0000');
+  let cached = roleTagSets.get(roleTags);
+  if (!cached || cached.sig !== sig) {
+    cached = { sig, set: new Set(roleTags.map((t) => t.replace(/^#/, '').toLowerCase())) };
+    roleTagSets.set(roleTags, cached);
+  }
+  const want = cached.set;
+  for (const t of tags) if (want.has(t.slice(t.lastIndexOf('/') + 1).toLowerCase())) return true;
+  return false;
 }

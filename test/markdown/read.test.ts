@@ -37,7 +37,7 @@ describe('readMarkdown: encodings and degenerate files', () => {
   });
 
   test('empty file', () => {
-    expect(read('')).toEqual({ cache: { frontmatter: null }, problems: [] });
+    expect(read('')).toEqual({ cache: { frontmatter: null }, problems: [], codeBlocks: [] });
   });
 
   test('only ---\\n--- : no frontmatter, but a yaml section (as recorded for empty_yaml)', () => {

@@ -41,7 +41,7 @@ export function registerScan(program: Command): void {
     .option('--json', 'machine-readable output')
     .option('--no-rollup', 'do not roll sub-technique rules up into parents')
     .action((vault: string, opts: { json?: boolean; rollup: boolean }) => {
-      const report = scanReport(load(vault, { rollUp: opts.rollup }).index, vault);
+      const report = scanReport(load(vault, { rollUp: opts.rollup, keepSources: false }).index, vault);
       if (opts.json) json(report);
       else printScan(report);
     });

@@ -1,3 +1,4 @@
+import type { CodeBlock } from './code-blocks';
 import type { LinkCacheLike, MetadataLike, SectionCacheLike, TagCacheLike } from '../metadata';
 import { scanBlocks, type Range } from './blocks';
 import { scanCodeBlocks } from './code-blocks';
@@ -26,7 +27,14 @@ function isRecord(v: unknown): v is Record<string, unknown> {
  * test/markdown for the recordings it is checked against). Never throws on bad input: YAML errors and
  * other oddities come back as `problems`. Offsets refer to the original text (BOM and CRLF included).
  */
-export function readMarkdown(text: string, readFrontmatter: FrontmatterReader): { cache: MetadataLike; problems: string[] } {
+/**
+ * `codeBlocks` are the fenced blocks found on the way (FencedBlock extends CodeBlock), so callers that
+ * need them (embedded rules, query blocks) do not scan the text again.
+ */
+export function readMarkdown(
+  text: string,
+  readFrontmatter: FrontmatterReader,
+): { cache: MetadataLike; problems: string[]; codeBlocks: CodeBlock[] } {
   const problems: string[] = [];
   const index = new LineIndex(text);
   const cache: MetadataLike = { frontmatter: null };
@@ -76,5 +84,5 @@ export function readMarkdown(text: string, readFrontmatter: FrontmatterReader): 
     cache.headings = blocks.headings.map((h) => ({ heading: h.heading, level: h.level, position: index.pos(h.start, h.end) }));
   }
   if (sections.length) cache.sections = sections;
-  return { cache, problems };
+  return { cache, problems, codeBlocks: fenced };
 }

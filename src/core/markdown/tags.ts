@@ -7,9 +7,7 @@ import { LineIndex } from './position';
 
 /** A tag without its '#': Obsidian's tag characters only (Unicode letters, digits, _ - / and symbols), not all digits. */
 export function isValidTagBody(s: string): boolean {
-  if (s === '' || /^\d+$/.test(s)) return false;
-  for (const ch of s) if (TAG_STOP.test(ch)) return false;
-  return true;
+  return s !== '' && !TAG_STOP.test(s) && !/^\d+$/.test(s);
 }
 
 /** Offsets that body scanning must skip: the frontmatter block, then code, math and comment blocks. */
