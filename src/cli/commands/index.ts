@@ -3,6 +3,7 @@
  */
 import type { Command } from 'commander';
 import { registerBlocks } from './blocks';
+import { registerMigrate } from './migrate';
 import { registerScan } from './scan';
 import { registerTechnique } from './technique';
 
@@ -10,4 +11,5 @@ export const COMMANDS: Array<(program: Command) => void> = [
   registerScan,
   registerBlocks,
   registerTechnique,
+  registerMigrate,
 ];
