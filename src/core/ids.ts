@@ -22,7 +22,8 @@ function canonical(main: string, sub: string | undefined): TechniqueId {
 /** `T1059.006`, `T1059_006`, `t1059_006`, `T1059` — the bare forms, whole string only. */
 export function parseBareId(s: string): TechniqueId | null {
   const m = CORE.exec(s.trim());
-  return m ? canonical(m[1] as string, m[2]) : null;
+  // Sub-technique numbers start at 001: `T1105.000` is malformed, not T1105.
+  return m && m[2] !== '000' ? canonical(m[1] as string, m[2]) : null;
 }
 
 /**

@@ -6,7 +6,7 @@
  */
 import { idFromTag, type TechniqueId } from './ids';
 import type { CoverageIndex } from './coverage-index';
-import { findCodeBlocks, type CodeBlock } from './markdown';
+import { findCodeBlocks, findFrontmatter, type CodeBlock } from './markdown';
 
 export type SourceExpr =
   | { op: 'folder'; path: string }
@@ -287,21 +287,24 @@ export function toCoverageSpec(q: ParsedQuery, hints: RoleHints): CoverageBlockS
   let technique: TechniqueId | undefined;
   let section: Section | undefined;
   const lower = (xs: string[]): string[] => xs.map((x) => x.toLowerCase().replace(/\/+$/, ''));
+  const roleOf = (p: (typeof parts)[number]): Section | null => {
+    const [rules, tests, key] =
+      p.op === 'tag' ? [hints.ruleTags, hints.testTags, p.tag.toLowerCase()] : [hints.ruleFolders, hints.testFolders, p.path.toLowerCase().replace(/\/+$/, '')];
+    return lower(rules).includes(key) ? 'rules' : lower(tests).includes(key) ? 'tests' : null;
+  };
   for (const p of parts) {
     if (p.op === 'tag') {
       const id = idFromTag(p.tag);
       if (id) {
         if (technique && technique !== id) return null;
         technique = id;
-      } else if (lower(hints.ruleTags).includes(p.tag.toLowerCase())) section = 'rules';
-      else if (lower(hints.testTags).includes(p.tag.toLowerCase())) section = 'tests';
-      else return null;
-    } else {
-      const f = p.path.toLowerCase().replace(/\/+$/, '');
-      if (lower(hints.ruleFolders).includes(f)) section = 'rules';
-      else if (lower(hints.testFolders).includes(f)) section = 'tests';
-      else return null;
+        continue;
+      }
     }
+    const role = roleOf(p);
+    // A query mixing a rule source with a test source selects neither panel section: leave it.
+    if (!role || (section && section !== role)) return null;
+    section = role;
   }
   if (!technique || !section) return null;
   return { technique, show: [section] };
@@ -311,6 +314,7 @@ export function toCoverageSpec(q: ParsedQuery, hints: RoleHints): CoverageBlockS
 
 export const QUERY_LANGUAGES = ['dataview', 'query', 'attack-coverage'] as const;
 
+/** Query blocks of a note's body (a fence inside the frontmatter is not a block). */
 export function findQueryBlocks(text: string): CodeBlock[] {
-  return findCodeBlocks(text).filter((b) => (QUERY_LANGUAGES as readonly string[]).includes(b.lang));
+  return findCodeBlocks(text, findFrontmatter(text)?.bodyStart ?? 0).filter((b) => (QUERY_LANGUAGES as readonly string[]).includes(b.lang));
 }

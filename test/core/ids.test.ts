@@ -92,3 +92,8 @@ describe('technique IDs in the spellings vaults use', () => {
     );
   });
 });
+
+test('sub-technique 000 does not exist', () => {
+  expect(parseBareId('T1105.000')).toBeNull();
+  expect(idFromTag('attack.t1105.000')).toBeNull();
+});

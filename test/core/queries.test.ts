@@ -1,4 +1,4 @@
-import { evaluateQuery, parseDataview, parseQueryBlock, parseSearch, toCoverageSpec } from '../../src/core/queries';
+import { evaluateQuery, findQueryBlocks, parseDataview, parseQueryBlock, parseSearch, toCoverageSpec } from '../../src/core/queries';
 import { indexOf } from '../support/notes';
 import * as F from './formats';
 
@@ -91,4 +91,16 @@ describe('rows are the notes Dataview and Obsidian search list', () => {
     expect(evaluateQuery(ucc, parseDataview('table without id\nfile.link AS "Name"\nFROM "Detection Rules" AND #T1059_006'))).toEqual(['Detection Rules/File Was Not Allowed To Run.md']);
     expect(evaluateQuery(ucc, parseDataview('TABLE without id\nfilename AS "Name"\nFROM "atomics" AND #T1059_006'))).toEqual(['atomics/T1059.006/T1059.006.md']);
   });
+});
+
+describe('translation edge cases', () => {
+  test('a query mixing rule and test sources is not translated', () => {
+    expect(toCoverageSpec(parseDataview('LIST FROM "Detection Rules" AND "atomics" AND #T1059_006'), hints)).toBeNull();
+    expect(toCoverageSpec(parseSearch('tag: detection_rule\ntag: atomic_test\ntag: T1059_006'), hints)).toBeNull();
+  });
+});
+
+test('a fence inside the frontmatter is not a query block', () => {
+  const text = '---\nnote: |\n  ```dataview\n  LIST FROM "a"\n  ```\n---\n```query\ntag: x\n```\n';
+  expect(findQueryBlocks(text).map((b) => b.lang)).toEqual(['query']);
 });
