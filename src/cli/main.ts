@@ -3,6 +3,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { COMMANDS } from './commands';
+import { isReadWorker, runReadWorker } from './parallel-read';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -26,4 +27,5 @@ export function run(argv: string[]): number {
   }
 }
 
-if (require.main === module) process.exitCode = run(process.argv.slice(2));
+if (isReadWorker()) runReadWorker();
+else if (require.main === module) process.exitCode = run(process.argv.slice(2));

@@ -9,6 +9,7 @@ import { readMarkdown } from '../core/markdown';
 import type { NoteSource } from '../core/metadata';
 import { withDefaults, type EngineSettings } from '../core/settings';
 import { readFrontmatter } from './frontmatter';
+import { readInParallel, threadsFor } from './parallel-read';
 import { parseYamlCore } from './yaml';
 
 /** Folders no vault reader should descend into: Obsidian's config, trash, VCS and package folders. */
@@ -97,6 +98,22 @@ export function loadVault(
       if (keep) sources.set(src.path, src);
       if (opts.progress && (i + 1) % step === 0) opts.progress(i + 1, paths.length);
       yield src;
+    }
+  }
+  const threads = keep ? 1 : threadsFor(paths.length);
+  if (threads > 1) {
+    try {
+      let done = 0;
+      readInParallel(root, paths, threads, (facts) => {
+        for (const f of facts) index.upsertFacts(f, false);
+        const before = done;
+        done += facts.length;
+        if (opts.progress && Math.floor(done / step) > Math.floor(before / step)) opts.progress(done, paths.length);
+      });
+      index.upsertAll([]); // one change event for the whole load
+      return { index, sources };
+    } catch {
+      index.clear(); // a failed thread: read again on this one
     }
   }
   index.upsertAll(read());
