@@ -7,23 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { planConversion } from '../../src/core/convert';
 import { migrateVault } from '../../src/cli/commands/migrate';
-import { run } from '../../src/cli/main';
+import { capture } from '../support/cli';
 import { loadVault } from '../../src/cli/vault';
 
 const VAULT = join(__dirname, '../../test-vault');
-
-function capture(argv: string[]): { code: number; stdout: string; stderr: string } {
-  let stdout = '';
-  let stderr = '';
-  const out = jest.spyOn(process.stdout, 'write').mockImplementation((s) => ((stdout += String(s)), true));
-  const err = jest.spyOn(process.stderr, 'write').mockImplementation((s) => ((stderr += String(s)), true));
-  try {
-    return { code: run(argv), stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
 
 function copyVault(): string {
   const dir = mkdtempSync(join(tmpdir(), 'attack-coverage-migrate-'));
