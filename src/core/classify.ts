@@ -4,7 +4,7 @@
  */
 import { idFromFileName, type TechniqueId } from './ids';
 import type { NoteFacts } from './note';
-import { hasRoleTag, inAnyFolder, type RoleSettings } from './settings';
+import { folderMatches, roleTagMatches, type CompiledRoles } from './settings';
 
 export type Role = 'technique' | 'rule' | 'test' | 'other';
 
@@ -26,26 +26,26 @@ function idFromPathSegments(path: string): TechniqueId | null {
   return null;
 }
 
-export function classify(facts: NoteFacts, s: RoleSettings): Classification {
+export function classify(facts: NoteFacts, s: CompiledRoles): Classification {
   const { path } = facts;
-  if (inAnyFolder(path, s.ignoreFolders)) return { role: 'other', techniques: [] };
+  if (folderMatches(path, s.ignoreFolders)) return { role: 'other', techniques: [] };
   const allTags = facts.dataviewTags === facts.tags ? facts.tags : [...facts.tags, ...facts.dataviewTags];
 
-  const testByTag = hasRoleTag(allTags, s.testTags);
-  if (testByTag || inAnyFolder(path, s.testFolders)) {
+  const testByTag = roleTagMatches(allTags, s.testTags);
+  if (testByTag || folderMatches(path, s.testFolders)) {
     const id = facts.taggedIds[0] ?? idFromPathSegments(path) ?? facts.ownId;
     if (id) return { role: 'test', techniques: [id] };
     if (testByTag) return { role: 'other', techniques: [], reason: 'tagged as a test but names no technique' };
   }
 
-  const ruleByTag = hasRoleTag(allTags, s.ruleTags);
-  if (ruleByTag || facts.ruleLike || inAnyFolder(path, s.ruleFolders)) {
+  const ruleByTag = roleTagMatches(allTags, s.ruleTags);
+  if (ruleByTag || facts.ruleLike || folderMatches(path, s.ruleFolders)) {
     // A rule in a rule folder with no technique is still a rule: it shows up as "maps to no technique".
     if (ruleByTag || facts.ruleLike || facts.taggedIds.length) return { role: 'rule', techniques: [...facts.taggedIds] };
   }
 
-  const techByTag = hasRoleTag(allTags, s.techniqueTags);
-  if (facts.ownId && (techByTag || inAnyFolder(path, s.techniqueFolders))) {
+  const techByTag = roleTagMatches(allTags, s.techniqueTags);
+  if (facts.ownId && (techByTag || folderMatches(path, s.techniqueFolders))) {
     return { role: 'technique', techniques: [facts.ownId] };
   }
   if (techByTag && !facts.ownId) return { role: 'other', techniques: [], reason: 'tagged as a technique but carries no technique ID' };

@@ -10,7 +10,7 @@ import { compareIds, isSubtechnique, parentOf, type TechniqueId } from './ids';
 import type { NoteSource } from './metadata';
 import { analyzeNote, rebaseFacts, type AnalyzeEnv, type Diagnostic, type NoteFacts } from './note';
 import type { RuleMeta } from './rules';
-import { DEFAULT_SETTINGS, type EngineSettings } from './settings';
+import { compileRoles, DEFAULT_SETTINGS, type CompiledRoles, type EngineSettings } from './settings';
 
 /** `newer`: not in the catalog's release but a known next-release ID (a v18 → v19 remap target). */
 export type TechniqueStatus = 'active' | 'deprecated' | 'revoked' | 'unknown' | 'newer';
@@ -136,12 +136,14 @@ export class CoverageIndex {
   private readonly ruleIds = new Map<string, Set<string>>();
   private readonly listeners = new Set<Listener>();
   private settings: EngineSettings;
+  private roles: CompiledRoles;
   private catalog: TechniqueCatalog;
   private readonly env: AnalyzeEnv;
   revision = 0;
 
   constructor(opts: IndexOptions) {
     this.settings = opts.settings ?? DEFAULT_SETTINGS;
+    this.roles = compileRoles(this.settings);
     this.catalog = opts.catalog ?? EMPTY_CATALOG;
     this.env = opts.env;
   }
@@ -156,7 +158,7 @@ export class CoverageIndex {
   /** Index facts already analysed (the benchmark's "from records" path, and rename). */
   upsertFacts(facts: NoteFacts, notify = true): IndexedNote {
     this.detach(facts.path);
-    const entry: IndexedNote = { facts, cls: classify(facts, this.settings) };
+    const entry: IndexedNote = { facts, cls: classify(facts, this.roles) };
     this.attach(entry);
     if (notify) this.touch([facts.path]);
     return entry;
@@ -185,7 +187,7 @@ export class CoverageIndex {
     this.detach(oldPath);
     this.detach(newPath);
     const facts = rebaseFacts(old.facts, newPath);
-    this.attach({ facts, cls: classify(facts, this.settings) });
+    this.attach({ facts, cls: classify(facts, this.roles) });
     this.touch([oldPath, newPath]);
     return true;
   }
@@ -199,6 +201,7 @@ export class CoverageIndex {
   /** New role settings re-classify every note (no re-reading: facts do not depend on settings). */
   setSettings(settings: EngineSettings): void {
     this.settings = settings;
+    this.roles = compileRoles(settings);
     const all = [...this.notes.values()].map((n) => n.facts);
     for (const f of all) this.upsertFacts(f, false);
     this.touch(all.map((f) => f.path));

@@ -40,7 +40,7 @@ export interface NoteFacts {
   tags: string[];
   /** Dataview's reading of the same note (splits `tags: a, b`; any-case `tags`/`tag` keys). */
   dataviewTags: string[];
-  aliases: string[];
+  aliases: readonly string[];
   /** The note's own technique ID when it describes one (aliases → file name → url → ID tag). */
   ownId: TechniqueId | null;
   /** Every technique named in tags (either reading) and frontmatter technique lists. */
@@ -65,14 +65,21 @@ function strings(v: unknown): string[] {
   return [];
 }
 
-function dedupeCaseless(items: Iterable<string>): string[] {
+const NONE: readonly string[] = Object.freeze([]) as readonly string[];
+const ID_LIST_KEYS = ['techniques', 'mitre_attack_id', 'attack_ids'];
+
+/** Tags from both lists, first spelling kept, compared case-insensitively, without a leading `#`. */
+function dedupeCaseless(a: readonly string[], b: readonly string[]): string[] {
   const seen = new Set<string>();
   const out: string[] = [];
-  for (const t of items) {
-    const k = t.toLowerCase();
-    if (!seen.has(k)) {
-      seen.add(k);
-      out.push(t);
+  for (const list of [a, b]) {
+    for (const raw of list) {
+      const t = raw.charCodeAt(0) === 35 ? raw.slice(1) : raw; // '#'
+      const k = t.toLowerCase();
+      if (!seen.has(k)) {
+        seen.add(k);
+        out.push(t);
+      }
     }
   }
   return out;
@@ -123,9 +130,9 @@ export function analyzeNote(source: NoteSource, env: AnalyzeEnv): NoteFacts {
   const fm: Record<string, unknown> = rawFm && typeof rawFm === 'object' && !Array.isArray(rawFm) ? rawFm : {};
   const basename = basenameOf(path);
 
-  const bodyTags = (cache.tags ?? []).map((t) => t.tag.replace(/^#/, ''));
-  const fmTags = (parseFrontMatterTags(fm) ?? []).map((t) => t.replace(/^#/, ''));
-  const tags = dedupeCaseless([...fmTags, ...bodyTags]);
+  const bodyTags = cache.tags ? cache.tags.map((t) => t.tag.replace(/^#/, '')) : NONE;
+  const fmTags = parseFrontMatterTags(fm) ?? NONE;
+  const tags = dedupeCaseless(fmTags, bodyTags);
   // Dataview reads the same tags as Obsidian unless the frontmatter has something Obsidian rejects:
   // then (and only then) read it Dataview's way. The shared array lets the index store one copy.
   const dvTags = plainTagList(fm) ? tags : dataviewTags(fm, bodyTags);
@@ -140,12 +147,13 @@ export function analyzeNote(source: NoteSource, env: AnalyzeEnv): NoteFacts {
   }
 
   const taggedIds: TechniqueId[] = [];
-  for (const t of dvTags === tags ? tags : dedupeCaseless([...tags, ...dvTags])) {
+  for (const t of dvTags === tags ? tags : dedupeCaseless(tags, dvTags)) {
     const id = idFromTag(t);
     if (id) taggedIds.push(id);
-    else if (looksLikeMalformedId(t.slice(t.lastIndexOf('/') + 1))) warn(`tag "${t}" looks like a technique ID but is malformed`);
+    else if (/\d/.test(t) && looksLikeMalformedId(t.slice(t.lastIndexOf('/') + 1))) warn(`tag "${t}" looks like a technique ID but is malformed`);
   }
-  for (const key of ['techniques', 'mitre_attack_id', 'attack_ids']) {
+  for (const key of ID_LIST_KEYS) {
+    if (fm[key] === undefined) continue;
     for (const v of strings(fm[key])) {
       const id = idFromTag(v);
       if (id) taggedIds.push(id);
@@ -153,8 +161,8 @@ export function analyzeNote(source: NoteSource, env: AnalyzeEnv): NoteFacts {
     }
   }
 
-  const aliases = [...strings(fm.aliases), ...strings(fm.alias)];
-  const ownId = ownTechniqueId(fm, basename, [...new Set(taggedIds)]);
+  const aliases = fm.aliases === undefined && fm.alias === undefined ? NONE : [...strings(fm.aliases), ...strings(fm.alias)];
+  const ownId = ownTechniqueId(fm, basename, taggedIds);
 
   // Rule metadata: frontmatter first, then the embedded original rule (needs the body).
   const ruleLike = looksLikeRuleFrontmatter(fm);
@@ -170,7 +178,8 @@ export function analyzeNote(source: NoteSource, env: AnalyzeEnv): NoteFacts {
   if (ruleLike || embedded.facts) rule = mergeRuleMeta(ruleMetaFromFrontmatter(fm), embedded.facts);
 
   const headings = cache.headings ?? [];
-  const atomicTests = headings.filter((h) => h.level === 2 && ATOMIC_HEADING.test(h.heading.trim())).length;
+  let atomicTests = 0;
+  for (const h of headings) if (h.level === 2 && ATOMIC_HEADING.test(h.heading.trim())) atomicTests++;
   const title = (rule?.title || headings[0]?.heading || basename).trim();
 
   return {
@@ -182,7 +191,7 @@ export function analyzeNote(source: NoteSource, env: AnalyzeEnv): NoteFacts {
     dataviewTags: dvTags,
     aliases,
     ownId,
-    taggedIds: [...new Set([...taggedIds, ...(rule?.techniques ?? [])])],
+    taggedIds: rule?.techniques.length || taggedIds.length > 1 ? [...new Set([...taggedIds, ...(rule?.techniques ?? [])])] : taggedIds,
     rule,
     ruleLike: ruleLike || embedded.facts !== null,
     atomicTests,

@@ -61,61 +61,76 @@ export function basenameOf(path: string): string {
 }
 
 /** A folder list compiled once: segment names (lower-cased) and vault-rooted prefixes. */
-interface FolderMatcher {
-  /** The entries the matcher was built from: settings arrays may be edited in place. */
-  sig: string;
+export interface FolderMatcher {
   segments: Set<string>;
   prefixes: string[];
 }
 
-const folderMatchers = new WeakMap<readonly string[], FolderMatcher>();
-const roleTagSets = new WeakMap<readonly string[], { sig: string; set: Set<string> }>();
-
-function folderMatcher(entries: readonly string[]): FolderMatcher {
-  const sig = entries.join('\u0000');
-  let m = folderMatchers.get(entries);
-  if (!m || m.sig !== sig) {
-    m = { sig, segments: new Set(), prefixes: [] };
-    for (const entry of entries) {
-      const e = entry.replace(/^\/+|\/+$/g, '');
-      if (!e) continue;
-      if (e.includes('/')) m.prefixes.push(e);
-      else m.segments.add(e.toLowerCase());
-    }
-    folderMatchers.set(entries, m);
+export function compileFolders(entries: readonly string[]): FolderMatcher {
+  const m: FolderMatcher = { segments: new Set(), prefixes: [] };
+  for (const entry of entries) {
+    const e = entry.replace(/^\/+|\/+$/g, '');
+    if (!e) continue;
+    if (e.includes('/')) m.prefixes.push(e);
+    else m.segments.add(e.toLowerCase());
   }
   return m;
 }
 
-export function inFolder(path: string, entry: string): boolean {
-  return inAnyFolder(path, [entry]);
+export function compileRoleTags(tags: readonly string[]): Set<string> {
+  return new Set(tags.map((t) => t.replace(/^#/, '').toLowerCase()));
 }
 
-export function inAnyFolder(path: string, entries: readonly string[]): boolean {
-  const m = folderMatcher(entries);
+/** Role settings compiled for the hot path: the index compiles them once per settings change. */
+export interface CompiledRoles {
+  techniqueFolders: FolderMatcher;
+  ruleFolders: FolderMatcher;
+  testFolders: FolderMatcher;
+  ignoreFolders: FolderMatcher;
+  techniqueTags: Set<string>;
+  ruleTags: Set<string>;
+  testTags: Set<string>;
+}
+
+export function compileRoles(s: RoleSettings): CompiledRoles {
+  return {
+    techniqueFolders: compileFolders(s.techniqueFolders),
+    ruleFolders: compileFolders(s.ruleFolders),
+    testFolders: compileFolders(s.testFolders),
+    ignoreFolders: compileFolders(s.ignoreFolders),
+    techniqueTags: compileRoleTags(s.techniqueTags),
+    ruleTags: compileRoleTags(s.ruleTags),
+    testTags: compileRoleTags(s.testTags),
+  };
+}
+
+export function folderMatches(path: string, m: FolderMatcher): boolean {
   const folder = folderOf(path);
   for (const p of m.prefixes) if (folder === p || folder.startsWith(p + '/')) return true;
   if (m.segments.size === 0 || folder === '') return false;
   let start = 0;
-  while (start <= folder.length) {
+  for (;;) {
     const end = folder.indexOf('/', start);
-    const seg = folder.slice(start, end < 0 ? folder.length : end);
-    if (m.segments.has(seg.toLowerCase())) return true;
-    if (end < 0) break;
+    if (m.segments.has(folder.slice(start, end < 0 ? folder.length : end).toLowerCase())) return true;
+    if (end < 0) return false;
     start = end + 1;
   }
+}
+
+export function roleTagMatches(tags: readonly string[], want: Set<string>): boolean {
+  for (const t of tags) if (want.has(t.slice(t.lastIndexOf('/') + 1).toLowerCase())) return true;
   return false;
+}
+
+export function inFolder(path: string, entry: string): boolean {
+  return folderMatches(path, compileFolders([entry]));
+}
+
+export function inAnyFolder(path: string, entries: readonly string[]): boolean {
+  return folderMatches(path, compileFolders(entries));
 }
 
 /** Role tags match on the last segment, case-insensitively. */
 export function hasRoleTag(tags: readonly string[], roleTags: readonly string[]): boolean {
-  const sig = roleTags.join('\u0000');
-  let cached = roleTagSets.get(roleTags);
-  if (!cached || cached.sig !== sig) {
-    cached = { sig, set: new Set(roleTags.map((t) => t.replace(/^#/, '').toLowerCase())) };
-    roleTagSets.set(roleTags, cached);
-  }
-  const want = cached.set;
-  for (const t of tags) if (want.has(t.slice(t.lastIndexOf('/') + 1).toLowerCase())) return true;
-  return false;
+  return roleTagMatches(tags, compileRoleTags(roleTags));
 }
