@@ -65,7 +65,7 @@ function strings(v: unknown): string[] {
   return [];
 }
 
-const NONE: readonly string[] = Object.freeze([]) as readonly string[];
+const NONE: readonly string[] = Object.freeze([]);
 const ID_LIST_KEYS = ['techniques', 'mitre_attack_id', 'attack_ids'];
 
 /** Tags from both lists, first spelling kept, compared case-insensitively, without a leading `#`. */
