@@ -10,6 +10,16 @@ import type { YamlParser } from './rules';
 export const SECTIONS = ['rules', 'tests', 'gaps'] as const;
 export type BlockSection = (typeof SECTIONS)[number];
 
+/** `view:` — one technique's panel (the default), the coverage matrix, or the gap lists. */
+export const VIEWS = ['technique', 'matrix', 'gaps'] as const;
+export type BlockView = (typeof VIEWS)[number];
+/** `score:` of a matrix view (see matrix/model.ts). */
+export const BLOCK_SCORES = ['rules', 'level', 'tests', 'state'] as const;
+export type BlockScore = (typeof BLOCK_SCORES)[number];
+/** `show:` of a gaps view (see gaps.ts). */
+export const GAP_LISTS = ['no-rules', 'no-tests', 'untested-rules', 'undetected-tests', 'outdated'] as const;
+export type GapList = (typeof GAP_LISTS)[number];
+
 export interface RuleFilters {
   status: string[];
   level: string[];
@@ -24,6 +34,23 @@ export interface CoverageBlock {
   filters: RuleFilters;
   sort: 'title' | 'level' | 'status' | 'vendor';
   limit: number;
+  /**
+   * What the block shows (default `technique`); the keys below apply to the matrix and gaps views.
+   * Optional so that blocks built in code stay valid; the parser always fills them.
+   */
+  view?: BlockView;
+  /** Matrix colouring (default `state`). */
+  score?: BlockScore;
+  /** Catalog platforms (`Windows`, `Linux`…), lower-cased; empty: all. */
+  platforms?: string[];
+  /** Tactic shortnames, IDs or names, lower-cased; empty: all. */
+  tactics?: string[];
+  /** Sub-techniques shown open: none, those with coverage (default), or all. */
+  expand?: 'none' | 'annotated' | 'all';
+  /** Gaps view: lists to show (default all). */
+  gaps?: GapList[];
+  /** Gaps view: technique lists over techniques with a note (default) or the whole catalog. */
+  scope?: 'notes' | 'catalog';
 }
 
 export interface ParsedBlock {
@@ -32,7 +59,10 @@ export interface ParsedBlock {
 }
 
 const LEVEL_ORDER = ['critical', 'high', 'medium', 'low', 'informational'];
-const KNOWN_KEYS = new Set(['technique', 'show', 'sections', 'rollup', 'roll-up', 'roll_up', 'status', 'level', 'vendor', 'product', 'sort', 'limit']);
+const KNOWN_KEYS = new Set([
+  'technique', 'show', 'sections', 'rollup', 'roll-up', 'roll_up', 'status', 'level', 'vendor', 'product', 'sort', 'limit',
+  'view', 'score', 'platform', 'platforms', 'tactic', 'tactics', 'expand', 'scope',
+]);
 
 function words(v: unknown): string[] {
   if (typeof v === 'string') return v.split(/[,\s]+/).filter(Boolean).map((s) => s.toLowerCase());
@@ -48,6 +78,13 @@ export function parseCoverageBlock(source: string, parseYaml: YamlParser): Parse
     filters: { status: [], level: [], vendor: [], product: [] },
     sort: 'title',
     limit: 50,
+    view: 'technique',
+    score: 'state',
+    platforms: [],
+    tactics: [],
+    expand: 'annotated',
+    gaps: [...GAP_LISTS],
+    scope: 'notes',
   };
   let raw: unknown = {};
   try {
@@ -69,8 +106,17 @@ export function parseCoverageBlock(source: string, parseYaml: YamlParser): Parse
     if (id) block.technique = id;
     else problems.push(`"${raw}" is not a technique ID`);
   }
+  const view = words(o.view)[0];
+  if (view && (VIEWS as readonly string[]).includes(view)) block.view = view as BlockView;
+  else if (view) problems.push(`unknown view "${view}" (technique, matrix or gaps)`);
   const show = words(o.show ?? o.sections);
-  if (show.length) {
+  if (block.view === 'gaps') {
+    const ok = show.filter((s): s is GapList => (GAP_LISTS as readonly string[]).includes(s));
+    for (const s of show) if (!ok.includes(s as GapList)) problems.push(`unknown gap list "${s}" (${GAP_LISTS.join(', ')})`);
+    if (ok.length) block.gaps = ok;
+  } else if (show.length && block.view === 'matrix') {
+    problems.push('"show" does not apply to the matrix view');
+  } else if (show.length) {
     const ok = show.filter((s): s is BlockSection => (SECTIONS as readonly string[]).includes(s));
     for (const s of show) if (!ok.includes(s as BlockSection)) problems.push(`unknown section "${s}"`);
     if (ok.length) block.show = ok;
@@ -81,12 +127,35 @@ export function parseCoverageBlock(source: string, parseYaml: YamlParser): Parse
   const sort = words(o.sort)[0];
   if (sort === 'title' || sort === 'level' || sort === 'status' || sort === 'vendor') block.sort = sort;
   else if (sort) problems.push(`cannot sort by "${sort}"`);
+  parseViewKeys(o, block, problems);
   if (o.limit !== undefined) {
     const n = Number(o.limit);
     if (Number.isInteger(n) && n > 0) block.limit = n;
     else problems.push('limit should be a positive whole number');
   }
   return { block, problems };
+}
+
+/** The matrix and gaps views' keys: score, platform, tactic, expand, scope. */
+function parseViewKeys(o: Record<string, unknown>, block: CoverageBlock, problems: string[]): void {
+  const score = words(o.score)[0];
+  if (score && (BLOCK_SCORES as readonly string[]).includes(score)) block.score = score as BlockScore;
+  else if (score) problems.push(`unknown score "${score}" (${BLOCK_SCORES.join(', ')})`);
+  // Platforms have spaces ("Network Devices"): split on commas only.
+  const list = (v: unknown): string[] =>
+    typeof v === 'string' ? v.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean) : Array.isArray(v) ? v.flatMap(list) : [];
+  block.platforms = list(o.platforms ?? o.platform);
+  block.tactics = list(o.tactics ?? o.tactic);
+  const expand = typeof o.expand === 'string' ? o.expand.trim().toLowerCase() : o.expand;
+  if (expand === true || expand === 'all') block.expand = 'all';
+  else if (expand === false || expand === 'none') block.expand = 'none';
+  else if (expand === 'annotated' || expand === undefined) block.expand = 'annotated';
+  else problems.push('expand should be all, none or annotated');
+  const scope = words(o.scope)[0];
+  if (scope === 'notes' || scope === 'catalog') block.scope = scope;
+  else if (scope) problems.push('scope should be notes or catalog');
+  const viewOnly = block.view === 'technique' ? ['score', 'platform', 'platforms', 'tactic', 'tactics', 'expand', 'scope'].filter((k) => o[k] !== undefined) : [];
+  if (viewOnly.length) problems.push(`${viewOnly.map((k) => `"${k}"`).join(', ')} apply to the matrix and gaps views only (add "view: matrix")`);
 }
 
 export function filterRules(rules: RuleRef[], f: RuleFilters): RuleRef[] {
@@ -119,6 +188,8 @@ export interface BlockResult {
 export function evaluateCoverageBlock(index: CoverageIndex, parsed: ParsedBlock, notePath: string): BlockResult {
   const { block } = parsed;
   const problems = [...parsed.problems];
+  // Matrix and gaps views are not about one technique: their renderers build the matrix instead.
+  if ((block.view ?? 'technique') !== 'technique') return { technique: null, coverage: null, rules: [], tests: [], hiddenRules: 0, problems };
   const own = index.get(notePath);
   const technique = block.technique ?? (own?.cls.role === 'technique' ? own.cls.techniques[0] : own?.facts.ownId) ?? null;
   if (!technique) {

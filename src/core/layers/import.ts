@@ -1,0 +1,201 @@
+/**
+ * Reading Navigator layers back in as an overlay on the matrix: our own exports, sigma-cli's heat map,
+ * Atomic Red Team's layers, threat-actor layers from attack.mitre.org. A file may hold one layer or an
+ * array of them (merged into one overlay). Layers are checked against the 4.5 spec, but older formats
+ * (sigma-cli still writes 4.4) are read with a warning rather than refused.
+ *
+ * A technique is "in the layer" when an enabled entry annotates it: a score above zero, or no score
+ * and a colour, comment, metadata or links (threat-actor layers colour what a group uses).
+ * IDs the catalog replaced are mapped: revoked → their replacement, next-release IDs (v19 T1685) → the
+ * IDs of this release they replace, so a v19 layer lines up with a v18 matrix.
+ */
+import { isTechniqueId, type TechniqueId } from '../ids';
+import { validateLayer } from './validate';
+
+export interface OverlayEntry {
+  id: TechniqueId;
+  /** Highest score among the layer's entries for this technique (over tactics and merged layers). */
+  score?: number;
+  color?: string;
+  comment?: string;
+  /** Tactics the layer annotated it under (empty: all of the technique's tactics). */
+  tactics: string[];
+  /** The ID the layer used, when it was mapped onto this one. */
+  layerIds: TechniqueId[];
+}
+
+export interface LayerOverlay {
+  name: string;
+  description: string;
+  domain: string;
+  attackVersion?: string;
+  layerFormat?: string;
+  /** Techniques in the layer, keyed by the matrix's ID. */
+  entries: Map<TechniqueId, OverlayEntry>;
+  maxScore: number;
+  /** Entries present but not counted (disabled, score 0, nothing annotated). */
+  ignored: number;
+  /** Spec problems and mapping notes; import goes on regardless. */
+  problems: string[];
+}
+
+/** What the importer asks the catalog, to map IDs (optional: without it IDs are taken as they are). */
+export interface OverlayCatalog {
+  status(id: string): string;
+  replacement(id: string): string | undefined;
+  remappedFrom(id: string): string[];
+  tactics?(id: string): string[] | undefined;
+  hasSubtechniques?(id: string): boolean;
+}
+
+export class LayerError extends Error {}
+
+/** Spec problems listed per layer; the rest are counted. */
+const MAX_PROBLEMS = 20;
+
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function annotated(t: Record<string, unknown>): boolean {
+  if (t.enabled === false) return false;
+  if (typeof t.score === 'number' && Number.isFinite(t.score)) return t.score > 0;
+  const nonEmpty = (v: unknown): boolean => (typeof v === 'string' ? v.trim() !== '' : Array.isArray(v) && v.length > 0);
+  return nonEmpty(t.color) || nonEmpty(t.comment) || nonEmpty(t.metadata) || nonEmpty(t.links);
+}
+
+/** Where a layer's ID lands in the matrix: itself, its replacement, or the IDs a next-release ID replaces. */
+function targets(id: TechniqueId, catalog: OverlayCatalog | undefined): TechniqueId[] {
+  if (!catalog) return [id];
+  const status = catalog.status(id);
+  if (status === 'active') return [id];
+  if (status === 'unknown') {
+    const from = catalog.remappedFrom(id);
+    return from.length ? [id, ...from] : [id];
+  }
+  const repl = catalog.replacement(id);
+  return repl ? [id, repl] : [id];
+}
+
+function addEntry(o: LayerOverlay, target: TechniqueId, layerId: TechniqueId, t: Record<string, unknown>): void {
+  const prev = o.entries.get(target);
+  const e: OverlayEntry = prev ?? { id: target, tactics: [], layerIds: [] };
+  if (typeof t.score === 'number' && Number.isFinite(t.score)) {
+    e.score = Math.max(e.score ?? -Infinity, t.score);
+    o.maxScore = Math.max(o.maxScore, t.score);
+  }
+  if (typeof t.color === 'string' && t.color && !e.color) e.color = t.color;
+  if (typeof t.comment === 'string' && t.comment.trim()) {
+    const c = t.comment.trim();
+    if (!e.comment) e.comment = c;
+    else if (!e.comment.includes(c)) e.comment += `\n${c}`;
+  }
+  if (typeof t.tactic === 'string' && t.tactic && !e.tactics.includes(t.tactic)) e.tactics.push(t.tactic);
+  if (target !== layerId && !e.layerIds.includes(layerId)) e.layerIds.push(layerId);
+  o.entries.set(target, e);
+}
+
+function emptyOverlay(name: string): LayerOverlay {
+  return { name, description: '', domain: 'enterprise-attack', entries: new Map(), maxScore: 0, ignored: 0, problems: [] };
+}
+
+/** One parsed layer object as an overlay. */
+export function overlayFromLayer(layer: unknown, catalog?: OverlayCatalog): LayerOverlay {
+  if (!isObj(layer)) throw new LayerError('a layer must be a JSON object');
+  if (layer.techniques !== undefined && !Array.isArray(layer.techniques)) throw new LayerError('the layer\'s "techniques" is not a list');
+  const name = typeof layer.name === 'string' && layer.name.trim() ? layer.name.trim() : 'Unnamed layer';
+  const o = emptyOverlay(name);
+  o.description = typeof layer.description === 'string' ? layer.description : '';
+  o.domain = typeof layer.domain === 'string' ? layer.domain : '';
+  const versions = isObj(layer.versions) ? layer.versions : {};
+  if (typeof versions.attack === 'string') o.attackVersion = versions.attack;
+  if (typeof versions.layer === 'string') o.layerFormat = versions.layer;
+  const check = validateLayer(layer, {
+    lenientVersion: true,
+    catalog:
+      catalog?.tactics && catalog.hasSubtechniques
+        ? { tactics: (id) => catalog.tactics?.(id), hasSubtechniques: (id) => catalog.hasSubtechniques?.(id) ?? false }
+        : undefined,
+  });
+  const all = [...check.errors, ...check.warnings];
+  o.problems.push(...all.slice(0, MAX_PROBLEMS));
+  if (all.length > MAX_PROBLEMS) o.problems.push(`… and ${all.length - MAX_PROBLEMS} more problems`);
+  if (o.domain && o.domain !== 'enterprise-attack') o.problems.push(`the layer is for ${o.domain}; it is compared with the Enterprise matrix`);
+  const mapped = new Map<TechniqueId, TechniqueId[]>();
+  for (const raw of (layer.techniques as unknown[] | undefined) ?? []) {
+    if (!isObj(raw) || typeof raw.techniqueID !== 'string') continue;
+    const id = raw.techniqueID.trim().toUpperCase();
+    if (!isTechniqueId(id)) continue; // reported by the validator
+    if (!annotated(raw)) {
+      o.ignored++;
+      continue;
+    }
+    const to = targets(id, catalog);
+    for (const t of to) addEntry(o, t, id, raw);
+    if (to.length > 1) mapped.set(id, to.slice(1));
+  }
+  for (const [from, to] of mapped) {
+    const status = catalog?.status(from) ?? '';
+    o.problems.push(`${from} is ${status === 'unknown' ? 'newer than this ATT&CK release' : status}: compared as ${to.join(', ')}`);
+  }
+  return o;
+}
+
+/** Several overlays as one: names joined, the highest score wins. */
+export function mergeOverlays(list: LayerOverlay[]): LayerOverlay {
+  if (list.length === 1) return list[0] as LayerOverlay;
+  const o = emptyOverlay(list.map((l) => l.name).join(' + '));
+  o.description = list.map((l) => l.description).filter(Boolean).join('\n');
+  o.domain = list[0]?.domain ?? '';
+  o.attackVersion = list.find((l) => l.attackVersion)?.attackVersion;
+  o.layerFormat = list.find((l) => l.layerFormat)?.layerFormat;
+  list.forEach((l, i) => {
+    o.problems.push(...l.problems.map((p) => `layer ${i + 1}: ${p}`));
+    o.ignored += l.ignored;
+    o.maxScore = Math.max(o.maxScore, l.maxScore);
+    for (const e of l.entries.values()) {
+      const prev = o.entries.get(e.id);
+      if (!prev) {
+        o.entries.set(e.id, { ...e, tactics: [...e.tactics], layerIds: [...e.layerIds] });
+        continue;
+      }
+      if (e.score !== undefined) prev.score = Math.max(prev.score ?? -Infinity, e.score);
+      prev.color ??= e.color;
+      if (e.comment) prev.comment = prev.comment ? `${prev.comment}\n${e.comment}` : e.comment;
+      for (const t of e.tactics) if (!prev.tactics.includes(t)) prev.tactics.push(t);
+      for (const x of e.layerIds) if (!prev.layerIds.includes(x)) prev.layerIds.push(x);
+    }
+  });
+  return o;
+}
+
+/** A layer file's text (one layer or an array) as one overlay. Throws LayerError when it is not a layer at all. */
+export function parseLayerFile(text: string, catalog?: OverlayCatalog): LayerOverlay {
+  let json: unknown;
+  try {
+    json = JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch (e) {
+    throw new LayerError(`not JSON: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  const layers = Array.isArray(json) ? json : [json];
+  if (layers.length === 0) throw new LayerError('the file holds an empty list of layers');
+  if (!layers.every((l) => isObj(l) && ('techniques' in l || 'name' in l || 'domain' in l))) {
+    throw new LayerError('this JSON is not an ATT&CK Navigator layer (no name, domain or techniques)');
+  }
+  return mergeOverlays(layers.map((l) => overlayFromLayer(l, catalog)));
+}
+
+/** The Catalog class adapted for the importer. */
+export function overlayCatalog(c: {
+  status(id: string): string;
+  replacement(id: string): string | undefined;
+  remappedFrom(id: string): string[];
+  get(id: string): { tactics: string[] } | undefined;
+  subtechniqueIds(id: string): string[];
+}): OverlayCatalog {
+  return {
+    status: (id) => c.status(id),
+    replacement: (id) => c.replacement(id),
+    remappedFrom: (id) => c.remappedFrom(id),
+    tactics: (id) => c.get(id)?.tactics,
+    hasSubtechniques: (id) => c.subtechniqueIds(id).length > 0,
+  };
+}

@@ -1,0 +1,65 @@
+/**
+ * `attack-coverage layer` on test-vault: a valid 4.5 layer whose scores agree with the rule notes'
+ * tags (read independently of the engine), and the comparison with an overlay.
+ */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import catalogJson from '../../src/core/attack/catalog.json';
+import { validateLayer, type Layer } from '../../src/core/layers';
+import { VAULT, capture, taggedNotes } from '../matrix/cli';
+
+const raw = catalogJson as unknown as { version: string; techniques: Array<{ id: string; tactics: string[]; revoked?: boolean; deprecated?: boolean }>; remaps: { techniques: Record<string, { id: string }> } };
+const active = raw.techniques.filter((t) => !t.revoked && !t.deprecated);
+const rules = taggedNotes('Detection Rules').filter((r) => r.ids.length);
+
+/** Oracle: rule notes counted for a technique — its own tag, a sub-technique's (roll-up), or its v19 successor's. */
+function ruleCount(id: string): number {
+  const next = raw.remaps.techniques[id]?.id;
+  return rules.filter((r) => r.ids.some((x) => x === id || (id.length === 5 && x.startsWith(`${id}.`)) || x === next)).length;
+}
+
+describe('attack-coverage layer', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'acm-layer-'));
+
+  test('-o writes a valid 4.5 layer with one entry per technique and tactic', () => {
+    const file = join(dir, 'l.json');
+    const r = capture(['layer', VAULT, '-o', file, '--vault-name', 'test-vault']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^Wrote .*l\.json: \d+ technique entries, score rules, ATT&CK 18\.1/);
+    const layer = JSON.parse(readFileSync(file, 'utf8')) as Layer;
+    expect(validateLayer(layer).errors).toEqual([]);
+    expect(layer.versions).toEqual({ attack: raw.version, navigator: '5.1.0', layer: '4.5' });
+    expect(layer.techniques!.length).toBe(active.reduce((n, t) => n + t.tactics.length, 0));
+  });
+
+  test('scores equal the number of rule notes tagged with the technique (oracle: the tags lines)', () => {
+    const r = capture(['layer', VAULT]);
+    expect(r.code).toBe(0);
+    const layer = JSON.parse(r.stdout) as Layer;
+    const byId = new Map(layer.techniques!.map((t) => [t.techniqueID, t.score]));
+    for (const id of ['T1059', 'T1059.001', 'T1059.006', 'T1003.001', 'T1562.001', 'T1105', 'T1021.001', 'T1595']) {
+      expect({ id, score: byId.get(id) }).toEqual({ id, score: ruleCount(id) });
+    }
+  });
+
+  test('--score state colours entries; a bad --score is refused', () => {
+    const r = capture(['layer', VAULT, '--score', 'state']);
+    const layer = JSON.parse(r.stdout) as Layer;
+    expect(layer.legendItems!.length).toBe(4);
+    const bad = capture(['layer', VAULT, '--score', 'max']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--score must be one of rules, level, tests, state');
+  });
+
+  test('--overlay compares with a layer: undetected techniques are listed', () => {
+    const overlay = join(__dirname, 'fixtures', 'apt-layers.json');
+    const r = capture(['layer', VAULT, '-o', join(dir, 'c.json'), '--overlay', overlay]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Layer "APT-EXAMPLE \(G9999\) \+ v19 campaign": \d+ techniques, \d+ detected, \d+ undetected/);
+    expect(r.stdout).toContain('not in the matrix: T1027.018');
+    const missing = capture(['layer', VAULT, '--overlay', join(dir, 'nope.json')]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('cannot read layer file');
+  });
+});

@@ -1,0 +1,85 @@
+/**
+ * Importing layers as an overlay (Sigma heat map, Atomic Red Team, threat-actor layers, an array of
+ * layers, a v19 layer) and comparing them with the vault.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { defaultCatalog } from '../../src/core/attack/catalog';
+import { LayerError, compareWithLayer, overlayCatalog, parseLayerFile } from '../../src/core/layers';
+import { MatrixModel } from '../../src/core/matrix';
+import { SAMPLE, buildIndex } from '../matrix/fixtures';
+
+const catalog = defaultCatalog();
+const cat = overlayCatalog(catalog);
+const fixture = (name: string): string => readFileSync(join(__dirname, 'fixtures', name), 'utf8');
+const model = new MatrixModel(buildIndex(SAMPLE), catalog);
+/** Oracle: techniques with at least one rule in SAMPLE (rolled up to parents, plus v19 successors). */
+const detected = new Set(model.matrixCells().filter((c) => c.rules.length).map((c) => c.id));
+
+describe('parseLayerFile', () => {
+  test('Sigma heat map (format 4.4): read with a warning; score 0 is not "in the layer"', () => {
+    const o = parseLayerFile(fixture('sigma-heatmap.json'), cat);
+    expect(o.name).toBe('sigma-cli ATT&CK heatmap');
+    expect([...o.entries.keys()].sort()).toEqual(['T1046', 'T1059.001', 'T1105', 'T1562.001']);
+    expect(o.entries.get('T1059.001')!.score).toBe(40);
+    expect(o.ignored).toBe(1);
+    expect(o.problems.join('\n')).toMatch(/"4.4" must be "4.5"/);
+    expect(o.layerFormat).toBe('4.4');
+  });
+
+  test('Atomic Red Team layer: scores are test counts; disabled entries are left out', () => {
+    const o = parseLayerFile(fixture('art-layer.json'), cat);
+    expect([...o.entries.keys()].sort()).toEqual(['T1003.001', 'T1059.001', 'T1218.011']);
+    expect(o.entries.get('T1218.011')!.score).toBe(4);
+    expect(o.entries.get('T1059.001')!.comment).toContain('Mimikatz');
+    expect(o.problems).toEqual([]);
+  });
+
+  test('an array of layers (threat actor + v19 campaign) merges into one overlay, mapping retired IDs', () => {
+    const o = parseLayerFile(fixture('apt-layers.json'), cat);
+    expect(o.name).toBe('APT-EXAMPLE (G9999) + v19 campaign');
+    // T1059 carries only showSubtechniques: not annotated. A colour without a score counts.
+    expect(o.entries.has('T1059')).toBe(false);
+    expect(o.entries.has('T1566.001')).toBe(true);
+    // Revoked T1086 is compared as its replacement, T1059.001 (catalog revoked-by).
+    expect(o.entries.get('T1059.001')!.layerIds).toEqual(['T1086']);
+    // v19 T1685 lands on the v18 IDs it replaces (remap rows).
+    for (const id of ['T1562', 'T1562.001', 'T1562.006']) expect(o.entries.get(id)!.layerIds).toEqual(['T1685']);
+    expect(o.entries.get('T1059.001')!.tactics).toEqual(['execution']);
+  });
+
+  test('not a layer: a clear error', () => {
+    expect(() => parseLayerFile('{ nope', cat)).toThrow(LayerError);
+    expect(() => parseLayerFile('[]', cat)).toThrow(/empty list/);
+    expect(() => parseLayerFile('{"rules": []}', cat)).toThrow(/not an ATT&CK Navigator layer/);
+    expect(() => parseLayerFile('{"name": "x", "domain": "enterprise-attack", "techniques": {}}', cat)).toThrow(/not a list/);
+  });
+});
+
+describe('compareWithLayer', () => {
+  test('in layer but undetected, detected, vault only — against the notes', () => {
+    const o = parseLayerFile(fixture('sigma-heatmap.json'), cat);
+    const c = compareWithLayer(model, o, 'rules');
+    const inLayer = [...o.entries.keys()];
+    expect(c.undetected.map((r) => r.id)).toEqual(inLayer.filter((id) => !detected.has(id)).sort());
+    expect(c.detected.map((r) => r.id)).toEqual(inLayer.filter((id) => detected.has(id)).sort());
+    expect(c.vaultOnly.map((r) => r.id).sort()).toEqual([...model.allCells()].filter((x) => x.rules.length && !o.entries.has(x.id)).map((x) => x.id).sort());
+    expect(c.undetected.map((r) => r.id)).toEqual(['T1046']);
+  });
+
+  test('score difference: vault score minus layer score, largest first', () => {
+    const c = compareWithLayer(model, parseLayerFile(fixture('sigma-heatmap.json'), cat), 'rules');
+    const ps = c.differences.find((r) => r.id === 'T1059.001')!;
+    expect(ps.layerScore).toBe(40);
+    expect(ps.difference).toBe(2 - 40);
+    expect(c.differences[0]!.id).toBe('T1059.001');
+  });
+
+  test('v19 IDs with no v18 counterpart are reported as not in the matrix', () => {
+    const c = compareWithLayer(model, parseLayerFile(fixture('apt-layers.json'), cat), 'rules');
+    expect(c.unmatched).toEqual(['T1027.018']);
+    // T1685 itself has a cell (a rule in SAMPLE is filed under it) and is detected.
+    expect(c.detected.map((r) => r.id)).toContain('T1685');
+    expect(c.undetected.map((r) => r.id)).toContain('T1021.001');
+  });
+});
