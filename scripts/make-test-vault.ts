@@ -1,20 +1,23 @@
 /**
- * Generate test-vault/ in the Use-Case-Catalogue layout from the shared corpus:
+ * Generate test-vault/ in the Use-Case-Catalogue layout from the shared corpus, through the importers
+ * (the same code as `attack-coverage import` and the plugin's import commands):
  *
  *   npx tsx scripts/make-test-vault.ts
  *
  * Deterministic: the same corpus gives byte-identical files. Only the generated folders and files
  * listed in GENERATED are deleted and rewritten; anything else in test-vault/ (e.g. .obsidian/) is kept.
+ * The selection (which techniques, rules and atomics) is made here; the notes are the importers'.
  */
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { load } from 'js-yaml';
+import { FsTarget, sourceFiles } from '../src/cli/import-fs';
+import { parseYamlCore } from '../src/cli/yaml';
 import { defaultCatalog } from '../src/core/attack/catalog';
 import { ATTACK_COPYRIGHT } from '../src/core/attack/stix';
-import { atomicNote } from '../src/core/import/atomic-note';
-import { safeFileName, techniqueFileName, uniquePath } from '../src/core/import/names';
-import { sigmaRuleNote } from '../src/core/import/sigma-note';
-import { techniqueNote, type TechniqueNoteOptions } from '../src/core/import/technique-note';
+import type { SourceKind } from '../src/core/import/merge';
+import { runImport, type ImportOptions, type ImportSummary } from '../src/core/import/run';
+import type { BlockStyle } from '../src/core/import/stix-import';
 
 const ROOT = path.resolve(__dirname, '..');
 const VAULT = path.join(ROOT, 'test-vault');
@@ -39,6 +42,11 @@ const CHOSEN = [
 ].sort();
 /** These notes use the later core `query` blocks instead of Dataview (the vault's HEAD). */
 const QUERY_VARIANT = new Set(['T1027', 'T1082', 'T1486', 'T1566.001']);
+/**
+ * The importer writes `attack-coverage` blocks by default; this vault keeps the seed's Dataview (and the
+ * later `query`) blocks so that the Dataview takeover, `blocks` and the conversion command have them to show.
+ */
+const blockStyle = (id: string): BlockStyle => (QUERY_VARIANT.has(id) ? 'query' : 'dataview');
 
 const byName = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 const write = (rel: string, text: string): void => {
@@ -57,51 +65,26 @@ function files(dir: string, ext: string): string[] {
   return out.sort(byName);
 }
 
-interface StixPattern {
-  type?: string;
-  description?: string;
-  x_mitre_detection?: string;
-  x_mitre_data_sources?: string[];
-  x_mitre_defense_bypassed?: string[];
-  external_references?: { source_name?: string; external_id?: string }[];
+/** One import into the vault, failing loudly: the test vault must come out complete. */
+async function importInto(kind: SourceKind, source: string, opts: Partial<ImportOptions> = {}): Promise<ImportSummary> {
+  const s = await runImport(sourceFiles(source), new FsTarget(VAULT), { kind, parseYaml: parseYamlCore, ...opts });
+  const problems = [...s.conflicts.map((c) => `${c.path}: ${c.reason}`), ...s.failed.map((f) => `${f.path}: ${f.reason}`), ...s.skipped.map((x) => `${x.source}: ${x.reason}`)];
+  if (problems.length) throw new Error(`import ${kind}: ${problems.join('; ')}`);
+  return s;
 }
 
-/** Attack-patterns of a bundle by technique ID: for the long texts the compact catalog leaves out. */
-function patterns(file: string): Map<string, StixPattern> {
-  const out = new Map<string, StixPattern>();
-  if (!existsSync(file)) return out;
-  for (const o of (JSON.parse(readFileSync(file, 'utf8')) as { objects: StixPattern[] }).objects) {
-    const id = o.external_references?.find((r) => r.source_name === 'mitre-attack')?.external_id;
-    if (o.type === 'attack-pattern' && id) out.set(id, o);
-  }
-  return out;
-}
-
-function techniqueNotes(): number {
-  const v18 = patterns(path.join(CORPUS, 'attack/enterprise-attack-18.1.json'));
-  // v18 deprecated the detection text and data sources; the Use-Case-Catalogue notes still show v17's.
-  const v17 = patterns(path.join(CORPUS, 'attack/enterprise-attack-17.1.json'));
-  for (const id of CHOSEN) {
-    const t = catalog.get(id);
-    if (!t) throw new Error(`${id} is not in ATT&CK ${catalog.version}`);
-    const opts: TechniqueNoteOptions = {
-      catalog,
-      description: v18.get(id)?.description,
-      detection: v17.get(id)?.x_mitre_detection,
-      defensesBypassed: v17.get(id)?.x_mitre_defense_bypassed,
-      dataSources: v17.get(id)?.x_mitre_data_sources,
-      blocks: QUERY_VARIANT.has(id) ? 'query' : 'dataview',
-    };
-    write(`Use Cases/${techniqueFileName(id, catalog.displayName(id) ?? t.name)}.md`, techniqueNote(t, opts));
-  }
-  return CHOSEN.length;
+async function techniqueNotes(): Promise<number> {
+  for (const id of CHOSEN) if (!catalog.get(id)) throw new Error(`${id} is not in ATT&CK ${catalog.version}`);
+  const s = await importInto('attack', path.join(CORPUS, `attack/enterprise-attack-${catalog.version}.json`), {
+    attack: { only: (id) => CHOSEN.includes(id), blocks: blockStyle },
+  });
+  return s.created.length;
 }
 
 const atomicFile = (id: string): string => path.join(CORPUS, `atomic-red-team/atomics/${id}/${id}.yaml`);
 
 interface SigmaFile {
   file: string;
-  text: string;
   rule: Record<string, unknown>;
   techniques: string[];
 }
@@ -117,48 +100,41 @@ function bucketsFor(id: string): string[] {
   return [...out];
 }
 
-function ruleNotes(): number {
-  const rules: SigmaFile[] = files(path.join(CORPUS, 'sigma/rules'), '.yml').map((file) => {
-    const text = readFileSync(file, 'utf8');
-    const rule = load(text) as Record<string, unknown>;
+async function ruleNotes(): Promise<number> {
+  const root = path.join(CORPUS, 'sigma');
+  const rules: SigmaFile[] = files(path.join(root, 'rules'), '.yml').map((file) => {
+    const rule = load(readFileSync(file, 'utf8')) as Record<string, unknown>;
     const tags = Array.isArray(rule.tags) ? (rule.tags as string[]) : [];
     const techniques = tags.flatMap((t) => /^attack\.(t\d{4}(?:\.\d{3})?)$/i.exec(t)?.[1]?.toUpperCase() ?? []);
-    return { file, text, rule, techniques };
+    return { file, rule, techniques };
   });
   rules.sort((a, b) => byName(path.basename(a.file), path.basename(b.file)));
 
-  const keep = new Set<SigmaFile>();
+  const keep = new Set<string>();
   const perBucket = new Map<string, number>();
   for (const r of rules) {
-    if (r.techniques.includes(ALWAYS_TAG) || ALWAYS_FILES.includes(path.basename(r.file))) keep.add(r);
+    const rel = path.relative(root, r.file).split(path.sep).join('/');
+    if (r.techniques.includes(ALWAYS_TAG) || ALWAYS_FILES.includes(path.basename(r.file))) keep.add(rel);
     for (const b of new Set(r.techniques.flatMap(bucketsFor))) {
       const n = perBucket.get(b) ?? 0;
       if (n >= RULES_PER_TECHNIQUE) continue;
       perBucket.set(b, n + 1);
-      keep.add(r);
+      keep.add(rel);
     }
   }
-  const taken = new Set<string>();
-  for (const r of rules) {
-    if (!keep.has(r)) continue;
-    const name = safeFileName(path.basename(r.file).replace(/\.ya?ml$/, ''));
-    write(uniquePath('Detection Rules', name, taken), sigmaRuleNote(r.text, r.rule));
-  }
-  return keep.size;
+  const s = await importInto('sigma', root, { filter: (p) => keep.has(p) });
+  return s.created.length;
 }
 
-function testNotes(): number {
-  const written = new Set<string>();
+async function testNotes(): Promise<number> {
+  const ids = new Set<string>();
   for (const chosen of CHOSEN) {
     // Atomic Red Team also moved to v19 IDs: v18's T1562.001 tests now live under T1685.
     const id = [chosen, catalog.remap(chosen)?.id].find((x) => x && existsSync(atomicFile(x)));
-    if (!id || written.has(id)) continue;
-    written.add(id);
-    const atomic = load(readFileSync(atomicFile(id), 'utf8')) as Record<string, unknown>;
-    // Same basename as the technique note, as in the original vault: links must go by path.
-    write(`Testing Runbooks/${techniqueFileName(id, String(atomic.display_name))}.md`, atomicNote(atomic));
+    if (id) ids.add(id);
   }
-  return written.size;
+  const s = await importInto('atomic', path.join(CORPUS, 'atomic-red-team'), { filter: (p) => ids.has(p.split('/').at(-2) ?? '') });
+  return s.created.length;
 }
 
 function hubNote(): void {
@@ -216,11 +192,11 @@ This vault reproduces third-party content. Rules and tests are unchanged apart f
 
 ${ATTACK_COPYRIGHT}
 
-Technique names, descriptions, detection texts and metadata come from Enterprise ATT&CK ${catalog.version} and 17.1 (STIX bundles from \`mitre/cti\`), used under the ATT&CK Terms of Use: https://attack.mitre.org/resources/legal-and-branding/terms-of-use/. MITRE ATT&CK and ATT&CK are registered trademarks of The MITRE Corporation.
+Technique names, descriptions, detection strategies, mitigations and metadata come from Enterprise ATT&CK ${catalog.version} (STIX bundle from \`mitre/cti\`), used under the ATT&CK Terms of Use: https://attack.mitre.org/resources/legal-and-branding/terms-of-use/. MITRE ATT&CK and ATT&CK are registered trademarks of The MITRE Corporation.
 
 ## SigmaHQ rules (\`Detection Rules/\`)
 
-The rules come from https://github.com/SigmaHQ/sigma (\`rules/\`, commit \`8eaafff1\`) and are licensed under the Detection Rule License (DRL) 1.1 (\`LICENSES/DRL-1.1.md\`, https://github.com/SigmaHQ/Detection-Rule-License). Each note embeds its rule unchanged, including the \`author\` field that names its authors; the note's file name is the rule's file name in that repository.
+The rules come from https://github.com/SigmaHQ/sigma (\`rules/\`, commit \`8eaafff1\`) and are licensed under the Detection Rule License (DRL) 1.1 (\`LICENSES/DRL-1.1.md\`, https://github.com/SigmaHQ/Detection-Rule-License). Each note embeds its rule unchanged, including the \`author\` field that names its authors; the note's file name is the rule's file name in that repository and its \`source_file\` property the rule's path there.
 
 ## Atomic Red Team (\`Testing Runbooks/\`)
 
@@ -231,7 +207,7 @@ The tests come from https://github.com/redcanaryco/atomic-red-team (\`atomics/\`
     'README.md',
     `# Test vault
 
-A small Use-Case-Catalogue style vault for trying the ATT&CK Coverage plugin and CLI: ${counts.techniques} technique notes in \`Use Cases/\` (T1059 with all its sub-techniques, a spread over the tactics, a revoked and a deprecated ID, four notes with the later \`query\` blocks), ${counts.rules} SigmaHQ rule notes in \`Detection Rules/\` and ${counts.tests} Atomic Red Team notes in \`Testing Runbooks/\`. It is generated from the shared corpus by \`npx tsx scripts/make-test-vault.ts\` (ATT&CK ${catalog.version}); edit the script, not the notes. See \`NOTICE.md\` for attribution and licences.
+A small Use-Case-Catalogue style vault for trying the ATT&CK Coverage plugin and CLI: ${counts.techniques} technique notes in \`Use Cases/\` (T1059 with all its sub-techniques, a spread over the tactics, a revoked and a deprecated ID; the seed's \`dataview\` blocks, four with the later \`query\` blocks), ${counts.rules} SigmaHQ rule notes in \`Detection Rules/\` and ${counts.tests} Atomic Red Team notes in \`Testing Runbooks/\`. It is generated from the shared corpus by \`npx tsx scripts/make-test-vault.ts\`, which picks the content and imports it with the importers (\`attack-coverage import\`), so every note ends with the importer's marker line (ATT&CK ${catalog.version}); edit the script, not the notes. See \`NOTICE.md\` for attribution and licences.
 `,
   );
 }
@@ -241,10 +217,10 @@ function dirSize(p: string): number {
   return s.isDirectory() ? readdirSync(p).reduce((n, e) => n + dirSize(path.join(p, e)), 0) : s.size;
 }
 
-function main(): void {
+async function main(): Promise<void> {
   if (!existsSync(CORPUS)) throw new Error(`the shared corpus is missing (expected at ${CORPUS})`);
   for (const g of GENERATED) rmSync(path.join(VAULT, g), { recursive: true, force: true });
-  const counts = { techniques: techniqueNotes(), rules: ruleNotes(), tests: testNotes() };
+  const counts = { techniques: await techniqueNotes(), rules: await ruleNotes(), tests: await testNotes() };
   hubNote();
   notices(counts);
   const size = GENERATED.reduce((n, g) => n + (existsSync(path.join(VAULT, g)) ? dirSize(path.join(VAULT, g)) : 0), 0);
@@ -253,4 +229,4 @@ function main(): void {
   );
 }
 
-main();
+void main();

@@ -3,6 +3,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { load } from 'js-yaml';
 import { defaultCatalog } from '../../src/core/attack/catalog';
+import { parseGeneratedNote } from '../../src/core/import/merge';
 import { frontmatter, yamlBlocks } from './note-parts';
 
 const VAULT = path.resolve(__dirname, '../../test-vault');
@@ -72,5 +73,25 @@ describe('test-vault', () => {
       statSync(p).isDirectory() ? readdirSync(p).reduce((n, e) => n + size(path.join(p, e)), 0) : statSync(p).size;
     const generated = ['Use Cases', 'Detection Rules', 'Testing Runbooks', 'LICENSES', 'Detection Rules.md', 'NOTICE.md', 'README.md'];
     expect(generated.reduce((n, g) => n + size(path.join(VAULT, g)), 0)).toBeLessThan(3 * 1024 * 1024);
+  });
+});
+
+describe('test-vault notes come from the importers, unedited', () => {
+  test('every technique, rule and test note carries an import marker whose hash still matches', () => {
+    const problems: string[] = [];
+    for (const folder of ['Use Cases', 'Detection Rules', 'Testing Runbooks']) {
+      for (const f of notes(folder)) {
+        const parsed = parseGeneratedNote(read(`${folder}/${f}`));
+        if (!parsed) problems.push(`${folder}/${f}: no marker`);
+        else if (parsed.edited) problems.push(`${folder}/${f}: edited after import`);
+        else if (parsed.tail !== '') problems.push(`${folder}/${f}: text after the marker`);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
+  test('no basename is shared between technique, rule and test notes', () => {
+    const all = ['Use Cases', 'Detection Rules', 'Testing Runbooks'].flatMap((d) => notes(d)).map((f) => f.toLowerCase());
+    expect(new Set(all).size).toBe(all.length);
   });
 });

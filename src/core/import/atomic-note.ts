@@ -74,17 +74,41 @@ function dependencies(test: Obj): string[] {
   return out;
 }
 
-export function atomicNote(atomic: Record<string, unknown>): string {
+export interface AtomicNoteOptions {
+  /**
+   * The note's own file name, for the `filename:` link. Default: the technique note's name, as the
+   * Use-Case-Catalogue vault did (a basename collision the importer avoids by passing its own name).
+   */
+  fileName?: string;
+  /** A table of the tests (number, name, GUID, platforms, executor, elevation) before the tests. */
+  summary?: boolean;
+}
+
+function summaryTable(tests: Obj[]): string[] {
+  return [
+    '| No. | Test | GUID | Platforms | Executor | Elevation |',
+    '|---|---|---|---|---|---|',
+    ...tests.map((test, i) => {
+      const e = obj(test.executor);
+      const platforms = list(test.supported_platforms).map((p) => PLATFORMS[scalarText(p)] ?? scalarText(p));
+      return `| ${i + 1} | ${tableCell(oneLine(test.name))} | ${tableCell(oneLine(test.auto_generated_guid))} | ${tableCell(platforms.join(', '))} | ${tableCell(scalarText(e.name))} | ${e.elevation_required === true ? 'required' : 'no'} |`;
+    }),
+    '',
+  ];
+}
+
+export function atomicNote(atomic: Record<string, unknown>, opts: AtomicNoteOptions = {}): string {
   const id = oneLine(atomic.attack_technique);
   const name = oneLine(atomic.display_name);
   const lines = [
     '---',
     `tags: ${flowList([techniqueTag(id), 'atomic_test'])}`,
-    // Links to the note's own basename, as the vault did (it collides with the technique note's name).
-    `filename: ${JSON.stringify(`[[${techniqueFileName(id, name)}]]`)}`,
+    // Links to the note's own basename.
+    `filename: ${JSON.stringify(`[[${opts.fileName ?? techniqueFileName(id, name)}]]`)}`,
     '---',
     `# ${id} - ${name}`,
     '',
+    ...(opts.summary ? summaryTable(list(atomic.atomic_tests).map(obj)) : []),
   ];
   list(atomic.atomic_tests).forEach((raw, i) => {
     const test = obj(raw);

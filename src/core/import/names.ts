@@ -57,3 +57,45 @@ export function uniquePath(folder: string, name: string, taken: Set<string>, ext
 export function techniqueFileName(id: string, displayName: string): string {
   return safeFileName(`${id} - ${displayName}`);
 }
+
+/**
+ * `name` with `suffix` appended, cut so that the whole stays within `max` code points: the suffix is what
+ * tells two clashing notes apart, so it is never the part that gets cut.
+ */
+export function withSuffix(name: string, suffix: string, max = MAX_NAME_LENGTH): string {
+  const room = Math.max(1, max - Array.from(suffix).length);
+  return safeFileName(`${safeFileName(name, room)}${suffix}`, max);
+}
+
+/**
+ * Why `rel` is not a safe vault-relative path below a chosen folder, or null when it is: no absolute
+ * paths, drive letters, backslashes, `.`/`..` or empty segments, control characters or device names.
+ * Every path the importers produce passes through this before anything is written.
+ */
+export function unsafePathReason(rel: string): string | null {
+  if (!rel) return 'empty path';
+  if (/\p{Cc}/u.test(rel)) return 'control character in path';
+  if (rel.includes('\\')) return 'backslash in path';
+  if (rel.startsWith('/')) return 'absolute path';
+  if (/^[a-z]:/i.test(rel)) return 'drive letter in path';
+  for (const seg of rel.split('/')) {
+    if (seg === '') return 'empty path segment';
+    if (seg === '.' || seg === '..') return `"${seg}" segment in path`;
+    if (/[\s.]$/.test(seg)) return 'path segment ends with a dot or space';
+    if (RESERVED.test(seg.split('.')[0]?.trimEnd() ?? '')) return 'device name in path';
+    if (/[:*?"<>|]/.test(seg)) return 'character not allowed in file names';
+  }
+  return null;
+}
+
+/** `folder/rel`, both vault-relative ('' is the vault root); throws when the result would leave `folder`. */
+export function joinInside(folder: string, rel: string): string {
+  const reason = unsafePathReason(rel);
+  if (reason) throw new Error(`refusing to write "${rel}": ${reason}`);
+  const base = folder.replace(/^\/+|\/+$/g, '');
+  if (base) {
+    const baseReason = unsafePathReason(base);
+    if (baseReason) throw new Error(`refusing to write into "${folder}": ${baseReason}`);
+  }
+  return base ? `${base}/${rel}` : rel;
+}

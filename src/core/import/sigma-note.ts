@@ -8,6 +8,21 @@ import { fenced, flowList, oneLine, scalarText, yamlQuote } from './markdown';
 export interface SigmaNoteOptions {
   /** Frontmatter `vendor`; default "sigma". */
   vendor?: string;
+  /** The rule's path in its repository (`rules/windows/…/x.yml`), kept as `source_file` for attribution. */
+  sourceFile?: string;
+  /** SigmaHQ keeps retired rules in `deprecated/` and rules no backend can express in `unsupported/`. */
+  deprecated?: boolean;
+  unsupported?: boolean;
+  /** An old Sigma v1 rule collection (`action: global` and several YAML documents). */
+  collection?: boolean;
+}
+
+function flagLines(opts: SigmaNoteOptions): string[] {
+  const out: string[] = [];
+  if (opts.deprecated) out.push('> [!warning] Deprecated\n> SigmaHQ has retired this rule; it is kept for reference.', '');
+  if (opts.unsupported) out.push('> [!warning] Unsupported\n> SigmaHQ marks this rule as not expressible by current Sigma backends.', '');
+  if (opts.collection) out.push('> [!note] Rule collection\n> An old-style Sigma collection of several YAML documents; the embedded text is the whole file.', '');
+  return out;
 }
 
 /** A Sigma tag in note-tag form: `attack.t1059.006` → `t1059_006`, `car.2016-04-005` → `car_2016-04-005`. */
@@ -40,10 +55,14 @@ export function sigmaRuleNote(yamlText: string, rule: Record<string, unknown>, o
     ...fields.map(([k, v]) => `${k}: ${yamlQuote(str(v))}`),
     `tags: ${flowList([...tags, 'detection_rule'])}`,
     `vendor: ${yamlQuote(opts.vendor ?? 'sigma')}`,
+    ...(opts.sourceFile ? [`source_file: ${yamlQuote(opts.sourceFile)}`] : []),
+    ...(opts.deprecated ? ['deprecated: true'] : []),
+    ...(opts.unsupported ? ['unsupported: true'] : []),
     '---',
     '',
     `## ${title}`,
     '',
+    ...flagLines(opts),
     '### Description',
     '',
     scalarText(rule.description).trim(),

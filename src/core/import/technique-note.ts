@@ -3,7 +3,33 @@
  * its generator's quirks, because real vaults look like this and the parser must meet them as they are.
  */
 import type { Catalog, TechniqueInfo } from '../attack/catalog';
-import { fenced } from './markdown';
+import { fenced, oneLine, tableCell } from './markdown';
+import { techniqueFileName } from './names';
+
+/** One analytic of an ATT&CK v18+ detection strategy, as the note shows it. */
+export interface AnalyticText {
+  id: string; // AN0172
+  platforms: string[];
+  description: string;
+  /** `Process Creation: WinEventLog:Sysmon (EventCode=1)`: data component, log source name and channel. */
+  logSources: string[];
+}
+
+/** An ATT&CK v18+ detection strategy (DET####) that detects the technique. */
+export interface DetectionStrategyText {
+  id: string; // DET0063
+  name: string;
+  url: string;
+  analytics: AnalyticText[];
+}
+
+/** A mitigation (M####) with the text of its `mitigates` relationship to this technique. */
+export interface MitigationText {
+  id: string;
+  name: string;
+  url: string;
+  text: string;
+}
 
 export interface TechniqueNoteOptions {
   /** Resolves the parent's name (display name) and tactic display names. */
@@ -13,8 +39,21 @@ export interface TechniqueNoteOptions {
   detection?: string;
   defensesBypassed?: string[];
   dataSources?: string[];
-  /** `dataview` (vault commit faf29d2, the seed) or the later core `query` blocks (HEAD). */
-  blocks?: 'dataview' | 'query';
+  /** ATT&CK v18+ detection strategies with their analytics (shown instead of, or after, data sources). */
+  detectionStrategies?: DetectionStrategyText[];
+  mitigations?: MitigationText[];
+  /** Active sub-techniques of a parent technique, listed with links to their notes. */
+  subtechniques?: Pick<TechniqueInfo, 'id' | 'name'>[];
+  /**
+   * `dataview` (vault commit faf29d2, the seed), the later core `query` blocks (HEAD), or this plugin's
+   * `attack-coverage` blocks, which list the same rules and tests without Dataview.
+   */
+  blocks?: 'dataview' | 'query' | 'coverage';
+  /**
+   * `seed` reproduces the Perl generator's tactic tag (`Defense_Evasion,_Privilege_Escalation`);
+   * `clean` gives one tag per tactic (`Defense_Evasion`, `Privilege_Escalation`).
+   */
+  tacticTags?: 'seed' | 'clean';
   rulesFolder?: string;
   testsFolder?: string;
 }
@@ -27,7 +66,10 @@ export function stixText(s: string | undefined): string {
 /** `T1059.006` → `T1059_006`: the tag form (tags cannot contain dots). */
 export const techniqueTag = (id: string): string => id.replace(/\./g, '_');
 
-function blocks(tag: string, o: TechniqueNoteOptions): [string, string] {
+function blocks(id: string, tag: string, o: TechniqueNoteOptions): [string, string] {
+  if (o.blocks === 'coverage') {
+    return [fenced(`technique: ${id}\nshow: rules`, 'attack-coverage'), fenced(`technique: ${id}\nshow: tests`, 'attack-coverage')];
+  }
   if (o.blocks === 'query') {
     return [fenced(`tag: detection_rule\ntag: ${tag}`, 'query'), fenced(`tag: atomic_test\ntag: ${tag}`, 'query')];
   }
@@ -43,16 +85,79 @@ function blocks(tag: string, o: TechniqueNoteOptions): [string, string] {
   return [fenced(rules, 'dataview'), fenced(tests, 'dataview')];
 }
 
+/** Link display text cannot hold `|`, `[` or `]`. */
+const linkText = (s: string): string => oneLine(s).replace(/[|[\]]/g, ' ').replace(/\s+/g, ' ').trim();
+
+/** Revoked / deprecated callout, with a link to the replacement's note when there is one. */
+function statusLines(t: TechniqueInfo, opts: TechniqueNoteOptions): string[] {
+  if (!t.revoked && !t.deprecated) return [];
+  const by = t.revokedBy;
+  const byName = by ? opts.catalog.displayName(by) : undefined;
+  const link = by ? (byName ? `[[${techniqueFileName(by, byName)}|${by} ${linkText(byName)}]]` : by) : '';
+  const text = t.revoked
+    ? `> [!warning] Revoked\n> ATT&CK revoked ${t.id}.${link ? ` Use ${link} instead.` : ''}`
+    : `> [!warning] Deprecated\n> ATT&CK deprecated ${t.id}; it is kept for reference only.${link ? ` See ${link}.` : ''}`;
+  return [text, ''];
+}
+
+function strategyLines(list: DetectionStrategyText[]): string[] {
+  const out = ['### Detection Strategies', ''];
+  for (const d of list) {
+    out.push(`#### [${d.id}](${d.url}) ${oneLine(d.name)}`, '');
+    if (d.analytics.length === 0) continue;
+    out.push('| Analytic | Platforms | Log sources | Description |', '|---|---|---|---|');
+    for (const a of d.analytics) {
+      out.push(`| ${tableCell(a.id)} | ${tableCell(a.platforms.join(', '))} | ${a.logSources.map(tableCell).join('<br>')} | ${tableCell(stixText(a.description))} |`);
+    }
+    out.push('');
+  }
+  return out;
+}
+
+function subtechniqueLines(list: Pick<TechniqueInfo, 'id' | 'name'>[], opts: TechniqueNoteOptions): string[] {
+  return [
+    '### Sub-techniques',
+    '',
+    ...list.map((s) => `- [[${techniqueFileName(s.id, opts.catalog.displayName(s.id) ?? s.name)}|${s.id} ${linkText(s.name)}]]`),
+    '',
+  ];
+}
+
+function mitigationLines(list: MitigationText[]): string[] {
+  return [
+    '### Mitigations',
+    '',
+    '| ID | Mitigation | Description |',
+    '|---|---|---|',
+    ...list.map((m) => `| [${m.id}](${m.url}) | ${tableCell(oneLine(m.name))} | ${tableCell(stixText(m.text))} |`),
+    '',
+  ];
+}
+
 export function techniqueNote(t: TechniqueInfo, opts: TechniqueNoteOptions): string {
   const tag = techniqueTag(t.id);
-  const tactics = t.tactics.map((s) => opts.catalog.tactic(s)?.name ?? s).join(', ');
+  const tacticNames = t.tactics.map((s) => opts.catalog.tactic(s)?.name ?? s);
+  const tactics = tacticNames.join(', ');
   // The Perl generator replaced spaces in the whole tactics string, so two tactics become one odd tag:
   // `Defense_Evasion,_Privilege_Escalation` (YAML then splits it at the comma). Reproduced on purpose.
-  const tacticTag = tactics.replace(/ /g, '_');
+  const tacticTags = opts.tacticTags === 'clean' ? tacticNames.map((n) => n.replace(/ /g, '_')) : tactics ? [tactics.replace(/ /g, '_')] : [];
   // Data sources came from one comma-joined cell split on ',', leaving a space on all but the first.
   const dataSources = (opts.dataSources ?? []).map((d, i) => `  - ${i > 0 ? ' ' : ''}${d.trim()}`).join('\n');
-  const [ruleBlock, testBlock] = blocks(tag, opts);
+  const [ruleBlock, testBlock] = blocks(t.id, tag, opts);
   const heading = (opts.catalog.displayName(t.id) ?? t.name).replace(/:/g, '-');
+  const flags = [
+    ...(t.revoked ? ['revoked: true'] : []),
+    ...(t.revokedBy ? [`revoked_by: ${t.revokedBy}`] : []),
+    ...(t.deprecated ? ['deprecated: true'] : []),
+  ];
+  const strategies = opts.detectionStrategies?.length ? strategyLines(opts.detectionStrategies) : [];
+  const mitigations = opts.mitigations?.length ? mitigationLines(opts.mitigations) : [];
+  // v18+ bundles have no data sources: the detection strategies take the section's place.
+  const showDataSources = !strategies.length || (opts.dataSources?.length ?? 0) > 0;
+  const subs = opts.subtechniques?.length ? subtechniqueLines(opts.subtechniques, opts) : [];
+  const extra = [...subs, ...strategies, ...mitigations];
+  // ATT&CK v18 deprecated the detection text and defenses bypassed: no empty seed sections for them.
+  const v18Only = strategies.length > 0 && !(opts.dataSources?.length ?? 0);
   return [
     '---',
     `created: ${t.created}`,
@@ -61,27 +166,22 @@ export function techniqueNote(t: TechniqueInfo, opts: TechniqueNoteOptions): str
     `tactics: ${tactics}`,
     `url: ${t.url}`,
     `platforms: ${t.platforms.join(', ')}`,
-    `tags: [${[tag, 'techniques', ...(tacticTag ? [tacticTag] : [])].join(', ')}]`,
+    `tags: [${[tag, 'techniques', ...tacticTags].join(', ')}]`,
+    ...flags,
     '---',
     '',
     `## ${heading}`,
     '',
+    ...statusLines(t, opts),
     '### Description',
     '',
     stixText(opts.description),
     '',
-    '### Detection',
-    '',
-    stixText(opts.detection),
-    '',
-    '### Defenses Bypassed',
-    '',
-    (opts.defensesBypassed ?? []).join(', '),
-    '',
-    '### Data Sources',
-    '',
+    ...(v18Only && !stixText(opts.detection) ? [] : ['### Detection', '', stixText(opts.detection), '']),
+    ...(v18Only && !opts.defensesBypassed?.length ? [] : ['### Defenses Bypassed', '', (opts.defensesBypassed ?? []).join(', '), '']),
+    ...(showDataSources ? ['### Data Sources', ''] : []),
     // No blank line before the next heading: the generator's own layout.
-    `${dataSources}${dataSources ? '\n' : ''}### Detection Rule`,
+    `${dataSources}${dataSources ? '\n' : ''}${extra.length ? `${extra.join('\n')}\n` : ''}### Detection Rule`,
     '',
     ruleBlock,
     '',

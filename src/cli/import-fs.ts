@@ -1,0 +1,154 @@
+/**
+ * Node file IO for `attack-coverage import`: the source tree as lazily read files, and the target vault
+ * folder as an import target that only ever replaces whole files and never writes outside itself.
+ *
+ * Writes go to a temporary file in the note's own folder and are then renamed (or hard-linked, for new
+ * notes, so that a note that appeared meanwhile is never clobbered) into place: a reader sees the old
+ * note or the new one, never half of one. Before anything is created, the real path (symbolic links
+ * resolved) of the deepest existing folder is checked to lie inside the target folder.
+ */
+import {
+  existsSync,
+  linkSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+  chmodSync,
+  type Dirent,
+} from 'node:fs';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import type { ImportSourceFile, ImportTarget } from '../core/import/run';
+import { unsafePathReason } from '../core/import/names';
+
+/** Folders never read as sources or scanned in the target. */
+const SKIP_DIRS = new Set(['.git', 'node_modules', '.obsidian', '.trash']);
+
+function walk(root: string, onFile: (rel: string) => void): void {
+  const visit = (dir: string): void => {
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const abs = join(dir, e.name);
+      // Symbolic links to folders are not followed (no loops, no escapes); links to files are read.
+      if (e.isDirectory()) {
+        if (!SKIP_DIRS.has(e.name)) visit(abs);
+      } else if (e.isFile() || (e.isSymbolicLink() && isFile(abs))) {
+        onFile(relative(root, abs).split(sep).join('/'));
+      }
+    }
+  };
+  visit(root);
+}
+
+function isFile(p: string): boolean {
+  try {
+    return statSync(p).isFile();
+  } catch {
+    return false;
+  }
+}
+
+export class ImportFsError extends Error {}
+
+/** A source file or folder as import source files (paths relative to the folder, or the file's name). */
+export function sourceFiles(source: string): ImportSourceFile[] {
+  let st;
+  try {
+    st = statSync(source);
+  } catch {
+    throw new ImportFsError(`cannot read source "${source}"`);
+  }
+  const read = (abs: string) => (): Promise<string> => Promise.resolve(readFileSync(abs, 'utf8'));
+  if (st.isFile()) return [{ path: basename(source), read: read(source) }];
+  const out: ImportSourceFile[] = [];
+  walk(source, (rel) => out.push({ path: rel, read: read(join(source, rel)) }));
+  return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+let tempCounter = 0;
+
+export class FsTarget implements ImportTarget {
+  private readonly root: string;
+  private realRoot: string | null = null;
+  private readonly checkedDirs = new Set<string>();
+
+  constructor(root: string) {
+    this.root = resolve(root);
+    if (existsSync(this.root) && !statSync(this.root).isDirectory()) throw new ImportFsError(`"${root}" is not a folder`);
+  }
+
+  // Synchronous IO behind async signatures: thousands of small files go faster this way, and errors
+  // still arrive as rejections.
+  async list(): Promise<string[]> {
+    const out: string[] = [];
+    if (existsSync(this.root)) walk(this.root, (rel) => out.push(rel));
+    return out.sort();
+  }
+
+  async read(rel: string): Promise<string> {
+    return readFileSync(this.inside(rel), 'utf8');
+  }
+
+  async write(rel: string, text: string, previous: string | null): Promise<void> {
+    const abs = this.inside(rel);
+    const dir = dirname(abs);
+    this.ensureDir(dir);
+    const temp = join(dir, `.${basename(abs)}.${process.pid}.${++tempCounter}.tmp`);
+    writeFileSync(temp, text, { flag: 'wx' });
+    try {
+      if (previous === null) {
+        try {
+          // link() fails when the name exists: a note that appeared since the scan is never replaced.
+          linkSync(temp, abs);
+        } catch (e) {
+          const code = (e as { code?: string }).code;
+          if (code === 'EEXIST') throw new Error('a file appeared at this path during the import; not overwritten');
+          // File systems without hard links (FAT, some network shares): check, then rename.
+          if (existsSync(abs)) throw new Error('a file appeared at this path during the import; not overwritten');
+          renameSync(temp, abs);
+        }
+      } else {
+        if (lstatSync(abs).isSymbolicLink()) throw new Error('the note is a symbolic link; not replaced');
+        if (readFileSync(abs, 'utf8') !== previous) throw new Error('the note changed on disk during the import; not overwritten');
+        chmodSync(temp, statSync(abs).mode & 0o7777);
+        renameSync(temp, abs);
+      }
+    } finally {
+      if (existsSync(temp)) unlinkSync(temp);
+    }
+  }
+
+  /** Absolute path of `rel`, refusing anything that would land outside the target folder. */
+  private inside(rel: string): string {
+    const reason = unsafePathReason(rel);
+    if (reason) throw new ImportFsError(`refusing "${rel}": ${reason}`);
+    const abs = resolve(this.root, ...rel.split('/'));
+    if (!abs.startsWith(this.root + sep)) throw new ImportFsError(`refusing "${rel}": outside the target folder`);
+    return abs;
+  }
+
+  /** Create `dir` (inside the root) after checking that its deepest existing ancestor really is inside. */
+  private ensureDir(dir: string): void {
+    if (this.checkedDirs.has(dir)) return;
+    mkdirSync(this.root, { recursive: true });
+    this.realRoot ??= realpathSync(this.root);
+    let probe = dir;
+    while (!existsSync(probe)) probe = dirname(probe);
+    const real = realpathSync(probe);
+    if (real !== this.realRoot && !real.startsWith(this.realRoot + sep)) {
+      throw new ImportFsError(`refusing to write into "${relative(this.root, dir)}": it leads outside the target folder`);
+    }
+    mkdirSync(dir, { recursive: true });
+    this.checkedDirs.add(dir);
+  }
+}

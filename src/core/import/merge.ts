@@ -1,0 +1,117 @@
+/**
+ * How a generated note meets the note already in the vault.
+ *
+ * An imported note is `generated text` + a blank line + one marker line + whatever the user wrote below:
+ *
+ *     …generated frontmatter and body…
+ *
+ *     <!-- attack-coverage-import sigma sigma%3A4a3a… 0123456789abcdef · … -->
+ *     user notes (kept on every re-import)
+ *
+ * The marker names the source item and holds the hash of the generated text as written. On re-import:
+ * the generated text still hashes to the marker → the user has not touched it → it may be replaced;
+ * it does not → the user edited it → it is never overwritten, and reported when the source changed.
+ * Whatever follows the marker belongs to the user and is carried over unchanged.
+ */
+import { contentHash } from './hash';
+
+export type SourceKind = 'attack' | 'sigma' | 'atomic' | 'elastic' | 'splunk';
+export type NoteKind = 'technique' | 'rule' | 'test';
+
+const MARKER_START = '<!-- attack-coverage-import ';
+const MARKER = /^<!-- attack-coverage-import ([a-z]+) (\S*) ([0-9a-f]{16})\b.*-->[ \t]*\r?$/;
+const MARKER_TEXT = 'Text above this line comes from the importer and is updated on re-import unless you edit it; notes you add below it are kept.';
+
+export function markerLine(kind: SourceKind, sourceId: string, hash: string): string {
+  return `${MARKER_START}${kind} ${encodeURIComponent(sourceId)} ${hash} · ${MARKER_TEXT} -->`;
+}
+
+/** The note as first written: generated text, marker, nothing of the user's yet (or `tail`). */
+export function composeNote(kind: SourceKind, sourceId: string, generated: string, tail = ''): string {
+  const body = generated.endsWith('\n') ? generated : `${generated}\n`;
+  return `${body}\n${markerLine(kind, sourceId, contentHash(body))}\n${tail}`;
+}
+
+export interface GeneratedNote {
+  kind: string;
+  sourceId: string;
+  /** Hash recorded when the note was written. */
+  hash: string;
+  /** The generated part as it is now (possibly edited). */
+  generated: string;
+  /** Everything after the marker line: the user's. */
+  tail: string;
+  /** The generated part no longer hashes to the recorded hash. */
+  edited: boolean;
+}
+
+/**
+ * Reads an imported note back; null when the note carries no marker (not made by the importer, or the
+ * marker was deleted). Generated text could itself contain a line that looks like a marker (a rule quoting
+ * one), so every candidate is tried and the one whose hash matches wins.
+ */
+export function parseGeneratedNote(text: string): GeneratedNote | null {
+  let first: GeneratedNote | null = null;
+  for (let at = text.indexOf(`\n${MARKER_START}`); at >= 0; at = text.indexOf(`\n${MARKER_START}`, at + 1)) {
+    const lineEnd = text.indexOf('\n', at + 1);
+    const line = text.slice(at + 1, lineEnd < 0 ? text.length : lineEnd);
+    const m = MARKER.exec(line);
+    if (!m) continue;
+    let sourceId: string;
+    try {
+      sourceId = decodeURIComponent(m[2] as string);
+    } catch {
+      continue;
+    }
+    // `generated\n` + `\n` + marker: the blank line before the marker is not part of the generated text.
+    let generated = text.slice(0, at);
+    if (generated.endsWith('\r')) generated = generated.slice(0, -1);
+    const note: GeneratedNote = {
+      kind: m[1] as string,
+      sourceId,
+      hash: m[3] as string,
+      generated,
+      tail: lineEnd < 0 ? '' : text.slice(lineEnd + 1),
+      edited: contentHash(generated) !== m[3],
+    };
+    if (!note.edited) return note;
+    first ??= note;
+  }
+  return first;
+}
+
+/** Cheap test used when scanning a folder: could this text be an imported note? */
+export function mayBeGenerated(text: string): boolean {
+  return text.includes(MARKER_START);
+}
+
+export type MergeAction = 'create' | 'update' | 'unchanged' | 'conflict';
+
+export interface MergeResult {
+  action: MergeAction;
+  /** The text to write for `create` and `update`. */
+  text?: string;
+  /** Why: for conflicts, and for notes left unchanged because the user edited them. */
+  reason?: string;
+  /** The generated part was edited by the user. */
+  userEdited?: boolean;
+}
+
+/**
+ * Decide what to do with one planned note given the note at its path (`existing`, null when there is
+ * none). Pure: the caller writes `text` for `create` / `update`.
+ */
+export function mergeNote(kind: SourceKind, sourceId: string, generated: string, existing: string | null): MergeResult {
+  const body = generated.endsWith('\n') ? generated : `${generated}\n`;
+  if (existing === null) return { action: 'create', text: composeNote(kind, sourceId, body) };
+  const old = parseGeneratedNote(existing);
+  if (!old) return { action: 'conflict', reason: 'a note the importer did not make (or whose import marker was removed) is at this path; not overwritten' };
+  if (old.sourceId !== sourceId) return { action: 'conflict', reason: `this note was imported from ${old.sourceId}, not ${sourceId}; not overwritten` };
+  const next = contentHash(body);
+  if (old.edited) {
+    if (old.hash === next) return { action: 'unchanged', userEdited: true, reason: 'edited by you; the source has not changed since' };
+    return { action: 'conflict', userEdited: true, reason: 'edited by you since it was imported, and the source changed; not overwritten' };
+  }
+  if (old.hash === next) return { action: 'unchanged' };
+  return { action: 'update', text: composeNote(kind, sourceId, body, old.tail) };
+}

@@ -1,0 +1,133 @@
+/** `attack-coverage import` on real folders: whole-file writes, containment, the command's output and exit codes. */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { importCommand } from '../../src/cli/commands/import';
+import { FsTarget, sourceFiles } from '../../src/cli/import-fs';
+
+const ROOT = path.resolve(__dirname, '../..');
+const made: string[] = [];
+const tmp = (): string => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'attack-coverage-import-'));
+  made.push(dir);
+  return dir;
+};
+afterAll(() => {
+  for (const d of made) rmSync(d, { recursive: true, force: true });
+});
+
+function walk(dir: string, rel = ''): string[] {
+  return readdirSync(path.join(dir, rel), { withFileTypes: true }).flatMap((e) => {
+    const p = rel ? `${rel}/${e.name}` : e.name;
+    return e.isDirectory() ? walk(dir, p) : [p];
+  });
+}
+
+async function capture(fn: () => Promise<number>): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const out = jest.spyOn(process.stdout, 'write').mockImplementation((s) => ((stdout += String(s)), true));
+  const err = jest.spyOn(process.stderr, 'write').mockImplementation((s) => ((stderr += String(s)), true));
+  try {
+    return { code: await fn(), stdout, stderr };
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+  }
+}
+
+const RULE = (title: string, tag: string): string =>
+  `title: ${title}\nid: ${title.toLowerCase().replace(/\W/g, '-')}\nstatus: test\ntags: [${tag}]\nlogsource: {product: windows, category: process_creation}\ndetection: {sel: {Image|endswith: x.exe}, condition: sel}\nlevel: low\n`;
+
+function sigmaSource(): string {
+  const dir = tmp();
+  mkdirSync(path.join(dir, 'rules/windows'), { recursive: true });
+  writeFileSync(path.join(dir, 'rules/windows/one.yml'), RULE('One', 'attack.t1059.006'));
+  writeFileSync(path.join(dir, 'rules/windows/two.yml'), RULE('Two', 'attack.t1003'));
+  writeFileSync(path.join(dir, 'rules/windows/bad.yml'), 'title: [\n');
+  return dir;
+}
+
+describe('FsTarget', () => {
+  test('writes whole files, leaves no temporary files, never replaces a note that changed or appeared', async () => {
+    const dir = tmp();
+    const t = new FsTarget(path.join(dir, 'vault'));
+    await t.write('Detection Rules/a.md', 'one\n', null);
+    expect(readFileSync(path.join(dir, 'vault/Detection Rules/a.md'), 'utf8')).toBe('one\n');
+    await expect(t.write('Detection Rules/a.md', 'two\n', null)).rejects.toThrow(/appeared/);
+    await t.write('Detection Rules/a.md', 'two\n', 'one\n');
+    await expect(t.write('Detection Rules/a.md', 'three\n', 'one\n')).rejects.toThrow(/changed on disk/);
+    expect(readFileSync(path.join(dir, 'vault/Detection Rules/a.md'), 'utf8')).toBe('two\n');
+    expect(await t.list()).toEqual(['Detection Rules/a.md']);
+    expect(walk(dir)).toEqual(['vault/Detection Rules/a.md']);
+  });
+
+  test('refuses paths that leave the folder, and folders that are links to elsewhere', async () => {
+    const dir = tmp();
+    const outside = tmp();
+    mkdirSync(path.join(dir, 'vault'));
+    symlinkSync(outside, path.join(dir, 'vault/Detection Rules'));
+    const t = new FsTarget(path.join(dir, 'vault'));
+    for (const bad of ['../x.md', '/etc/x.md', 'a/../../x.md', 'C:/x.md', 'a\\..\\x.md']) await expect(t.write(bad, 'x', null)).rejects.toThrow(/refusing/);
+    await expect(t.write('Detection Rules/x.md', 'x', null)).rejects.toThrow(/leads outside/);
+    await expect(t.write('Detection Rules/sub/x.md', 'x', null)).rejects.toThrow(/leads outside/);
+    expect(readdirSync(outside)).toEqual([]);
+    expect(existsSync(path.join(dir, 'x.md'))).toBe(false);
+  });
+
+  test('sourceFiles: a folder gives relative paths, a file its name', () => {
+    const dir = sigmaSource();
+    expect(sourceFiles(dir).map((f) => f.path)).toEqual(['rules/windows/bad.yml', 'rules/windows/one.yml', 'rules/windows/two.yml']);
+    expect(sourceFiles(path.join(dir, 'rules/windows/one.yml')).map((f) => f.path)).toEqual(['one.yml']);
+    expect(() => sourceFiles(path.join(dir, 'missing'))).toThrow(/cannot read source/);
+  });
+});
+
+describe('importCommand', () => {
+  test('text summary on stdout, progress on stderr; second run unchanged; --dry-run writes nothing', async () => {
+    const source = sigmaSource();
+    const vault = path.join(tmp(), 'vault');
+    const first = await capture(() => importCommand('sigma', source, vault));
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/created\s+2\n/);
+    expect(first.stdout).toMatch(/skipped\s+1 /);
+    expect(first.stdout).toContain('rules/windows/bad.yml: YAML does not parse');
+    expect(first.stderr).toMatch(/^import sigma: reading source 3\/3$/m);
+    expect(first.stderr).toMatch(/^import sigma: writing notes 2\/2$/m);
+    expect(walk(vault).sort()).toEqual(['Detection Rules/one.md', 'Detection Rules/two.md']);
+
+    const second = await capture(() => importCommand('sigma', source, vault, { json: true }));
+    const summary = JSON.parse(second.stdout);
+    expect(summary.unchanged).toEqual(['Detection Rules/one.md', 'Detection Rules/two.md']);
+    expect(summary.created).toEqual([]);
+
+    const dry = path.join(tmp(), 'dry');
+    const d = await capture(() => importCommand('sigma', source, dry, { dryRun: true, json: true }));
+    expect(JSON.parse(d.stdout).created).toHaveLength(2);
+    expect(existsSync(dry)).toBe(false);
+  });
+
+  test('bad arguments are errors; a source with nothing importable exits 1', async () => {
+    await expect(importCommand('qradar', '.', '.')).rejects.toThrow(/unknown import kind/);
+    await expect(importCommand('attack', '.', '.', { blocks: 'table' })).rejects.toThrow(/unknown block style/);
+    const dir = tmp();
+    writeFileSync(path.join(dir, 'bundle.json'), '{"objects": 5}');
+    const r = await capture(() => importCommand('attack', path.join(dir, 'bundle.json'), path.join(dir, 'vault')));
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('not a STIX bundle');
+  });
+
+  test('the real CLI: exit codes and streams', () => {
+    const source = sigmaSource();
+    const vault = path.join(tmp(), 'vault');
+    const cli = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/cli/main.ts'), ...args], { cwd: ROOT, encoding: 'utf8' });
+    const ok = cli('import', 'sigma', source, vault, '--json');
+    expect(ok.status).toBe(0);
+    expect(JSON.parse(ok.stdout).created).toHaveLength(2);
+    expect(ok.stderr).toContain('import sigma: writing notes 2/2');
+    const bad = cli('import', 'sigma', path.join(source, 'nope'), vault);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr.trim()).toMatch(/^attack-coverage: cannot read source/);
+  }, 30_000);
+});

@@ -1,0 +1,131 @@
+/**
+ * @jest-environment jsdom
+ *
+ * The import commands over the `obsidian` stand-in: five commands, a dialog that takes a vault folder or
+ * files picked on the device, notes written through the vault API, and a second run that changes nothing.
+ */
+import { Plugin, TFolder } from 'obsidian';
+import { Notice } from '../__obsidian_shim__/obsidian'; // the same module as 'obsidian' (jest maps it here), with its test helpers
+import { FakeApp } from '../__obsidian_shim__/fake-app';
+import { registerImportCommands, runInVault, VaultTarget } from '../../src/obsidian/import-commands';
+
+const RULE = (title: string, tag: string): string =>
+  `title: ${title}\nid: ${title.toLowerCase()}\nstatus: test\ntags: [${tag}]\nlogsource: {product: windows, category: process_creation}\ndetection: {sel: {Image|endswith: x.exe}, condition: sel}\nlevel: low\n`;
+
+const FILES: Record<string, string> = {
+  'Sources/sigma/rules/windows/one.yml': RULE('One', 'attack.t1059.006'),
+  'Sources/sigma/rules/windows/two.yml': RULE('Two', 'attack.t1003'),
+  'Sources/sigma/rules/windows/broken.yml': 'title: [\n',
+  'Imports/Welcome.md': '# Welcome\n',
+  'Elsewhere/one.md': '# A note that already uses the basename "one"\n',
+};
+
+class TestPlugin extends Plugin {}
+
+async function settle(): Promise<void> {
+  for (let i = 0; i < 20; i++) await new Promise((r) => setTimeout(r, 0));
+}
+
+function setup() {
+  document.body.empty();
+  const app = FakeApp.start(FILES);
+  app.layoutReady();
+  // The stand-in vault creates parent folders on create(); Obsidian wants them made first.
+  const created: string[] = [];
+  (app.vault as unknown as { createFolder: (p: string) => Promise<TFolder> }).createFolder = (p: string) => {
+    created.push(p);
+    return Promise.resolve(new TFolder());
+  };
+  const plugin = new TestPlugin(app as never, { id: 'attack-coverage', name: 'ATT&CK Coverage', version: '0', minAppVersion: '1.7.2', author: '', description: '' });
+  registerImportCommands(plugin);
+  return { app, created, text: (p: string) => app.vault._text(p), paths: () => app.vault.getFiles().map((f) => f.path).sort() };
+}
+
+const modal = () => document.body.querySelector<HTMLElement>('.modal-container:not(.mod-settings)');
+const button = (label: RegExp) => [...(modal()?.querySelectorAll('button') ?? [])].find((b) => label.test(b.textContent ?? ''))!;
+const selects = () => [...(modal()?.querySelectorAll('select') ?? [])];
+function choose(select: HTMLSelectElement, value: string): void {
+  select.value = value;
+  select.dispatchEvent(new Event('change'));
+}
+
+describe('import commands', () => {
+  test('five commands in sentence case, no default hotkeys', () => {
+    const { app } = setup();
+    const cmds = app.commands.listCommands();
+    expect(cmds.map((c) => c.name).sort()).toEqual([
+      'ATT&CK Coverage: Import ATT&CK bundle…',
+      'ATT&CK Coverage: Import Atomic Red Team tests…',
+      'ATT&CK Coverage: Import Elastic rules…',
+      'ATT&CK Coverage: Import Sigma rules…',
+      'ATT&CK Coverage: Import Splunk detections…',
+    ]);
+    expect(cmds.every((c) => !c.hotkeys)).toBe(true);
+  });
+
+  test('Sigma from a vault folder into a vault folder; the second run changes nothing', async () => {
+    const { app, created, text, paths } = setup();
+    app.commands.executeCommandById('attack-coverage:import-sigma');
+    const [source, target] = selects();
+    expect([...source!.options].map((o) => o.value)).toContain('Sources/sigma');
+    choose(source!, 'Sources/sigma');
+    choose(target!, 'Imports');
+    button(/^Import$/).click();
+    await settle();
+    expect(modal()?.textContent).toContain('Skipped (1)'); // the summary dialog lists the broken file
+    expect(modal()?.textContent).toContain('rules/windows/broken.yml');
+    // "one" is taken elsewhere in the vault: the new note gets a distinct name, so [[one]] stays unambiguous.
+    expect(paths().filter((p) => p.startsWith('Imports/Detection Rules/'))).toEqual(['Imports/Detection Rules/one (rules).md', 'Imports/Detection Rules/two.md']);
+    expect(created).toEqual(['Imports/Detection Rules']);
+    expect(text('Imports/Detection Rules/two.md')).toMatch(/^---\ntitle: "Two"/);
+    expect(Notice.shown.at(-1)).toBe('Import Sigma rules: 2 created, 0 updated, 0 unchanged, 1 skipped.');
+
+    const before = new Map(paths().map((p) => [p, text(p)]));
+    const again = await runInVault(app as never, 'sigma', [{ path: 'rules/windows/one.yml', read: () => Promise.resolve(FILES['Sources/sigma/rules/windows/one.yml']!) }], 'Imports');
+    expect(again?.unchanged).toHaveLength(1);
+    expect(again?.stale).toEqual(['Detection Rules/two.md']);
+    expect(new Map(paths().map((p) => [p, text(p)]))).toEqual(before);
+  });
+
+  test('files picked on the device (a folder pick names files "<folder>/<path>")', async () => {
+    const { app, paths } = setup();
+    app.commands.executeCommandById('attack-coverage:import-sigma');
+    const input = modal()!.querySelector<HTMLInputElement>('input[type=file]')!;
+    expect(input.hasAttribute('webkitdirectory')).toBe(true);
+    const file = (rel: string, body: string): File => {
+      const f = new File([body], rel.slice(rel.lastIndexOf('/') + 1));
+      Object.defineProperty(f, 'webkitRelativePath', { value: rel });
+      // jsdom's File has no text(); browsers and Obsidian do.
+      Object.defineProperty(f, 'text', { value: () => Promise.resolve(body) });
+      return f;
+    };
+    Object.defineProperty(input, 'files', { value: [file('sigma/rules/a/three.yml', RULE('Three', 'attack.t1105')), file('sigma/tests/config.yml', 'x: 1\n')] });
+    input.dispatchEvent(new Event('change'));
+    expect(modal()?.textContent).toContain('2 files chosen on this device');
+    button(/^Import$/).click();
+    await settle();
+    expect(paths()).toContain('Detection Rules/three.md');
+    expect(paths().some((p) => p.includes('config'))).toBe(false);
+  });
+
+  test('nothing chosen: a notice, no import', () => {
+    const { app, paths } = setup();
+    const before = paths();
+    app.commands.executeCommandById('attack-coverage:import-atomic');
+    button(/^Import$/).click();
+    expect(Notice.shown.at(-1)).toBe('Choose a source first.');
+    expect(paths()).toEqual(before);
+  });
+
+  test('VaultTarget: updates through process() only when the note is unchanged; never outside its folder', async () => {
+    const { app, text } = setup();
+    const t = new VaultTarget(app as never, 'Imports');
+    expect(await t.list()).toEqual(['Welcome.md']);
+    await t.write('Welcome.md', 'new\n', '# Welcome\n');
+    expect(text('Imports/Welcome.md')).toBe('new\n');
+    await expect(t.write('Welcome.md', 'newer\n', '# Welcome\n')).rejects.toThrow(/changed during the import/);
+    await expect(t.write('Welcome.md', 'x', null)).rejects.toThrow(/appeared/);
+    await expect(t.write('../Elsewhere/one.md', 'x', null)).rejects.toThrow(/refusing/);
+    expect(text('Elsewhere/one.md')).toBe(FILES['Elsewhere/one.md']);
+  });
+});

@@ -1,0 +1,190 @@
+/** The whole import against an in-memory vault folder: idempotency, user edits, skips, dry runs, yielding. */
+import { parseYamlCore } from '../../src/cli/yaml';
+import { parseGeneratedNote } from '../../src/core/import/merge';
+import { unsafePathReason } from '../../src/core/import/names';
+import { runImport, type ImportSourceFile, type ImportTarget } from '../../src/core/import/run';
+import { frontmatter } from './note-parts';
+
+class MemoryTarget implements ImportTarget {
+  readonly files = new Map<string, string>();
+  writes: string[] = [];
+  failOn = new Set<string>();
+
+  constructor(initial: Record<string, string> = {}) {
+    for (const [k, v] of Object.entries(initial)) this.files.set(k, v);
+  }
+  list(): Promise<string[]> {
+    return Promise.resolve([...this.files.keys()]);
+  }
+  read(path: string): Promise<string> {
+    const t = this.files.get(path);
+    return t === undefined ? Promise.reject(new Error('ENOENT')) : Promise.resolve(t);
+  }
+  write(path: string, text: string, previous: string | null): Promise<void> {
+    if (unsafePathReason(path)) throw new Error(`unsafe path reached the target: ${path}`);
+    if (this.failOn.has(path)) return Promise.reject(new Error('disk full'));
+    if ((this.files.get(path) ?? null) !== previous) return Promise.reject(new Error('changed'));
+    this.files.set(path, text);
+    this.writes.push(path);
+    return Promise.resolve();
+  }
+  snapshot(): Record<string, string> {
+    return Object.fromEntries([...this.files].sort());
+  }
+}
+
+const src = (files: Record<string, string>): ImportSourceFile[] => Object.entries(files).map(([path, text]) => ({ path, read: () => Promise.resolve(text) }));
+
+const rule = (id: string, title: string, tags: string[], extra = ''): string =>
+  `title: ${title}\nid: ${id}\nstatus: test\ndescription: ${title}.\ntags:\n${tags.map((t) => `    - ${t}`).join('\n')}\nlogsource:\n    product: windows\n    category: process_creation\ndetection:\n    sel:\n        Image|endswith: '\\x.exe'\n    condition: sel\nlevel: high\n${extra}`;
+
+const V1 = {
+  'rules/windows/a.yml': rule('id-a', 'Rule A', ['attack.t1059.006']),
+  'rules/windows/b.yml': rule('id-b', 'Rule B', ['attack.t1059']),
+  'rules/windows/c.yml': rule('id-c', 'Rule C', ['attack.t1003.001']),
+  'deprecated/a.yml': rule('id-a-old', 'Rule A (old)', ['attack.t1059.006']),
+  'rules/broken.yml': 'title: [unclosed\n',
+  'rules/corr.yml': 'title: Burst\ncorrelation:\n  type: event_count\n  rules: [id-a]\n  timespan: 1m\n',
+};
+const opts = { kind: 'sigma' as const, parseYaml: parseYamlCore };
+
+describe('runImport (Sigma into an empty folder, then again)', () => {
+  test('first import creates one note per rule; malformed and non-detection files are listed, not written', async () => {
+    const t = new MemoryTarget();
+    const s = await runImport(src(V1), t, opts);
+    expect(s.created.sort()).toEqual(['Detection Rules/a (deprecated).md', 'Detection Rules/a.md', 'Detection Rules/b.md', 'Detection Rules/c.md']);
+    expect(s.skipped).toEqual([
+      { source: 'rules/broken.yml', reason: expect.stringMatching(/^YAML does not parse/) },
+      { source: 'rules/corr.yml', reason: expect.stringMatching(/^Sigma correlation rule/) },
+    ]);
+    expect(s.sourceFiles).toBe(6);
+    expect([...t.files.keys()].some((p) => /broken|corr/.test(p))).toBe(false);
+    expect(frontmatter(t.files.get('Detection Rules/a (deprecated).md') as string)).toMatchObject({ title: 'Rule A (old)', deprecated: true });
+  });
+
+  test('the same source twice changes nothing: all unchanged, no writes, identical bytes', async () => {
+    const t = new MemoryTarget();
+    await runImport(src(V1), t, opts);
+    const before = t.snapshot();
+    t.writes = [];
+    const s = await runImport(src(V1), t, opts);
+    expect(s.unchanged).toHaveLength(4);
+    expect([s.created, s.updated, s.conflicts, s.keptEdits, s.stale, s.failed]).toEqual([[], [], [], [], [], []]);
+    expect(t.writes).toEqual([]);
+    expect(t.snapshot()).toEqual(before);
+  });
+
+  test('a newer source: untouched notes update, user sections survive, edited notes are reported and kept', async () => {
+    const t = new MemoryTarget();
+    await runImport(src(V1), t, opts);
+    const a = 'Detection Rules/a.md';
+    const b = 'Detection Rules/b.md';
+    // The user edits A's generated text, appends notes to B, leaves C alone.
+    const editedA = (t.files.get(a) as string).replace('level: "high"', 'level: "critical"');
+    t.files.set(a, editedA);
+    t.files.set(b, `${t.files.get(b) as string}## Notes\n\nTuned for our SIEM.\n`);
+    const v2 = Object.fromEntries(Object.entries(V1).map(([k, v]) => [k, v.replace('level: high', 'level: medium')]));
+    const s = await runImport(src(v2), t, opts);
+    expect(s.conflicts).toEqual([{ path: a, source: 'rules/windows/a.yml', reason: expect.stringMatching(/edited by you/) }]);
+    expect(t.files.get(a)).toBe(editedA);
+    expect(s.updated.sort()).toEqual(['Detection Rules/a (deprecated).md', b, 'Detection Rules/c.md']);
+    const newB = t.files.get(b) as string;
+    expect(frontmatter(newB).level).toBe('medium');
+    expect(newB.endsWith('-->\n## Notes\n\nTuned for our SIEM.\n')).toBe(true);
+    expect(parseGeneratedNote(newB)?.edited).toBe(false);
+    // Re-importing v2: the edited note is kept and no longer a conflict (its source has not changed since).
+    const again = await runImport(src(v2), t, opts);
+    expect(again.conflicts).toEqual([{ path: a, source: 'rules/windows/a.yml', reason: expect.stringMatching(/edited by you/) }]);
+    expect(again.unchanged).toHaveLength(3);
+    // Back to v1, which A was imported from: the edit is kept, quietly.
+    const back = await runImport(src(V1), t, opts);
+    expect(back.keptEdits).toEqual([a]);
+    expect(t.files.get(a)).toBe(editedA);
+  });
+
+  test('rules gone from the source are reported as stale and kept', async () => {
+    const t = new MemoryTarget();
+    await runImport(src(V1), t, opts);
+    const { ['rules/windows/c.yml']: _gone, ...rest } = V1;
+    const s = await runImport(src(rest), t, opts);
+    expect(s.stale).toEqual(['Detection Rules/c.md']);
+    expect(t.files.has('Detection Rules/c.md')).toBe(true);
+  });
+
+  test('a renamed note is found again by its marker and updated in place', async () => {
+    const t = new MemoryTarget();
+    await runImport(src(V1), t, opts);
+    t.files.set('Detection Rules/My folder/My name for C.md', t.files.get('Detection Rules/c.md') as string);
+    t.files.delete('Detection Rules/c.md');
+    const s = await runImport(src({ ...V1, 'rules/windows/c.yml': V1['rules/windows/c.yml'].replace('Rule C', 'Rule C v2') }), t, opts);
+    expect(s.updated).toEqual(['Detection Rules/My folder/My name for C.md']);
+    expect(t.files.has('Detection Rules/c.md')).toBe(false);
+  });
+
+  test('a note the importer did not make is never overwritten', async () => {
+    const mine = '# My own note about rule A\n';
+    const t = new MemoryTarget({ 'Detection Rules/a.md': mine });
+    const s = await runImport(src(V1), t, opts);
+    expect(s.conflicts).toEqual([{ path: 'Detection Rules/a.md', source: 'rules/windows/a.yml', reason: expect.stringMatching(/did not make/) }]);
+    expect(t.files.get('Detection Rules/a.md')).toBe(mine);
+  });
+
+  test('dry run: the same decisions, nothing written', async () => {
+    const t = new MemoryTarget();
+    const s = await runImport(src(V1), t, { ...opts, dryRun: true });
+    expect(s.created).toHaveLength(4);
+    expect(s.dryRun).toBe(true);
+    expect(t.files.size).toBe(0);
+  });
+
+  test('a failed write is listed; the other notes are still written', async () => {
+    const t = new MemoryTarget();
+    t.failOn.add('Detection Rules/b.md');
+    const s = await runImport(src(V1), t, opts);
+    expect(s.failed).toEqual([{ path: 'Detection Rules/b.md', reason: 'disk full' }]);
+    expect(s.created).toHaveLength(3);
+    expect(t.files.has('Detection Rules/b.md')).toBe(false);
+  });
+
+  test('hostile source file names never steer a note out of its folder', async () => {
+    const names = ['../../etc/passwd.yml', '/abs/x.yml', 'CON.yml', 'nul.yaml', `${'long'.repeat(100)}.yml`, 'ünïcödé\u202e.yml', 'a:b|c?.yml', '.hidden.yml', 'x/../../../y.yml'];
+    const t = new MemoryTarget();
+    const s = await runImport(src(Object.fromEntries(names.map((n, i) => [n, rule(`h-${i}`, `Hostile ${i}`, ['attack.t1059'])]))), t, opts);
+    expect(s.created).toHaveLength(names.length);
+    for (const p of t.files.keys()) {
+      expect(p.split('/')).toHaveLength(2);
+      expect(p.startsWith('Detection Rules/')).toBe(true);
+      expect(unsafePathReason(p)).toBeNull();
+    }
+    expect(new Set([...t.files.keys()].map((p) => p.toLowerCase())).size).toBe(names.length);
+  });
+
+  test('with a yield function the work is cut into slices', async () => {
+    const t = new MemoryTarget();
+    let yields = 0;
+    const s = await runImport(src(V1), t, { ...opts, sliceMs: 0, yieldToUi: () => (yields++, Promise.resolve()) });
+    expect(yields).toBeGreaterThanOrEqual(6 + 4); // at least after every source file and every note
+    expect(s.yields).toBe(yields);
+  });
+});
+
+describe('runImport, other kinds', () => {
+  test('an ATT&CK "bundle" that is not JSON is skipped with a reason, nothing written', async () => {
+    const t = new MemoryTarget();
+    const s = await runImport(src({ 'enterprise-attack-18.1.json': '{"type": "bundle", "objects": [ {"type": "attack-pattern", ' }), t, { kind: 'attack', parseYaml: parseYamlCore });
+    expect(s.skipped).toEqual([{ source: 'enterprise-attack-18.1.json', reason: expect.stringMatching(/^not a STIX bundle/) }]);
+    expect(t.files.size).toBe(0);
+  });
+
+  test('atomic and technique notes of one technique coexist with distinct names', async () => {
+    const t = new MemoryTarget();
+    const bundle = JSON.stringify({
+      objects: [
+        { type: 'attack-pattern', id: 'ap', name: 'Python', x_mitre_is_subtechnique: false, external_references: [{ source_name: 'mitre-attack', external_id: 'T1059.006' }] },
+      ],
+    });
+    await runImport(src({ 'b.json': bundle }), t, { kind: 'attack', parseYaml: parseYamlCore });
+    await runImport(src({ 'T1059.006/T1059.006.yaml': 'attack_technique: T1059.006\ndisplay_name: Python\natomic_tests:\n- name: x\n  executor: {name: sh, command: id}\n' }), t, { kind: 'atomic', parseYaml: parseYamlCore });
+    expect([...t.files.keys()].sort()).toEqual(['Testing Runbooks/T1059.006 - Python (Atomic tests).md', 'Use Cases/T1059.006 - Python.md']);
+  });
+});
