@@ -1,83 +1,82 @@
 /**
- * The `attack-coverage` code block: a coverage panel in place of a Dataview query, refreshed when the
- * index changes (only when its revision moved and the block is visible), swapped into the DOM in one step.
+ * The `attack-coverage` code block: the side pane's coverage panel inside a note, narrowed by the block's
+ * YAML (technique, sections, roll-up, filters, sort, limit), refreshed live. `view: matrix` and
+ * `view: gaps` blocks draw the coverage matrix or the gap lists instead (src/ui/matrix.ts).
  */
-import { MarkdownRenderChild, debounce, parseYaml, type MarkdownPostProcessorContext, type Plugin } from 'obsidian';
-import { evaluateCoverageBlock, parseCoverageBlock, type BlockResult } from '../core/coverage-block';
-import type { VaultIndexer } from './indexer';
+import { parseYaml, type MarkdownPostProcessorContext, type Plugin } from 'obsidian';
+import { parseCoverageBlock, type ParsedBlock } from '../core/coverage-block';
+import { coverageSection, isSection, type PanelModel } from '../ui/panel-model';
+import { renderBlockView } from '../ui/matrix';
+import { renderPanel } from '../ui/technique-panel';
+import { el } from '../ui/dom';
+import { BLOCK_LANGUAGE } from './constants';
+import type { CoverageContext } from './context';
+import { LiveBlock, type BlockOutput } from './live-block';
 
-export const BLOCK_LANGUAGE = 'attack-coverage';
+export { BLOCK_LANGUAGE };
 
-export function registerCoverageBlock(plugin: Plugin, indexer: VaultIndexer): void {
-  plugin.registerMarkdownCodeBlockProcessor(BLOCK_LANGUAGE, (source, el, ctx: MarkdownPostProcessorContext) => {
-    ctx.addChild(new CoverageBlockChild(el, source, ctx.sourcePath, indexer));
+export function registerCoverageBlock(plugin: Plugin, ctx: CoverageContext): void {
+  plugin.registerMarkdownCodeBlockProcessor(BLOCK_LANGUAGE, (source, containerEl, mdCtx: MarkdownPostProcessorContext) => {
+    mdCtx.addChild(new CoverageBlockChild(containerEl, ctx, mdCtx.sourcePath, parseCoverageBlock(source, parseYaml)));
   });
 }
 
-class CoverageBlockChild extends MarkdownRenderChild {
-  private rendered = -1;
-
-  constructor(
-    containerEl: HTMLElement,
-    private readonly source: string,
-    private readonly notePath: string,
-    private readonly indexer: VaultIndexer,
-  ) {
-    super(containerEl);
-  }
-
-  override onload(): void {
-    this.render();
-    const refresh = debounce(() => this.maybeRender(), 150, true);
-    this.register(this.indexer.index.onChange(refresh));
-  }
-
-  private maybeRender(): void {
-    if (this.rendered !== this.indexer.index.revision && this.containerEl.isShown()) this.render();
-  }
-
-  private render(): void {
-    this.rendered = this.indexer.index.revision;
-    const next = createDiv({ cls: 'attack-coverage-panel' });
-    if (this.indexer.state !== 'ready') {
-      next.createDiv({ cls: 'attack-coverage-muted', text: 'Indexing the vault…' });
-    } else {
-      const parsed = parseCoverageBlock(this.source, parseYaml);
-      renderResult(next, evaluateCoverageBlock(this.indexer.index, parsed, this.notePath));
-    }
-    this.containerEl.replaceChildren(next);
-  }
+/** The panel for a parsed block in the note at `notePath`, or why there is none. */
+export function blockModel(ctx: CoverageContext, parsed: ParsedBlock, notePath: string, limit: number | null): PanelModel | { problems: string[] } {
+  const { indexer } = ctx;
+  if (!indexer.ready) return { kind: 'indexing', ...indexer.progress };
+  const withLimit: ParsedBlock = limit === null ? parsed : { ...parsed, block: { ...parsed.block, limit } };
+  const section = coverageSection(indexer.index, withLimit, notePath);
+  if (!isSection(section)) return section;
+  return { kind: 'technique', path: notePath, section };
 }
 
-function renderResult(el: HTMLElement, res: BlockResult): void {
-  for (const p of res.problems) el.createDiv({ cls: 'attack-coverage-problem', text: p });
-  const cov = res.coverage;
-  if (!cov) return;
-  el.createDiv({ cls: 'attack-coverage-title', text: `${cov.id} ${cov.name}` });
-  if (cov.gaps.length) el.createDiv({ cls: 'attack-coverage-gaps', text: `Gaps: ${cov.gaps.join('; ')}` });
-  if (res.rules.length) {
-    const table = el.createEl('table', { cls: 'attack-coverage-table' });
-    const head = table.createEl('thead').createEl('tr');
-    for (const h of ['Rule', 'Status', 'Level', 'Log source', 'Vendor']) head.createEl('th', { text: h });
-    const body = table.createEl('tbody');
-    for (const r of res.rules) {
-      const tr = body.createEl('tr');
-      const name = tr.createEl('td');
-      name.createEl('a', { cls: 'internal-link', text: r.title, attr: { 'data-href': r.path, href: r.path } });
-      if (r.via) name.createSpan({ cls: 'attack-coverage-via', text: ` (${r.via})` });
-      tr.createEl('td', { text: r.status });
-      tr.createEl('td', { text: r.level });
-      tr.createEl('td', { text: [r.product, r.service, r.category].filter(Boolean).join(' / ') });
-      tr.createEl('td', { text: r.vendor });
-    }
-    if (res.hiddenRules) el.createDiv({ cls: 'attack-coverage-muted', text: `${res.hiddenRules} more rules not shown` });
+export class CoverageBlockChild extends LiveBlock {
+  constructor(
+    containerEl: HTMLElement,
+    ctx: CoverageContext,
+    sourcePath: string,
+    private readonly parsed: ParsedBlock,
+  ) {
+    super(containerEl, ctx, sourcePath);
   }
-  if (res.tests.length) {
-    const list = el.createEl('ul', { cls: 'attack-coverage-tests' });
-    for (const t of res.tests) {
-      const li = list.createEl('li');
-      li.createEl('a', { cls: 'internal-link', text: t.title, attr: { 'data-href': t.path, href: t.path } });
-      li.appendText(` (${t.testCount} tests${t.via ? `, ${t.via}` : ''})`);
-    }
+
+  protected output(): BlockOutput {
+    const view = this.parsed.block.view ?? 'technique';
+    if (view !== 'technique' && this.ctx.indexer.ready) return this.matrixOutput();
+    const model = blockModel(this.ctx, this.parsed, this.notePath, this.limit);
+    const columns = this.ctx.settings.ruleColumns;
+    return {
+      key: { model, columns },
+      draw: (parent) => {
+        if (!('kind' in model)) {
+          const root = el(parent, 'div', { cls: 'attack-coverage-panel mod-problems' });
+          for (const p of model.problems) el(root, 'div', { cls: 'attack-coverage-problem', text: p.charAt(0).toUpperCase() + p.slice(1) });
+          return;
+        }
+        renderPanel(parent, model, {
+          links: this.links,
+          columns,
+          state: this.panelState,
+          currentPath: this.notePath,
+          inNote: true,
+          onShowAll: () => this.showAll(),
+        });
+      },
+    };
+  }
+
+  /** Matrix and gaps views: drawn whenever the index or settings moved (their cells are not compared). */
+  private matrixOutput(): BlockOutput {
+    const { indexer, settingsVersion, catalog } = this.ctx;
+    const { block, problems } = this.parsed;
+    return {
+      key: { view: block.view, revision: indexer.index.revision, settingsVersion, path: this.notePath },
+      draw: (parent) => {
+        const root = el(parent, 'div', { cls: 'attack-coverage-panel mod-matrix' });
+        for (const p of problems) el(root, 'div', { cls: 'attack-coverage-problem', text: p.charAt(0).toUpperCase() + p.slice(1) });
+        renderBlockView(root, block, indexer.index, catalog, this.links);
+      },
+    };
   }
 }

@@ -1,6 +1,12 @@
 /**
  * Feeds the core index from Obsidian's metadata cache: a first pass after layout-ready in batches that
- * keep the UI responsive, then one note at a time on `changed`, `rename` and `delete`.
+ * keep the UI responsive, then one note at a time on `changed`, vault `rename` and `delete`.
+ *
+ * - Frontmatter, tags and headings come from the cache; a note's text is read only when the engine needs
+ *   its body (a possible embedded rule), at most four reads at a time.
+ * - Notes whose cache is not ready at start-up are picked up by their `changed` event, and once more on
+ *   the first `resolved` (the cache may still have been filling when the layout became ready).
+ * - A late read never overwrites a newer one; a failed read keeps what the index had.
  */
 import { Component, TFile, parseYaml, type App, type CachedMetadata } from 'obsidian';
 import { CoverageIndex, type TechniqueCatalog } from '../core/coverage-index';
@@ -10,10 +16,17 @@ import { hasRoleTag, inAnyFolder, type EngineSettings } from '../core/settings';
 export type IndexState = 'cold' | 'indexing' | 'ready';
 
 const BATCH = 250;
+const CONCURRENT_READS = 4;
 
 export class VaultIndexer extends Component {
   readonly index: CoverageIndex;
   state: IndexState = 'cold';
+  /** Notes indexed so far in the current full pass, and how many it has. */
+  progress = { done: 0, total: 0 };
+  /** Per-path generation: a read that finishes after a newer one started is dropped. */
+  private generation = new Map<string, number>();
+  private skipped = new Set<string>();
+  private pass = 0;
 
   constructor(
     private readonly app: App,
@@ -27,16 +40,39 @@ export class VaultIndexer extends Component {
   override onload(): void {
     // Vault events fire for every file while the vault loads: subscribe once the layout is ready.
     this.app.workspace.onLayoutReady(() => {
-      this.registerEvent(this.app.metadataCache.on('changed', (file, _data, cache) => void this.indexFile(file, cache)));
       this.registerEvent(
-        this.app.vault.on('rename', (file, oldPath) => {
-          if (file instanceof TFile && file.extension === 'md') this.index.rename(oldPath, file.path);
-          else this.index.remove(oldPath);
+        this.app.metadataCache.on('changed', (file, _data, cache) => {
+          this.skipped.delete(file.path);
+          void this.indexFile(file, cache);
         }),
       );
-      this.registerEvent(this.app.vault.on('delete', (file) => this.index.remove(file.path)));
+      this.registerEvent(
+        this.app.metadataCache.on('resolved', () => {
+          if (this.state === 'ready' && this.skipped.size) void this.retrySkipped();
+        }),
+      );
+      // Renames do not reach the metadata cache: re-key the entry (its role may change with its folder).
+      this.registerEvent(
+        this.app.vault.on('rename', (file, oldPath) => {
+          this.bump(oldPath);
+          if (file instanceof TFile && file.extension === 'md') {
+            this.bump(file.path);
+            if (!this.index.rename(oldPath, file.path)) void this.indexFile(file, this.app.metadataCache.getFileCache(file));
+          } else this.index.remove(oldPath);
+        }),
+      );
+      this.registerEvent(this.app.vault.on('delete', (file) => this.drop(file.path)));
+      this.registerEvent(this.app.metadataCache.on('deleted', (file) => this.drop(file.path)));
       void this.loadAll();
     });
+  }
+
+  override onunload(): void {
+    this.pass += 1; // stops a full pass that is still running
+  }
+
+  get ready(): boolean {
+    return this.state === 'ready';
   }
 
   setSettings(settings: EngineSettings): void {
@@ -44,45 +80,97 @@ export class VaultIndexer extends Component {
     this.index.setSettings(settings);
   }
 
+  /** Forget everything and index the vault again (the "Rebuild index" command). */
+  async rebuild(): Promise<void> {
+    this.index.clear();
+    this.generation.clear();
+    await this.loadAll();
+  }
+
   async loadAll(): Promise<void> {
+    const pass = ++this.pass;
     this.state = 'indexing';
+    this.skipped.clear();
     const files = this.app.vault.getMarkdownFiles();
+    this.progress = { done: 0, total: files.length };
+    const started = Date.now();
     for (let i = 0; i < files.length; i += BATCH) {
-      const sources: NoteSource[] = [];
-      for (const f of files.slice(i, i + BATCH)) {
-        const src = await this.source(f, this.app.metadataCache.getFileCache(f));
-        if (src) sources.push(src);
-      }
+      const batch = files.slice(i, i + BATCH);
+      const sources = await this.sources(batch);
+      if (pass !== this.pass) return;
+      this.progress = { done: Math.min(files.length, i + BATCH), total: files.length };
       this.index.upsertAll(sources);
       await new Promise((r) => window.setTimeout(r, 0)); // yield to the UI between batches
+      if (pass !== this.pass) return;
     }
     this.state = 'ready';
     this.index.upsertAll([]); // one more change event so views leave their "indexing" state
+    console.debug(`ATT&CK coverage: ${files.length} notes indexed in ${Date.now() - started} ms (${this.skipped.size} waiting for metadata)`);
   }
 
-  private async indexFile(file: TFile, cache: CachedMetadata): Promise<void> {
+  private async sources(files: TFile[]): Promise<NoteSource[]> {
+    const out: Array<NoteSource | null> = new Array<NoteSource | null>(files.length).fill(null);
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < files.length) {
+        const i = next++;
+        const f = files[i];
+        if (!f) continue;
+        const cache = this.app.metadataCache.getFileCache(f);
+        if (!cache) {
+          this.skipped.add(f.path);
+          continue;
+        }
+        out[i] = await this.source(f, cache);
+      }
+    };
+    await Promise.all(Array.from({ length: CONCURRENT_READS }, worker));
+    return out.filter((s): s is NoteSource => s !== null);
+  }
+
+  private async retrySkipped(): Promise<void> {
+    const files = [...this.skipped].map((p) => this.app.vault.getFileByPath(p)).filter((f): f is TFile => f !== null);
+    this.skipped.clear();
+    const sources = await this.sources(files);
+    if (sources.length) this.index.upsertAll(sources);
+  }
+
+  private bump(path: string): number {
+    const g = (this.generation.get(path) ?? 0) + 1;
+    this.generation.set(path, g);
+    return g;
+  }
+
+  private drop(path: string): void {
+    this.bump(path);
+    this.skipped.delete(path);
+    this.index.remove(path);
+  }
+
+  private async indexFile(file: TFile, cache: CachedMetadata | null): Promise<void> {
+    if (file.extension !== 'md' || !cache) return;
+    const gen = this.bump(file.path);
     const src = await this.source(file, cache);
-    if (src) this.index.upsert(src);
+    // Renamed, deleted or changed again while the text was being read: the newer event wins.
+    if (!src || this.generation.get(file.path) !== gen || file.path !== src.path) return;
+    this.index.upsert(src);
   }
 
   /** The body is read only when a note may embed a rule: it has code blocks and is not a technique note. */
-  private needsText(file: TFile, cache: CachedMetadata | null): boolean {
-    if (!cache?.sections?.some((s) => s.type === 'code')) return false;
-    const tags = [...(cache.tags ?? []).map((t) => t.tag.slice(1)), ...[cache.frontmatter?.tags ?? []].flat().map(String)];
+  private needsText(file: TFile, cache: CachedMetadata): boolean {
+    if (!cache.sections?.some((s) => s.type === 'code')) return false;
+    const tags = [...(cache.tags ?? []).map((t) => t.tag.slice(1)), ...[(cache.frontmatter?.tags as unknown) ?? []].flat().map(String)];
     return !(hasRoleTag(tags, this.settings.techniqueTags) || inAnyFolder(file.path, this.settings.techniqueFolders));
   }
 
-  private async source(file: TFile, cache: CachedMetadata | null): Promise<NoteSource | null> {
-    // A note whose cache is not ready yet is caught by its `changed` event.
-    if (!cache) return null;
+  private async source(file: TFile, cache: CachedMetadata): Promise<NoteSource | null> {
     const src: NoteSource = { path: file.path, cache };
     if (this.needsText(file, cache)) {
       try {
         src.text = await this.app.vault.cachedRead(file);
       } catch {
         // A failed read is not evidence that the rule changed: keep what the index has.
-        const prev = this.index.get(file.path);
-        if (prev) return null;
+        if (this.index.get(file.path)) return null;
       }
     }
     return src;

@@ -1,0 +1,92 @@
+/**
+ * Command palette entries (sentence case, no default hotkeys). Commands that need a note use
+ * checkCallback, so the palette lists them only when they can run.
+ */
+import { Notice, TFile, type Editor, type MarkdownFileInfo, type MarkdownView, type Plugin } from 'obsidian';
+import type { TechniqueId } from '../core/ids';
+import { BLOCK_LANGUAGE, PRODUCT } from './constants';
+import type { CoverageContext } from './context';
+import { activatePane } from './pane';
+
+/** The technique IDs a note is about: its own, a rule's or test's techniques, else those it is tagged with. */
+export function techniqueIdsOf(ctx: CoverageContext, path: string): TechniqueId[] {
+  const note = ctx.indexer.index.get(path);
+  if (!note) return [];
+  if (note.cls.techniques.length) return [...note.cls.techniques];
+  if (note.facts.ownId) return [note.facts.ownId];
+  return [...note.facts.taggedIds];
+}
+
+/** The block the insert command writes: the note's own technique is the default, so it is left out. */
+export function coverageBlockText(ctx: CoverageContext, path: string | null): string {
+  const note = path ? ctx.indexer.index.get(path) : undefined;
+  const lines: string[] = [];
+  if (note?.cls.role !== 'technique') {
+    const id = path ? techniqueIdsOf(ctx, path)[0] : undefined;
+    lines.push(`technique: ${id ?? 'T1059'}`);
+  }
+  lines.push('show: [rules, tests, gaps]');
+  return `\`\`\`${BLOCK_LANGUAGE}\n${lines.join('\n')}\n\`\`\`\n`;
+}
+
+function activeNote(ctx: CoverageContext): TFile | null {
+  const file = ctx.app.workspace.getActiveFile();
+  return file instanceof TFile && file.extension === 'md' ? file : null;
+}
+
+export function registerCommands(plugin: Plugin, ctx: CoverageContext): void {
+  plugin.addCommand({
+    id: 'open-pane',
+    name: 'Open coverage pane',
+    callback: () => void activatePane(ctx.app),
+  });
+
+  plugin.addCommand({
+    id: 'show-current-note',
+    name: 'Show coverage for current note',
+    checkCallback: (checking) => {
+      const file = activeNote(ctx);
+      if (!file) return false;
+      if (!checking) {
+        void activatePane(ctx.app).then((view) => view?.showNote(file.path));
+      }
+      return true;
+    },
+  });
+
+  plugin.addCommand({
+    id: 'insert-block',
+    name: 'Insert coverage block',
+    editorCallback: (editor: Editor, info: MarkdownView | MarkdownFileInfo) => {
+      editor.replaceSelection(coverageBlockText(ctx, info.file?.path ?? null));
+    },
+  });
+
+  plugin.addCommand({
+    id: 'rebuild-index',
+    name: 'Rebuild index',
+    callback: async () => {
+      const notice = new Notice(`${PRODUCT}: rebuilding the index…`);
+      await ctx.indexer.rebuild();
+      notice.setMessage(`${PRODUCT}: index rebuilt, ${ctx.indexer.index.size} notes.`);
+    },
+  });
+
+  plugin.addCommand({
+    id: 'copy-technique-id',
+    name: 'Copy technique ID of current note',
+    checkCallback: (checking) => {
+      const file = activeNote(ctx);
+      const ids = file ? techniqueIdsOf(ctx, file.path) : [];
+      if (!ids.length) return false;
+      if (!checking) {
+        const value = ids.join(', ');
+        navigator.clipboard.writeText(value).then(
+          () => new Notice(`Copied ${value}`),
+          () => new Notice('Could not copy to the clipboard.'),
+        );
+      }
+      return true;
+    },
+  });
+}

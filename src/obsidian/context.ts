@@ -1,0 +1,53 @@
+/**
+ * What the plugin's views, blocks, commands and settings tab share: the app, the indexer and the live
+ * settings. Settings changes are saved, applied to the index and announced to every open view and block.
+ */
+import type { App } from 'obsidian';
+import type { Catalog } from '../core/attack/catalog';
+import { engineSettings, type PluginSettings } from './settings';
+import type { VaultIndexer } from './indexer';
+
+type Listener = () => void;
+
+const ENGINE_KEYS = ['techniqueFolders', 'ruleFolders', 'testFolders', 'techniqueTags', 'ruleTags', 'testTags', 'ignoreFolders', 'rollUp'] as const;
+
+export class CoverageContext {
+  private current: PluginSettings;
+  private readonly listeners = new Set<Listener>();
+  /** Bumped on every settings change, so views know to redraw even when the index did not change. */
+  settingsVersion = 0;
+
+  constructor(
+    readonly app: App,
+    readonly indexer: VaultIndexer,
+    readonly catalog: Catalog,
+    settings: PluginSettings,
+    private readonly save: (s: PluginSettings) => Promise<void>,
+  ) {
+    this.current = settings;
+  }
+
+  get settings(): Readonly<PluginSettings> {
+    return this.current;
+  }
+
+  /** Change some settings: saved, applied live (re-classifying notes when roles changed), views told. */
+  async update(patch: Partial<PluginSettings>): Promise<void> {
+    this.apply({ ...this.current, ...patch });
+    await this.save(this.current);
+  }
+
+  /** Replace all settings (e.g. data.json changed on another device); nothing is saved. */
+  apply(next: PluginSettings): void {
+    const prev = this.current;
+    this.current = next;
+    if (ENGINE_KEYS.some((k) => JSON.stringify(prev[k]) !== JSON.stringify(next[k]))) this.indexer.setSettings(engineSettings(next));
+    this.settingsVersion += 1;
+    for (const l of [...this.listeners]) l();
+  }
+
+  onSettingsChange(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+}

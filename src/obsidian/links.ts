@@ -1,0 +1,36 @@
+/**
+ * Links in our panels behave like Obsidian's own internal links: a click opens the note (Mod-click in a
+ * new tab, Mod+Alt in a split), and hovering shows the page preview through the `hover-link` event.
+ */
+import { Keymap, type App, type HoverParent } from 'obsidian';
+import type { LinkHandler } from '../ui/dom';
+
+export interface LinkContext {
+  /** Hover-link source: ours for the pane, Obsidian's `preview` for blocks inside notes. */
+  source: string;
+  hoverParent: HoverParent;
+  /** The note links are relative to ('' for the pane). */
+  sourcePath: () => string;
+}
+
+export function obsidianLinks(app: App, ctx: LinkContext): LinkHandler {
+  return {
+    href: (path) => path,
+    open: (path, event) => {
+      // The reading view would also open `.internal-link`s: one handler is enough.
+      event.stopPropagation();
+      void app.workspace.openLinkText(path, ctx.sourcePath(), Keymap.isModEvent(event));
+    },
+    hover: (path, event, targetEl) => {
+      event.stopPropagation();
+      app.workspace.trigger('hover-link', {
+        event,
+        source: ctx.source,
+        hoverParent: ctx.hoverParent,
+        targetEl,
+        linktext: path,
+        sourcePath: ctx.sourcePath(),
+      });
+    },
+  };
+}

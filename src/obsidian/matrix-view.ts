@@ -1,0 +1,298 @@
+/**
+ * The coverage matrix in Obsidian: a workspace view ("Coverage matrix") and the commands around it —
+ * export a Navigator layer, import one as an overlay (compared with the vault), write the gap lists
+ * into a note. The view refreshes only the cells that changed, only when it is visible, debounced.
+ * Obsidian glue only; the model and the DOM come from core/ and ui/. No Node APIs here.
+ */
+import {
+  FuzzySuggestModal,
+  ItemView,
+  Keymap,
+  Notice,
+  TFile,
+  debounce,
+  normalizePath,
+  type App,
+  type Plugin,
+  type WorkspaceLeaf,
+} from 'obsidian';
+import type { Catalog } from '../core/attack/catalog';
+import type { CoverageIndex } from '../core/coverage-index';
+import { gapsFromModel, gapsMarkdown } from '../core/gaps';
+import { techniqueFileName } from '../core/import/names';
+import { techniqueNote } from '../core/import/technique-note';
+import { compareWithLayer, exportLayer, LayerError, overlayCatalog, parseLayerFile, type LayerOverlay } from '../core/layers';
+import { MatrixModel, type MatrixFilters, type ScoreKind } from '../core/matrix';
+import type { LinkHandler } from '../ui/dom';
+import { renderComparison, renderMatrix, renderMatrixControls, type MatrixControlValues, type MatrixHandle } from '../ui/matrix';
+
+export const MATRIX_VIEW_TYPE = 'attack-coverage-matrix';
+export const LAYER_FILE = 'ATT&CK coverage layer.json';
+export const GAPS_NOTE = 'ATT&CK coverage gaps.md';
+
+/** Shared by the views and commands of one plugin instance (never stored on the plugin). */
+class MatrixState {
+  overlay: LayerOverlay | null = null;
+  controls: MatrixControlValues = { score: 'state', platform: '', vendor: '', status: '', level: '', product: '' };
+  private readonly listeners = new Set<() => void>();
+
+  constructor(
+    readonly getIndex: () => CoverageIndex,
+    readonly getCatalog: () => Catalog,
+  ) {}
+
+  onChange(fn: () => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  changed(): void {
+    for (const fn of this.listeners) fn();
+  }
+
+  filters(): Partial<MatrixFilters> {
+    const c = this.controls;
+    const one = (v: string): string[] => (v ? [v] : []);
+    return { platforms: one(c.platform), vendor: one(c.vendor), status: one(c.status), level: one(c.level), product: one(c.product) };
+  }
+
+  model(): MatrixModel {
+    return new MatrixModel(this.getIndex(), this.getCatalog(), { filters: this.filters() });
+  }
+}
+
+function obsidianLinks(app: App, source: string, hoverParent: ItemView): LinkHandler {
+  return {
+    href: (path) => path,
+    open: (path, ev) => void app.workspace.openLinkText(path, '', Keymap.isModEvent(ev)),
+    hover: (path, event, targetEl) => app.workspace.trigger('hover-link', { event, source, hoverParent, targetEl, linktext: path }),
+  };
+}
+
+/** Create the Use-Case-Catalogue-style note for a technique in the first technique folder, then open it. */
+async function createTechniqueNote(app: App, index: CoverageIndex, catalog: Catalog, id: string): Promise<void> {
+  const t = catalog.get(id);
+  if (!t) return void new Notice(`${id} is not in the ATT&CK catalog`);
+  const folder = normalizePath(index.roleSettings.techniqueFolders[0] ?? '');
+  const path = normalizePath(`${folder ? `${folder}/` : ''}${techniqueFileName(t.id, (catalog.displayName(t.id) ?? t.name).replace(/:/g, '-'))}.md`);
+  let file = app.vault.getFileByPath(path);
+  if (!file) {
+    if (folder && !app.vault.getFolderByPath(folder)) await app.vault.createFolder(folder);
+    file = await app.vault.create(path, techniqueNote(t, { catalog, blocks: 'coverage' }));
+  }
+  await app.workspace.getLeaf(false).openFile(file);
+}
+
+export class CoverageMatrixView extends ItemView {
+  private model: MatrixModel | null = null;
+  private handle: MatrixHandle | null = null;
+  private pending = new Set<string>();
+  private renderedRevision = -1;
+  private dirty = true;
+
+  constructor(
+    leaf: WorkspaceLeaf,
+    private readonly state: MatrixState,
+  ) {
+    super(leaf);
+  }
+
+  getViewType(): string {
+    return MATRIX_VIEW_TYPE;
+  }
+
+  getDisplayText(): string {
+    return 'Coverage matrix';
+  }
+
+  override getIcon(): string {
+    return 'layout-grid';
+  }
+
+  override async onOpen(): Promise<void> {
+    this.contentEl.addClass('acm-view');
+    this.render();
+    const refresh = debounce(() => this.maybeRefresh(), 300, true);
+    const index = this.state.getIndex();
+    this.register(
+      index.onChange((change) => {
+        for (const p of change.paths) this.pending.add(p);
+        if (change.paths.length === 0) this.dirty = true; // catalog or settings swapped: rebuild
+        refresh();
+      }),
+    );
+    this.register(this.state.onChange(() => this.render()));
+    // A hidden view owes a refresh: pay it when it is shown again.
+    this.registerEvent(this.app.workspace.on('layout-change', () => this.maybeRefresh()));
+    this.registerEvent(this.app.workspace.on('active-leaf-change', () => this.maybeRefresh()));
+    await Promise.resolve();
+  }
+
+  override async onClose(): Promise<void> {
+    this.handle?.destroy();
+    this.handle = null;
+    this.model = null;
+    await Promise.resolve();
+  }
+
+  private maybeRefresh(): void {
+    if (!this.contentEl.isShown() || !this.model) return;
+    const index = this.state.getIndex();
+    if (this.dirty) return this.render();
+    if (this.pending.size === 0 && this.renderedRevision === index.revision) return;
+    const paths = [...this.pending];
+    this.pending.clear();
+    const t0 = performance.now();
+    const delta = this.model.applyChange(paths, index.revision);
+    if (delta.structural || !this.handle) return this.render();
+    this.handle.update(delta.changed);
+    this.renderedRevision = index.revision;
+    console.debug(`Coverage matrix: ${delta.changed.length} cells updated in ${(performance.now() - t0).toFixed(1)} ms`);
+  }
+
+  /** Build the whole view detached, then swap it in one step, keeping scroll and expanded parents. */
+  render(): void {
+    const t0 = performance.now();
+    const index = this.state.getIndex();
+    const kept = this.handle?.expanded();
+    const scroll = this.contentEl.scrollTop;
+    this.handle?.destroy();
+    this.pending.clear();
+    this.dirty = false;
+    this.model = this.state.model();
+    this.renderedRevision = index.revision;
+    const next = createDiv({ cls: 'acm-view-body' });
+    const s = this.state;
+    renderMatrixControls(
+      next,
+      this.model,
+      s.controls,
+      {
+        onChange: (values) => {
+          s.controls = values;
+          this.render();
+        },
+        onExpand: (open) => this.handle?.expandAll(open),
+        onClearOverlay: () => {
+          s.overlay = null;
+          s.changed();
+        },
+      },
+      s.overlay,
+    );
+    if (index.size === 0) next.createDiv({ cls: 'acm-view-status', text: 'No notes indexed yet: every technique shows from the catalog.' });
+    const links = obsidianLinks(this.app, MATRIX_VIEW_TYPE, this);
+    const cells = this.model.matrixCells();
+    this.handle = renderMatrix(next, this.model, {
+      score: s.controls.score,
+      links,
+      overlay: s.overlay,
+      expanded: kept ?? 'none', // collapsed at first, as in Navigator; then as the user left them
+      caption: `ATT&CK ${this.model.attackVersion} · ${cells.length} techniques`,
+      onCreate: (id) => void createTechniqueNote(this.app, index, this.state.getCatalog(), id).catch((e: unknown) => new Notice(`Could not create the note: ${String(e)}`)),
+    });
+    if (s.overlay) renderComparison(next, compareWithLayer(this.model, s.overlay, s.controls.score), links);
+    this.contentEl.replaceChildren(next);
+    this.contentEl.scrollTop = scroll;
+    console.debug(`Coverage matrix: ${cells.length} techniques rendered in ${(performance.now() - t0).toFixed(1)} ms`);
+  }
+}
+
+class LayerFileModal extends FuzzySuggestModal<TFile> {
+  constructor(
+    app: App,
+    private readonly choose: (file: TFile) => void,
+  ) {
+    super(app);
+    this.setPlaceholder('Choose a layer file in the vault');
+  }
+
+  getItems(): TFile[] {
+    return this.app.vault.getFiles().filter((f) => f.extension === 'json');
+  }
+
+  getItemText(file: TFile): string {
+    return file.path;
+  }
+
+  onChooseItem(file: TFile): void {
+    this.choose(file);
+  }
+}
+
+async function openMatrix(plugin: Plugin): Promise<void> {
+  const { workspace } = plugin.app;
+  let leaf = workspace.getLeavesOfType(MATRIX_VIEW_TYPE)[0];
+  if (!leaf) {
+    leaf = workspace.getLeaf('tab');
+    await leaf.setViewState({ type: MATRIX_VIEW_TYPE, active: true });
+  }
+  await workspace.revealLeaf(leaf);
+}
+
+/** Write (or replace) a vault file with `text`: `create` for a new file, `process` for an existing one. */
+async function writeVaultFile(app: App, path: string, text: string): Promise<TFile> {
+  const existing = app.vault.getFileByPath(path);
+  if (existing) {
+    await app.vault.process(existing, () => text);
+    return existing;
+  }
+  return app.vault.create(path, text);
+}
+
+/** Register the matrix view and its four commands. `main.ts` calls this once in `onload`. */
+export function registerMatrix(plugin: Plugin, getIndex: () => CoverageIndex, getCatalog: () => Catalog): void {
+  const state = new MatrixState(getIndex, getCatalog);
+  const app = plugin.app;
+  plugin.registerView(MATRIX_VIEW_TYPE, (leaf) => new CoverageMatrixView(leaf, state));
+  plugin.registerHoverLinkSource(MATRIX_VIEW_TYPE, { display: 'ATT&CK coverage matrix', defaultMod: true });
+
+  plugin.addCommand({ id: 'open-coverage-matrix', name: 'Open coverage matrix', callback: () => void openMatrix(plugin) });
+
+  plugin.addCommand({
+    id: 'export-navigator-layer',
+    name: 'Export Navigator layer',
+    callback: async () => {
+      const model = state.model();
+      const score: ScoreKind = state.controls.score;
+      const layer = exportLayer(model, { score, vaultName: app.vault.getName(), overlay: state.overlay, generated: new Date().toISOString().slice(0, 10) });
+      const path = normalizePath(LAYER_FILE);
+      await writeVaultFile(app, path, JSON.stringify(layer, null, 2) + '\n');
+      new Notice(`Layer written to ${path}: ${layer.techniques?.length ?? 0} entries, scored by ${score}`);
+    },
+  });
+
+  plugin.addCommand({
+    id: 'import-navigator-layer',
+    name: 'Import Navigator layer as overlay',
+    callback: () =>
+      new LayerFileModal(app, (file) => {
+        void (async () => {
+          try {
+            const overlay = parseLayerFile(await app.vault.cachedRead(file), overlayCatalog(getCatalog()));
+            state.overlay = overlay;
+            const cmp = compareWithLayer(state.model(), overlay, state.controls.score);
+            new Notice(`Overlay "${overlay.name}": ${cmp.inLayer} techniques, ${cmp.undetected.length} undetected in this vault`);
+            if (overlay.problems.length) console.warn(`Layer ${file.path}:\n${overlay.problems.join('\n')}`);
+            state.changed();
+            await openMatrix(plugin);
+          } catch (e) {
+            new Notice(e instanceof LayerError ? `${file.path}: ${e.message}` : `Could not import ${file.path}: ${String(e)}`);
+          }
+        })();
+      }).open(),
+  });
+
+  plugin.addCommand({
+    id: 'show-coverage-gaps',
+    name: 'Show coverage gaps',
+    callback: async () => {
+      const model = state.model();
+      const report = gapsFromModel(model, 'notes');
+      if (state.overlay) report.comparison = compareWithLayer(model, state.overlay, state.controls.score);
+      const text = gapsMarkdown(report, { subtitle: `Written ${new Date().toISOString().slice(0, 10)} from ${getIndex().size} notes; run "Show coverage gaps" again to refresh.` });
+      const file = await writeVaultFile(app, normalizePath(GAPS_NOTE), text);
+      await app.workspace.getLeaf(false).openFile(file);
+    },
+  });
+}

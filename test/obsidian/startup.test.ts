@@ -1,0 +1,60 @@
+/**
+ * @jest-environment jsdom
+ */
+import { VIEW_TYPE_COVERAGE } from '../../src/obsidian/constants';
+import { MarkdownPreviewRenderer } from '../__obsidian_shim__/obsidian';
+import { PYTHON, advance, pane, pythonVault, ruleTitles, start } from './helpers';
+
+beforeEach(() => jest.useFakeTimers());
+afterEach(() => {
+  jest.useRealTimers();
+  document.body.replaceChildren();
+});
+
+describe('start-up', () => {
+  test('cold until layout-ready, "Indexing…" while indexing, then the coverage of the open note', async () => {
+    const { app, plugin } = await start(pythonVault(), { open: PYTHON, ready: false });
+    const indexer = (plugin as unknown as { ctx: { indexer: { state: string } } }).ctx.indexer;
+    expect(indexer.state).toBe('cold');
+    // Vault events of the start-up were not seen: nothing is indexed before layout-ready.
+    expect(app.workspace.getLeavesOfType(VIEW_TYPE_COVERAGE)).toHaveLength(0);
+
+    app.layoutReady();
+    await Promise.resolve();
+    expect(indexer.state).toBe('indexing');
+    await advance(0);
+    // The pane opened on first enable, and says it is indexing rather than showing an empty table.
+    expect(pane(app).textContent).toMatch(/Indexing the vault…/);
+    expect(pane(app).querySelector('table')).toBeNull();
+
+    await advance(300);
+    expect(indexer.state).toBe('ready');
+    const root = pane(app);
+    expect(root.querySelector('.attack-coverage-title')?.textContent).toContain('T1059.006');
+    expect(ruleTitles(root)).toContain('Python One-Liners with Base64 Decoding - Linux');
+    expect(root.textContent).not.toMatch(/Indexing/);
+  });
+
+  test('the pane opens on first enable only, and the plugin registers its block language', async () => {
+    const { app } = await start(pythonVault(), { userEnable: false });
+    expect(app.workspace.getLeavesOfType(VIEW_TYPE_COVERAGE)).toHaveLength(0);
+    expect(Object.keys(MarkdownPreviewRenderer.codeBlockPostProcessors)).toContain('attack-coverage');
+  });
+
+  test('notes whose metadata is not ready at layout-ready are indexed when it arrives', async () => {
+    const { app } = await start(pythonVault(), { open: PYTHON, unparsed: ['Detection Rules/proc_creation_lnx_python_base64_encoded_execution.md'] });
+    expect(ruleTitles(pane(app))).not.toContain('Python One-Liners with Base64 Decoding - Linux');
+    app.metadataCache._finishParsing();
+    await advance(300);
+    expect(ruleTitles(pane(app))).toContain('Python One-Liners with Base64 Decoding - Linux');
+  });
+
+  test('unloading cleans up: block languages are released and the pane leaf is left in place', async () => {
+    const { app, plugin } = await start(pythonVault(), { open: PYTHON });
+    app.disablePlugin(plugin);
+    expect(MarkdownPreviewRenderer.codeBlockPostProcessors['attack-coverage']).toBeUndefined();
+    expect(MarkdownPreviewRenderer.codeBlockPostProcessors.dataview).toBeUndefined();
+    // Obsidian's guideline: never detach leaves in onunload.
+    expect(app.workspace.getLeavesOfType(VIEW_TYPE_COVERAGE)).toHaveLength(1);
+  });
+});
