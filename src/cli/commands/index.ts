@@ -3,7 +3,11 @@
  */
 import type { Command } from 'commander';
 import { registerBlocks } from './blocks';
+import { registerImport } from './import';
+import { registerGaps } from './gaps';
+import { registerLayer } from './layer';
 import { registerMigrate } from './migrate';
+import { registerReport } from './report';
 import { registerScan } from './scan';
 import { registerTechnique } from './technique';
 
@@ -11,5 +15,9 @@ export const COMMANDS: Array<(program: Command) => void> = [
   registerScan,
   registerBlocks,
   registerTechnique,
+  registerImport,
   registerMigrate,
+  registerLayer,
+  registerGaps,
+  registerReport,
 ];

@@ -1,0 +1,46 @@
+import type { Command } from 'commander';
+import { GAP_TITLES, gapsFromModel, type GapReport } from '../../core/gaps';
+import { json, out } from '../io';
+
+const n = (count: number, one: string): string => `${count} ${one}${count === 1 ? '' : 's'}`;
+import { matrixContext, matrixOptions, printComparison, type MatrixCliOptions } from './layer';
+
+function printGaps(r: GapReport, limit: number): void {
+  const c = r.counts;
+  out(`Gaps${r.attackVersion ? ` (ATT&CK ${r.attackVersion})` : ''}: ${c.catalogTechniques} techniques in the matrix, ${c.techniqueNotes} with a note`);
+  out(`  whole catalog: ${c.catalogNoRules} without rules, ${c.catalogNoTests} without tests`);
+  out(`  technique lists below cover ${r.scope === 'catalog' ? 'the whole catalog' : 'techniques that have a note (--all: the whole catalog)'}`);
+  const list = <T>(title: string, rows: T[], line: (x: T) => string): void => {
+    out('');
+    out(`${title}: ${rows.length}`);
+    for (const x of rows.slice(0, limit)) out(`  ${line(x)}`);
+    if (rows.length > limit) out(`  … ${rows.length - limit} more (--limit, --json)`);
+  };
+  list(GAP_TITLES['no-rules'], r.noRules, (t) => `${t.id.padEnd(10)} ${t.name}${t.notePath ? '' : '  (no note)'}  ${n(t.tests, 'test')}`);
+  list(GAP_TITLES['no-tests'], r.noTests, (t) => `${t.id.padEnd(10)} ${t.name}${t.notePath ? '' : '  (no note)'}  ${n(t.rules, 'rule')}`);
+  list(GAP_TITLES['untested-rules'], r.untestedRules, (x) => `${x.techniques.join(',').padEnd(20)} ${x.title}  ${x.path}`);
+  list(GAP_TITLES['undetected-tests'], r.undetectedTests, (x) => `${x.technique.padEnd(10)} ${n(x.testCount, 'test')}  ${x.path}`);
+  list(GAP_TITLES.outdated, r.outdated, (x) => `${x.id.padEnd(10)} ${x.advice}  ${x.path}`);
+}
+
+export function registerGaps(program: Command): void {
+  matrixOptions(
+    program
+      .command('gaps')
+      .description('list coverage gaps: techniques without rules or tests, untested rules, undetected tests, outdated IDs')
+      .argument('<vault>', 'vault folder')
+      .option('--json', 'machine-readable output')
+      .option('--all', 'technique lists over every active technique, not only those with a note')
+      .option('--limit <n>', 'rows per list in the text output', '25'),
+  ).action((vaultDir: string, opts: MatrixCliOptions & { json?: boolean; all?: boolean; limit: string }) => {
+    const ctx = matrixContext(vaultDir, opts, 'rules');
+    const report = gapsFromModel(ctx.model, opts.all ? 'catalog' : 'notes');
+    if (ctx.comparison) report.comparison = ctx.comparison;
+    if (opts.json) return json(report);
+    printGaps(report, Math.max(1, Number.parseInt(opts.limit, 10) || 25));
+    if (ctx.comparison) {
+      out('');
+      printComparison(ctx.comparison, out);
+    }
+  });
+}

@@ -1,0 +1,125 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { defaultCatalog } from '../../core/attack/catalog';
+import { compareWithLayer, exportLayer, LayerError, overlayCatalog, parseLayerFile, validateLayer, type Comparison, type LayerOverlay } from '../../core/layers';
+import { MatrixModel, SCORE_KINDS, type MatrixFilters, type ScoreKind } from '../../core/matrix';
+import { json, load, out } from '../io';
+import { VaultError, type LoadedVault } from '../vault';
+
+/** Options the layer, gaps and report commands share. */
+export interface MatrixCliOptions {
+  score?: string;
+  overlay?: string;
+  vaultName?: string;
+  rollup: boolean;
+  platform?: string[];
+  vendor?: string[];
+  status?: string[];
+  level?: string[];
+  product?: string[];
+}
+
+const collect = (v: string, prev: string[] = []): string[] => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)];
+
+/** `--platform`, `--vendor`, `--status`, `--level`, `--product`, `--overlay`, `--vault-name`, `--no-rollup`. */
+export function matrixOptions(cmd: Command): Command {
+  return cmd
+    .option('--overlay <layer.json>', 'compare with a Navigator layer (Sigma heat map, Atomic Red Team, a threat actor…)')
+    .option('--vault-name <name>', 'Obsidian vault name for obsidian:// links (default: the folder name)')
+    .option('--platform <name>', 'only techniques on this platform (repeatable or comma-separated)', collect)
+    .option('--vendor <name>', 'only rules from this vendor (sigma, elastic, splunk…)', collect)
+    .option('--status <status>', 'only rules with this status', collect)
+    .option('--level <level>', 'only rules with this level', collect)
+    .option('--product <product>', 'only rules for this log source product', collect)
+    .option('--no-rollup', 'do not count sub-techniques in their parents');
+}
+
+export function parseScore(raw: string | undefined, fallback: ScoreKind): ScoreKind {
+  if (raw === undefined) return fallback;
+  const s = raw.toLowerCase();
+  if ((SCORE_KINDS as readonly string[]).includes(s)) return s as ScoreKind;
+  throw new VaultError(`--score must be one of ${SCORE_KINDS.join(', ')} (got "${raw}")`);
+}
+
+export function filtersOf(o: MatrixCliOptions): Partial<MatrixFilters> {
+  return { platforms: o.platform ?? [], vendor: o.vendor ?? [], status: o.status ?? [], level: o.level ?? [], product: o.product ?? [] };
+}
+
+export function readOverlay(file: string): LayerOverlay {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    throw new VaultError(`cannot read layer file "${file}"`);
+  }
+  try {
+    return parseLayerFile(text, overlayCatalog(defaultCatalog()));
+  } catch (e) {
+    if (e instanceof LayerError) throw new VaultError(`${file}: ${e.message}`);
+    throw e;
+  }
+}
+
+export interface MatrixContext {
+  vault: LoadedVault;
+  model: MatrixModel;
+  vaultName: string;
+  overlay: LayerOverlay | null;
+  comparison?: Comparison;
+}
+
+/** Reads the vault, builds the matrix with the command's filters and reads the overlay, if any. */
+export function matrixContext(vaultDir: string, o: MatrixCliOptions, score: ScoreKind): MatrixContext {
+  const overlay = o.overlay ? readOverlay(o.overlay) : null;
+  const vault = load(vaultDir, { rollUp: o.rollup });
+  const model = new MatrixModel(vault.index, defaultCatalog(), { filters: filtersOf(o), rollUp: o.rollup });
+  const vaultName = o.vaultName ?? basename(resolve(vaultDir));
+  return { vault, model, vaultName, overlay, ...(overlay ? { comparison: compareWithLayer(model, overlay, score) } : {}) };
+}
+
+/** Write an output file, with a one-line reason when it cannot be written. */
+export function writeOutput(file: string, text: string): void {
+  try {
+    writeFileSync(file, text);
+  } catch (e) {
+    throw new VaultError(`cannot write "${file}": ${e instanceof Error ? e.message.replace(/^[A-Z]+: /, '') : String(e)}`);
+  }
+}
+
+export function printComparison(c: Comparison, write: (s: string) => void): void {
+  write(`Layer "${c.layer}": ${c.inLayer} techniques, ${c.detected.length} detected, ${c.undetected.length} undetected; ${c.vaultOnly.length} detected techniques not in the layer`);
+  for (const r of c.undetected.slice(0, 30)) write(`  undetected  ${r.id.padEnd(10)} ${r.name}${r.layerScore !== undefined ? `  (layer score ${r.layerScore})` : ''}`);
+  if (c.undetected.length > 30) write(`  … ${c.undetected.length - 30} more (see --json)`);
+  if (c.unmatched.length) write(`  not in the matrix: ${c.unmatched.join(', ')}`);
+}
+
+export function registerLayer(program: Command): void {
+  matrixOptions(
+    program
+      .command('layer')
+      .description('export the coverage matrix as an ATT&CK Navigator layer (format 4.5)')
+      .argument('<vault>', 'vault folder')
+      .option('-o, --output <file>', 'write the layer here (default: stdout)')
+      .option('--score <kind>', `cell score: ${SCORE_KINDS.join(', ')}`, 'rules')
+      .option('--name <name>', 'layer name'),
+  ).action((vaultDir: string, opts: MatrixCliOptions & { output?: string; name?: string }) => {
+    const score = parseScore(opts.score, 'rules');
+    const ctx = matrixContext(vaultDir, opts, score);
+    const layer = exportLayer(ctx.model, { score, vaultName: ctx.vaultName, overlay: ctx.overlay, ...(opts.name ? { name: opts.name } : {}) });
+    // Our own output must meet the spec; a failure here is a bug, said plainly rather than written out.
+    const check = validateLayer(layer);
+    if (check.errors.length) throw new Error(`the exported layer breaks the 4.5 spec: ${check.errors.slice(0, 3).join('; ')}`);
+    const text = JSON.stringify(layer, null, 2) + '\n';
+    const log = (s: string): void => void process.stderr.write(s + '\n');
+    if (opts.output) {
+      writeOutput(opts.output, text);
+      const n = layer.techniques?.length ?? 0;
+      out(`Wrote ${opts.output}: ${n} technique entries, score ${score}, ATT&CK ${ctx.model.attackVersion}`);
+      if (ctx.comparison) printComparison(ctx.comparison, out);
+    } else {
+      json(layer);
+      if (ctx.comparison) printComparison(ctx.comparison, log);
+    }
+  });
+}
