@@ -2,6 +2,7 @@
  * Every CLI command, one module each. A new command adds one line here.
  */
 import type { Command } from 'commander';
+import { registerAnalytics } from './analytics';
 import { registerBlocks } from './blocks';
 import { registerImport } from './import';
 import { registerGaps } from './gaps';
@@ -15,6 +16,7 @@ export const COMMANDS: Array<(program: Command) => void> = [
   registerScan,
   registerBlocks,
   registerTechnique,
+  registerAnalytics,
   registerImport,
   registerMigrate,
   registerLayer,

@@ -1,0 +1,109 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import type { Command } from 'commander';
+import { RuleAnalysisStore } from '../../core/analytics/rule-store';
+import { techniqueAnalytics, type IndicatorRow, type TechniqueAnalytics } from '../../core/analytics/technique-analytics';
+import { DetailsCatalog } from '../../core/attack/details';
+import { DETAILS_GZIP_BASE64 } from '../../core/attack/details-packed';
+import { parseBareId } from '../../core/ids';
+import { opLabel } from '../../ui/analytics';
+import { json, load, out } from '../io';
+import { VaultError } from '../vault';
+import { parseYamlCore } from '../yaml';
+
+/** The committed ATT&CK details, inflated synchronously (Node has zlib; the plugin uses DecompressionStream). */
+export function cliDetails(): DetailsCatalog {
+  return DetailsCatalog.fromJson(gunzipSync(Buffer.from(DETAILS_GZIP_BASE64, 'base64')).toString('utf8'));
+}
+
+const n = (x: number, w: string, ws = `${w}s`): string => `${x} ${x === 1 ? w : ws}`;
+
+function rows<T>(list: readonly T[], limit: number, line: (x: T) => string): void {
+  for (const x of list.slice(0, limit)) out(`    ${line(x)}`);
+  if (list.length > limit) out(`    … ${list.length - limit} more (--limit ${list.length} to list all)`);
+}
+
+const indicator = (r: IndicatorRow): string =>
+  `${r.field || '(keyword)'} ${opLabel(r.op)} ${JSON.stringify(r.value)}  here ${r.rules}  reach ${r.uniqueHere ? '-' : r.reach}`;
+
+export function printAnalytics(a: TechniqueAnalytics, limit: number): void {
+  out(`${a.id} ${a.name}`);
+  out(`  ${n(a.rules, 'rule')}${a.rolledUp ? ` (${a.rolledUp} from sub-techniques)` : ''}, ${a.parsedRules} parsed; corpus reach over ${n(a.corpusRules, 'rule note')}`);
+  out(`  Events covered (${a.events.filter((e) => !e.alternative).length})`);
+  rows(a.events, limit, (e) => `${e.provider} ${e.eventId}  ${e.title || '-'}${e.alternative ? '  (equivalent event)' : ''}  [${n(e.rules, 'rule')}]`);
+  const g = a.guide;
+  out(`  Fields filtered most (${g.fields.length})`);
+  rows(g.fields, limit, (f) => `${f.field}${f.aliases.length ? ` (${f.aliases.join(', ')})` : ''}  ${n(f.rules, 'rule')}  ${f.ops.map((o) => `${opLabel(o.op)} ${o.rules}`).join(', ')}  e.g. ${f.samples.map((s) => JSON.stringify(s)).join(', ')}`);
+  out(`  Top indicator values (${g.indicators.length}; reach "-" = only under this technique)`);
+  rows(g.indicators, limit, indicator);
+  out(`  What the rules exclude (${g.exclusions.length})`);
+  rows(g.exclusions, limit, indicator);
+  if (a.unparsed.length) {
+    out(`  Not fully understood (${a.unparsed.length})`);
+    rows(a.unparsed, limit, (u) => `${u.state}  ${u.title}: ${u.problems.slice(0, 2).join('; ')}`);
+  }
+  out('  Rules by vendor and package (package: ID: name: description)');
+  for (const v of a.vendors) {
+    out(`    ${v.label} (${v.rules})`);
+    for (const p of v.packages) {
+      for (const r of p.rules.slice(0, limit)) out(`      ${[p.package || '(root)', r.ruleId || '-', r.title, r.description].filter((x, i) => i < 3 || x).join(': ')}`);
+      if (p.rules.length > limit) out(`      … ${p.rules.length - limit} more in ${p.package}`);
+    }
+  }
+  const ctx = a.attack;
+  if (!ctx) {
+    out('  ATT&CK context: none for this technique');
+    return;
+  }
+  out(`  Mitigations (ATT&CK ${ctx.version}: ${ctx.mitigations.length})`);
+  rows(ctx.mitigations, limit, (m) => `${m.id} ${m.name}: ${m.how}`);
+  out(`  Detection strategies (ATT&CK ${ctx.version})`);
+  for (const s of ctx.strategies) {
+    out(`    ${s.id} ${s.name}`);
+    for (const an of s.analytics) {
+      out(`      ${an.id} [${an.platforms.join(', ')}] ${an.logSources.map((l) => `${l.name} ${l.channel}`).join('; ')}`);
+      if (an.mutable.length) out(`        tunable: ${an.mutable.map((m) => m.field).join(', ')}`);
+    }
+  }
+  if (a.gap) {
+    out(`  Expected events no rule reads (${a.gap.missing.length} of ${a.gap.expected.length})`);
+    rows(a.gap.missing, limit, (e) => `${e.provider} ${e.eventId}  ${e.title || '-'}  (${e.analytics.join(', ')})`);
+  }
+  if (ctx.dataComponents.length) {
+    out(`  Data sources and components (ATT&CK v${ctx.legacyVersion ?? ctx.version})`);
+    rows(ctx.dataComponents, limit, (c) => `${c.dataSourceId ? `${c.dataSourceId} ` : ''}${c.dataSource ? `${c.dataSource}: ` : ''}${c.name}: ${c.text.replace(/\s+/g, ' ')}`);
+  }
+}
+
+export function registerAnalytics(program: Command): void {
+  program
+    .command('analytics')
+    .description('one technique\'s detection analytics: events covered, authoring guide with corpus reach, rules by package, ATT&CK mitigations and detection gap')
+    .argument('<vault>', 'vault folder')
+    .argument('<id>', 'technique ID, e.g. T1059.006')
+    .option('--json', 'machine-readable output (the TechniqueAnalytics data the panel renders)')
+    .option('--no-rollup', 'do not roll sub-technique rules up into parents')
+    .option('--limit <n>', 'rows per list in the text output', '20')
+    .action((vault: string, raw: string, opts: { json?: boolean; rollup: boolean; limit: string }) => {
+      const id = parseBareId(raw.replace(/^#/, '').replace(/^attack\./i, ''));
+      if (!id) throw new VaultError(`"${raw}" is not a technique ID (expected T1234 or T1234.567)`);
+      const limit = Number(opts.limit);
+      if (!Number.isInteger(limit) || limit < 1) throw new VaultError('--limit should be a positive whole number');
+      const { index, sources } = load(vault, { rollUp: opts.rollup });
+      const readText = (p: string): string | undefined => {
+        const kept = sources.get(p)?.text;
+        if (kept !== undefined) return kept;
+        try {
+          return readFileSync(join(vault, p), 'utf8');
+        } catch {
+          return undefined;
+        }
+      };
+      const store = new RuleAnalysisStore(index, { parseYaml: parseYamlCore, readText });
+      const data = techniqueAnalytics(index, id, { store, details: cliDetails(), rollUp: opts.rollup });
+      store.dispose();
+      if (opts.json) json(data);
+      else printAnalytics(data, limit);
+    });
+}

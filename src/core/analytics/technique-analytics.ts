@@ -1,0 +1,420 @@
+/**
+ * One technique's analytics panel as plain, JSON-serialisable data: the events its rules read, the
+ * authoring guide (fields, indicator values with corpus reach, exclusions), its rules grouped by vendor
+ * and package, and the ATT&CK context (mitigations, detection strategies / data components) with the gap
+ * between the events ATT&CK's analytics expect and the events the vault's rules read.
+ *
+ * Aggregation only: every rule's parse is cached in the `RuleAnalysisStore`, so building this for a
+ * technique costs a pass over its rules' predicates.
+ */
+import type { DataComponentInfo, DetailsCatalog, MitigationInfo, StrategyInfo } from '../attack/details';
+import type { CoverageIndex, RuleRef } from '../coverage-index';
+import { parseBareId } from '../ids';
+import logSourceTable from './data/log-sources.json';
+import { eventInfo, EVENT_TABLES } from './events';
+import { reachKey, VALUED, type ParseState, type RuleAnalysis } from './rule-analysis';
+import type { RuleAnalysisStore } from './rule-store';
+import type { OpKind } from './sigma';
+
+export interface AnalyticsContext {
+  store: RuleAnalysisStore;
+  /** ATT&CK context; null or absent leaves `attack` and `gap` null. */
+  details?: DetailsCatalog | null;
+  /** Include sub-techniques' rules (default: the index's setting). */
+  rollUp?: boolean;
+  /** Sample values per field row (default 3). */
+  samples?: number;
+}
+
+export interface EventRow {
+  provider: string;
+  eventId: number;
+  title: string;
+  channel?: string;
+  /** Rules reading it. */
+  rules: number;
+  /** Only as an equivalent of another event (Security 4688 for Sysmon 1's `process_creation`). */
+  alternative: boolean;
+  unverified?: boolean;
+  /** Named by an `EventID` condition in at least one rule (else implied by the log source alone). */
+  explicit: boolean;
+}
+
+export interface OpCount {
+  op: OpKind;
+  rules: number;
+}
+
+export interface FieldRow {
+  /** The normalised field (concept): Sigma's name where the table knows one. */
+  field: string;
+  /** Spellings the rules use for it (`Image`, `process.name`, …). */
+  aliases: string[];
+  rules: number;
+  /** Operator histogram: rules using each operator on this field. */
+  ops: OpCount[];
+  samples: string[];
+}
+
+export interface IndicatorRow {
+  /** '' for keywords (full-text search). */
+  field: string;
+  op: OpKind;
+  value: string;
+  /** Rules under this technique using it. */
+  rules: number;
+  /** Distinct rule notes in the whole vault using it (same field concept, operator, value; case-insensitive values). */
+  reach: number;
+  /** Every rule in the vault using it is under this technique (the panel leaves reach blank). */
+  uniqueHere: boolean;
+}
+
+export interface RuleRow {
+  path: string;
+  title: string;
+  vendor: string;
+  package: string;
+  ruleId: string;
+  description: string;
+  status: string;
+  level: string;
+  /** Set on rolled-up rules: the sub-technique the rule names. */
+  via?: string;
+  state: ParseState | 'pending';
+  problems: string[];
+  predicates: number;
+}
+
+export interface PackageGroup {
+  package: string;
+  rules: RuleRow[];
+}
+
+export interface VendorGroup {
+  vendor: string;
+  label: string;
+  rules: number;
+  packages: PackageGroup[];
+}
+
+export interface ExpectedEvent {
+  provider: string;
+  eventId: number;
+  title: string;
+  /** ATT&CK's log-source name and channel, e.g. `WinEventLog:Sysmon`, `EventCode=1`. */
+  logSource: string;
+  channel: string;
+  analytics: string[];
+  platforms: string[];
+  /** Some rule of the technique reads it. */
+  read: boolean;
+  /** Read only as an equivalent event (e.g. a Sigma `process_creation` rule, for Security 4688). */
+  readAsAlternative?: boolean;
+}
+
+export interface OtherLogSource {
+  name: string;
+  channel: string;
+  analytics: string[];
+}
+
+export interface AttackContext {
+  version: string;
+  legacyVersion?: string;
+  mitigations: MitigationInfo[];
+  strategies: StrategyInfo[];
+  dataComponents: DataComponentInfo[];
+}
+
+export interface GapInfo {
+  /** Events the technique's analytics name by ID, read or not. */
+  expected: ExpectedEvent[];
+  /** The expected events no rule of the technique reads. */
+  missing: ExpectedEvent[];
+  /** Analytic log sources given as free text (no event IDs to compare). */
+  other: OtherLogSource[];
+}
+
+export interface TechniqueAnalytics {
+  id: string;
+  name: string;
+  catalogVersion: string;
+  /** Rules considered: the technique's own plus rolled-up sub-technique rules. */
+  rules: number;
+  rolledUp: number;
+  /** Rules with at least one predicate understood. */
+  parsedRules: number;
+  /** Rules whose text is still being read (the plugin re-renders when they land). */
+  pending: number;
+  /** Rule notes in the vault the corpus reach is counted over. */
+  corpusRules: number;
+  events: EventRow[];
+  guide: {
+    fields: FieldRow[];
+    indicators: IndicatorRow[];
+    exclusions: IndicatorRow[];
+  };
+  vendors: VendorGroup[];
+  /** Rules not (fully) understood, with the reasons. */
+  unparsed: Array<{ path: string; title: string; vendor: string; state: ParseState | 'pending'; problems: string[] }>;
+  attack: AttackContext | null;
+  gap: GapInfo | null;
+}
+
+const VENDOR_ORDER = ['sigma', 'elastic', 'splunk'];
+const VENDOR_LABEL: Record<string, string> = { sigma: 'Sigma', elastic: 'Elastic', splunk: 'Splunk', '': 'Unknown vendor' };
+
+export const vendorLabel = (v: string): string => VENDOR_LABEL[v] ?? (v.charAt(0).toUpperCase() + v.slice(1));
+
+const EVENT_ID = 'EventID';
+
+const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+interface Agg {
+  field: string;
+  op: OpKind;
+  value: string;
+  rules: Set<string>;
+  key: string;
+}
+
+/** The provider an ATT&CK log-source name stands for (`WinEventLog:Sysmon` → Sysmon), if the tables know it. */
+export function providerOfLogSource(name: string): string | undefined {
+  const lower = name.trim().toLowerCase();
+  for (const [k, v] of Object.entries(logSourceTable.attack)) if (k.toLowerCase() === lower) return v;
+  if (lower.startsWith('wineventlog:')) {
+    const channel = lower.slice('wineventlog:'.length);
+    for (const [p, info] of Object.entries(EVENT_TABLES.providers)) if (p.toLowerCase() === channel || info.channel.toLowerCase() === channel) return p;
+  }
+  return undefined;
+}
+
+function ruleRow(ref: RuleRef, a: RuleAnalysis | undefined, pending: boolean): RuleRow {
+  return {
+    path: ref.path,
+    title: ref.title,
+    vendor: ref.vendor || a?.vendor || '',
+    package: a?.package ?? ref.path.slice(0, Math.max(0, ref.path.lastIndexOf('/'))),
+    ruleId: a?.ruleId || ref.ruleId,
+    description: a?.description ?? '',
+    status: ref.status,
+    level: ref.level,
+    ...(ref.via ? { via: ref.via } : {}),
+    state: a ? a.state : pending ? 'pending' : 'none',
+    problems: a ? a.problems : pending ? ['the note is being read'] : ['not analysed'],
+    predicates: a?.predicates.length ?? 0,
+  };
+}
+
+function attackContext(details: DetailsCatalog, id: string): AttackContext | null {
+  const t = details.technique(id);
+  if (!t) return null;
+  return {
+    version: t.version,
+    ...(t.legacyVersion ? { legacyVersion: t.legacyVersion } : {}),
+    mitigations: t.mitigations,
+    strategies: t.strategies,
+    dataComponents: t.dataComponents,
+  };
+}
+
+function gapOf(ctx: AttackContext, events: EventRow[]): GapInfo {
+  const read = new Map<string, EventRow>();
+  for (const e of events) {
+    const k = `${e.provider}\u0000${e.eventId}`;
+    const prev = read.get(k);
+    if (!prev || (prev.alternative && !e.alternative)) read.set(k, e);
+  }
+  const expected = new Map<string, ExpectedEvent>();
+  const other = new Map<string, OtherLogSource>();
+  for (const s of ctx.strategies) {
+    for (const an of s.analytics) {
+      for (const ls of an.logSources) {
+        const provider = ls.eventIds.length ? providerOfLogSource(ls.name) : undefined;
+        if (!provider) {
+          const k = `${ls.name}\u0000${ls.channel}`;
+          const o = other.get(k) ?? { name: ls.name, channel: ls.channel, analytics: [] };
+          if (!o.analytics.includes(an.id)) o.analytics.push(an.id);
+          other.set(k, o);
+          continue;
+        }
+        for (const id of ls.eventIds) {
+          const k = `${provider}\u0000${id}`;
+          let x = expected.get(k);
+          if (!x) {
+            const r = read.get(k);
+            x = {
+              provider,
+              eventId: id,
+              title: eventInfo(provider, id)?.title ?? '',
+              logSource: ls.name,
+              channel: ls.channel,
+              analytics: [],
+              platforms: [],
+              read: !!r,
+              ...(r?.alternative ? { readAsAlternative: true } : {}),
+            };
+            expected.set(k, x);
+          }
+          if (!x.analytics.includes(an.id)) x.analytics.push(an.id);
+          for (const p of an.platforms) if (!x.platforms.includes(p)) x.platforms.push(p);
+        }
+      }
+    }
+  }
+  const list = [...expected.values()].sort((a, b) => cmp(a.provider, b.provider) || a.eventId - b.eventId);
+  return { expected: list, missing: list.filter((e) => !e.read), other: [...other.values()] };
+}
+
+/** The analytics panel's data for one technique. */
+export function techniqueAnalytics(index: CoverageIndex, rawId: string, ctx: AnalyticsContext): TechniqueAnalytics {
+  const id = (parseBareId(rawId.trim()) ?? rawId.trim().toUpperCase());
+  const { store } = ctx;
+  store.sync();
+  const cov = index.technique(id, ctx.rollUp === undefined ? {} : { rollUp: ctx.rollUp });
+  const refs = [...cov.rules, ...cov.rolledUpRules];
+  const analyses = refs.map((r) => store.get(r.path));
+  const sampleCount = ctx.samples ?? 3;
+
+  // Events: each rule once per event.
+  const events = new Map<string, EventRow & { primary: boolean }>();
+  analyses.forEach((a) => {
+    if (!a) return;
+    const seen = new Set<string>();
+    for (const e of a.events) {
+      const k = `${e.provider}\u0000${e.eventId}`;
+      let row = events.get(k);
+      if (!row) {
+        row = {
+          provider: e.provider,
+          eventId: e.eventId,
+          title: e.title,
+          ...(e.channel ? { channel: e.channel } : {}),
+          rules: 0,
+          alternative: true,
+          ...(e.unverified ? { unverified: true } : {}),
+          explicit: false,
+          primary: false,
+        };
+        events.set(k, row);
+      }
+      if (!e.alternative) row.alternative = false;
+      if (e.via === 'condition') row.explicit = true;
+      if (!seen.has(k)) {
+        seen.add(k);
+        row.rules++;
+      }
+    }
+  });
+  const eventRows: EventRow[] = [...events.values()]
+    .map(({ primary: _primary, ...r }) => r)
+    .sort((a, b) => Number(a.alternative) - Number(b.alternative) || b.rules - a.rules || cmp(a.provider, b.provider) || a.eventId - b.eventId);
+
+  // Authoring guide: each rule counts once per row.
+  const fields = new Map<
+    string,
+    { concept: string; rules: Set<string>; aliases: Set<string>; ops: Map<OpKind, Set<string>>; values: Map<string, { value: string; rules: Set<string> }> }
+  >();
+  const indicators = new Map<string, Agg>();
+  const exclusions = new Map<string, Agg>();
+  analyses.forEach((a) => {
+    if (!a) return;
+    a.predicates.forEach((p, i) => {
+      const concept = a.concepts[i] ?? '';
+      // Event IDs are what "Events covered" shows; the guide is about everything else.
+      if (concept === EVENT_ID) return;
+      if (!p.negated && p.field !== null) {
+        let f = fields.get(concept.toLowerCase());
+        if (!f) fields.set(concept.toLowerCase(), (f = { concept, rules: new Set(), aliases: new Set(), ops: new Map(), values: new Map() }));
+        f.rules.add(a.path);
+        f.aliases.add(p.field);
+        let ops = f.ops.get(p.op);
+        if (!ops) f.ops.set(p.op, (ops = new Set()));
+        ops.add(a.path);
+        if (VALUED(p)) {
+          const vk = p.value.toLowerCase();
+          let v = f.values.get(vk);
+          if (!v) f.values.set(vk, (v = { value: p.value, rules: new Set() }));
+          v.rules.add(a.path);
+        }
+      }
+      if (!VALUED(p)) return;
+      const key = reachKey(concept, p.op, p.value, p.negated);
+      const target = p.negated ? exclusions : indicators;
+      let agg = target.get(key);
+      if (!agg) target.set(key, (agg = { field: concept, op: p.op, value: p.value, rules: new Set(), key }));
+      agg.rules.add(a.path);
+    });
+  });
+  const fieldRows: FieldRow[] = [...fields.values()]
+    .map((f) => {
+      return {
+        field: f.concept,
+        aliases: [...f.aliases].filter((x) => x !== f.concept).sort(cmp),
+        rules: f.rules.size,
+        ops: [...f.ops].map(([op, s]) => ({ op, rules: s.size })).sort((x, y) => y.rules - x.rules || cmp(x.op, y.op)),
+        samples: [...f.values.values()].sort((x, y) => y.rules.size - x.rules.size || cmp(x.value, y.value)).slice(0, sampleCount).map((v) => v.value),
+      };
+    })
+    .sort((a, b) => b.rules - a.rules || cmp(a.field, b.field));
+  const fieldRank = new Map(fieldRows.map((f, i) => [f.field.toLowerCase(), i]));
+  const rows = (m: Map<string, Agg>): IndicatorRow[] =>
+    [...m.values()]
+      .map((g) => {
+        const reach = store.reachOf(g.key);
+        return { field: g.field, op: g.op, value: g.value, rules: g.rules.size, reach, uniqueHere: reach <= g.rules.size };
+      })
+      .sort(
+        (a, b) =>
+          b.rules - a.rules ||
+          b.reach - a.reach ||
+          (fieldRank.get(a.field.toLowerCase()) ?? 1e9) - (fieldRank.get(b.field.toLowerCase()) ?? 1e9) ||
+          cmp(a.value, b.value),
+      );
+
+  // Rules by vendor, then package.
+  const groups = new Map<string, Map<string, RuleRow[]>>();
+  const ruleRows = refs.map((r, i) => ruleRow(r, analyses[i], store.isPending(r.path)));
+  for (const row of ruleRows) {
+    const v = row.vendor.toLowerCase();
+    let g = groups.get(v);
+    if (!g) groups.set(v, (g = new Map<string, RuleRow[]>()));
+    const list = g.get(row.package) ?? [];
+    list.push(row);
+    g.set(row.package, list);
+  }
+  const vendorRank = (v: string): number => {
+    const i = VENDOR_ORDER.indexOf(v);
+    return i < 0 ? VENDOR_ORDER.length : i;
+  };
+  const vendors: VendorGroup[] = [...groups]
+    .sort(([a], [b]) => vendorRank(a) - vendorRank(b) || cmp(a, b))
+    .map(([vendor, pk]) => ({
+      vendor,
+      label: vendorLabel(vendor),
+      rules: [...pk.values()].reduce((n, l) => n + l.length, 0),
+      packages: [...pk]
+        .sort(([a], [b]) => cmp(a, b))
+        .map(([pkg, list]) => ({ package: pkg, rules: list.sort((x, y) => x.title.localeCompare(y.title) || cmp(x.path, y.path)) })),
+    }));
+
+  const attack = ctx.details ? attackContext(ctx.details, id) : null;
+  return {
+    id,
+    name: cov.name,
+    catalogVersion: index.catalogVersion,
+    rules: refs.length,
+    rolledUp: cov.rolledUpRules.length,
+    parsedRules: analyses.filter((a) => a && a.predicates.length > 0).length,
+    pending: ruleRows.filter((r) => r.state === 'pending').length,
+    corpusRules: store.size,
+    events: eventRows,
+    guide: { fields: fieldRows, indicators: rows(indicators), exclusions: rows(exclusions) },
+    vendors,
+    unparsed: ruleRows
+      .filter((r) => r.state !== 'full')
+      .map((r) => ({ path: r.path, title: r.title, vendor: r.vendor, state: r.state, problems: r.problems })),
+    attack,
+    gap: attack ? gapOf(attack, eventRows) : null,
+  };
+}

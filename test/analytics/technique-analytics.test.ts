@@ -1,0 +1,283 @@
+/**
+ * The technique analytics panel's data (seed 003, the Detection Wiki technique page; seed 000, the
+ * MaxPatrol page) over the committed test-vault and over a vault of every SigmaHQ rule, checked against
+ * oracles read straight off the YAML.
+ */
+import { gunzipSync } from 'node:zlib';
+import { CORE_SCHEMA, load } from 'js-yaml';
+import { techniqueAnalytics, providerOfLogSource, type TechniqueAnalytics } from '../../src/core/analytics/technique-analytics';
+import { DetailsCatalog } from '../../src/core/attack/details';
+import { DETAILS_GZIP_BASE64 } from '../../src/core/attack/details-packed';
+import { describeCorpus } from '../support/corpus';
+import { sigmaCorpusVault, testVault, vaultOf, type Vault } from './vaults';
+
+const details = DetailsCatalog.fromJson(gunzipSync(Buffer.from(DETAILS_GZIP_BASE64, 'base64')).toString('utf8'));
+const isMap = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** The embedded rule of a note, found without the project's Markdown reader. */
+function embeddedYaml(text: string): Record<string, unknown> | null {
+  const m = /\n```ya?ml\n([\s\S]*?)\n```/.exec(text);
+  if (!m) return null;
+  try {
+    const doc = load(m[1]!, { schema: CORE_SCHEMA });
+    return isMap(doc) ? doc : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Oracle: does the rule's detection check `field` with a contains-match on `value` (case-insensitive)? */
+function usesContains(rule: Record<string, unknown>, field: string, value: string): boolean {
+  const det = rule.detection;
+  if (!isMap(det)) return false;
+  const want = value.toLowerCase();
+  for (const [name, body] of Object.entries(det)) {
+    if (name === 'condition' || name === 'timeframe') continue;
+    for (const item of Array.isArray(body) ? body : [body]) {
+      if (!isMap(item)) continue;
+      for (const [key, v] of Object.entries(item)) {
+        const [f, ...mods] = key.split('|');
+        if (f !== field) continue;
+        const values = (Array.isArray(v) ? v : [v]).filter((x): x is string => typeof x === 'string').map((x) => x.toLowerCase());
+        if (mods.includes('contains') && values.includes(want)) return true;
+        if (mods.length === 0 && values.includes(`*${want}*`)) return true;
+      }
+    }
+  }
+  return false;
+}
+
+function ruleNotePaths(v: Vault): string[] {
+  return [...v.index.allNotes()].filter((n) => n.cls.role === 'rule').map((n) => n.facts.path);
+}
+
+describe('T1059.006 over the committed test-vault', () => {
+  const v = testVault();
+  const a = techniqueAnalytics(v.index, 'T1059.006', { store: v.store, details });
+
+  test('events covered: Sysmon 1 and the four AppLocker "prevented" events (seed 003)', () => {
+    const ids = a.events.map((e) => `${e.provider} ${e.eventId}`);
+    for (const e of ['Sysmon 1', 'AppLocker 8004', 'AppLocker 8007', 'AppLocker 8022', 'AppLocker 8025']) expect(ids).toContain(e);
+    const sysmon = a.events.find((e) => e.provider === 'Sysmon' && e.eventId === 1)!;
+    expect(sysmon).toMatchObject({ title: 'Process creation', alternative: false, explicit: false });
+    expect(a.events.find((e) => e.eventId === 8004)).toMatchObject({ title: 'FilePathBuffer was prevented from running.', explicit: true });
+    expect(a.events.find((e) => e.eventId === 8022)?.title).toBe('PackageBuffer was prevented from running.');
+    // Security 4688 is offered as the equivalent of Sysmon 1, after the events the rules read directly.
+    const s4688 = a.events.findIndex((e) => e.provider === 'Security' && e.eventId === 4688);
+    expect(a.events[s4688]?.alternative).toBe(true);
+    expect(a.events.slice(s4688).every((e) => e.alternative)).toBe(true);
+  });
+
+  test('fields filtered most: Image, OriginalFileName, CommandLine with operators and sample values', () => {
+    const f = Object.fromEntries(a.guide.fields.map((r) => [r.field, r]));
+    expect(Object.keys(f)).toEqual(expect.arrayContaining(['Image', 'OriginalFileName', 'CommandLine', 'FileVersion', 'Product', 'Description', 'Company']));
+    expect(f.Image!.ops).toEqual([{ op: 'contains', rules: f.Image!.rules }]);
+    expect(f.Image!.samples).toEqual(expect.arrayContaining(['\\python', '\\Downloads\\']));
+    expect(f.OriginalFileName).toMatchObject({ rules: 1, ops: [{ op: 'contains', rules: 1 }], samples: ['python'] });
+    expect(f.CommandLine!.samples.length).toBe(3);
+    // The seed shows `\?` (escaped); the literal is a question mark.
+    expect(f.FileVersion).toMatchObject({ rules: 1, ops: [{ op: 'eq', rules: 1 }], samples: ['?'] });
+    // Event IDs belong to "Events covered", not to the guide.
+    expect(f.EventID).toBeUndefined();
+    // Sorted by rules, most first.
+    expect(a.guide.fields.map((r) => r.rules)).toEqual([...a.guide.fields.map((r) => r.rules)].sort((x, y) => y - x));
+  });
+
+  test('each rule counts at most once per row', () => {
+    // Python One-Liners lists " -c" under |contains|all and the Linux variant again: 2 rules, not 3 predicates.
+    const c = a.guide.indicators.find((r) => r.field === 'CommandLine' && r.value === ' -c')!;
+    expect(c.rules).toBe(2);
+    for (const r of [...a.guide.fields, ...a.guide.indicators]) expect(r.rules).toBeLessThanOrEqual(a.rules);
+    for (const f of a.guide.fields) for (const o of f.ops) expect(o.rules).toBeLessThanOrEqual(f.rules);
+  });
+
+  test('corpus reach of (Image, contains, \\python) = rule notes in the vault whose Sigma uses it', () => {
+    const oracle = ruleNotePaths(v).filter((p) => {
+      const rule = embeddedYaml(v.texts.get(p) ?? '');
+      return rule !== null && usesContains(rule, 'Image', '\\python');
+    }).length;
+    const row = a.guide.indicators.find((r) => r.field === 'Image' && r.op === 'contains' && r.value === '\\python')!;
+    expect(row.reach).toBe(oracle);
+    expect(row.uniqueHere).toBe(row.reach === row.rules);
+    // Reach is never below the rules here, and is counted over every rule note of the vault.
+    for (const r of a.guide.indicators) expect(r.reach).toBeGreaterThanOrEqual(r.rules);
+    expect(a.corpusRules).toBe(ruleNotePaths(v).length);
+  });
+
+  test('rules grouped by vendor and package with IDs and descriptions (seed 000)', () => {
+    expect(a.vendors.map((g) => g.label)).toEqual(['Sigma']);
+    const rules = a.vendors[0]!.packages.flatMap((p) => p.rules);
+    expect(rules.length).toBe(a.rules);
+    expect(a.vendors[0]!.packages.map((p) => p.package)).toEqual(['Detection Rules']);
+    const py = rules.find((r) => r.title === 'Python One-Liners with Base64 Decoding')!;
+    expect(py).toMatchObject({ ruleId: '50a0aa3d-ab16-4594-a8aa-5145a6e6792b', package: 'Detection Rules', state: 'full' });
+    expect(py.description).toMatch(/^Detects Python one-liners that use base64 decoding/);
+  });
+
+  test('ATT&CK context: mitigations M1033, M1038, M1047, M1049 with their text; DET0063 and its analytics; v17 data sources', () => {
+    expect(a.attack!.mitigations.map((m) => m.id)).toEqual(['M1033', 'M1038', 'M1047', 'M1049']);
+    expect(a.attack!.mitigations.find((m) => m.id === 'M1038')).toMatchObject({ name: 'Execution Prevention', how: 'Denylist Python where not required.' });
+    expect(a.attack!.strategies.map((s) => s.id)).toEqual(['DET0063']);
+    expect(a.attack!.strategies[0]!.analytics.map((x) => x.id)).toEqual(['AN0172', 'AN0173', 'AN0174', 'AN0175']);
+    expect(a.attack!.dataComponents.map((c) => `${c.dataSourceId} ${c.dataSource}: ${c.name}`).sort()).toEqual([
+      'DS0009 Process: Process Creation',
+      'DS0017 Command: Command Execution',
+    ]);
+  });
+
+  test('gap: the v18 analytics expect Sysmon EventCode=1, which the Sigma process_creation rules read', () => {
+    expect(a.gap!.expected.map((e) => `${e.provider} ${e.eventId}`)).toEqual(['Sysmon 1']);
+    expect(a.gap!.expected[0]).toMatchObject({ read: true, logSource: 'WinEventLog:Sysmon', channel: 'EventCode=1', analytics: ['AN0172'], platforms: ['Windows'] });
+    expect(a.gap!.missing).toEqual([]);
+    expect(a.gap!.other.map((o) => o.name)).toEqual(expect.arrayContaining(['auditd:SYSCALL', 'EDR:hunting', 'esxi:vobd']));
+  });
+
+  test('plain data: survives a JSON round trip unchanged', () => {
+    expect(JSON.parse(JSON.stringify(a))).toEqual(a);
+  });
+
+  test('the technique with the most rules: every row bounded, every indicator reach ≥ rules', () => {
+    const ids = v.index.techniqueIds();
+    const biggest = ids.map((id) => ({ id, n: v.index.technique(id).rules.length })).sort((x, y) => y.n - x.n)[0]!;
+    const b = techniqueAnalytics(v.index, biggest.id, { store: v.store, details });
+    expect(b.rules).toBeGreaterThanOrEqual(biggest.n);
+    for (const r of b.guide.indicators) expect(r.reach).toBeGreaterThanOrEqual(r.rules);
+    expect(b.vendors.reduce((n, g) => n + g.rules, 0)).toBe(b.rules);
+  });
+});
+
+describe('gap: expected events none of the rules read', () => {
+  test('a technique whose rules read PowerShell 4104 misses the Sysmon 1 its analytics expect', () => {
+    const rule = [
+      '---',
+      'tags: [detection_rule, t1059_006]',
+      '---',
+      '```yml',
+      'title: PS python',
+      'logsource: {product: windows, category: ps_script}',
+      'detection: {sel: {ScriptBlockText|contains: python}, condition: sel}',
+      'tags: [attack.t1059.006]',
+      '```',
+    ].join('\n');
+    const v = vaultOf({ 'Detection Rules/ps.md': rule });
+    const a = techniqueAnalytics(v.index, 'T1059.006', { store: v.store, details });
+    expect(a.events.map((e) => `${e.provider} ${e.eventId}`)).toEqual(['PowerShell 4104']);
+    expect(a.gap!.missing.map((e) => `${e.provider} ${e.eventId} ${e.title}`)).toEqual(['Sysmon 1 Process creation']);
+  });
+
+  test('Security 4688 counts as read through a process_creation rule (as the equivalent event)', () => {
+    // T1059.003 (Windows Command Shell): its analytics name Security 4688 among others.
+    const t = details.technique('T1059.003')!;
+    const names = t.strategies.flatMap((s) => s.analytics.flatMap((x) => x.logSources.map((l) => `${l.name} ${l.channel}`)));
+    expect(names.some((n) => /Security EventCode=4688/.test(n))).toBe(true);
+    const rule = [
+      '---',
+      'tags: [detection_rule, t1059_003]',
+      '---',
+      '```yml',
+      'title: cmd start',
+      'logsource: {product: windows, category: process_creation}',
+      'detection: {sel: {Image|endswith: \\cmd.exe}, condition: sel}',
+      'tags: [attack.t1059.003]',
+      '```',
+    ].join('\n');
+    const v = vaultOf({ 'Detection Rules/p.md': rule });
+    const a = techniqueAnalytics(v.index, 'T1059.003', { store: v.store, details, rollUp: false });
+    const s4688 = a.gap!.expected.find((e) => e.provider === 'Security' && e.eventId === 4688)!;
+    expect(s4688).toMatchObject({ read: true, readAsAlternative: true });
+    expect(a.gap!.missing.length).toBeGreaterThan(0);
+    expect(a.gap!.missing.every((e) => !e.read)).toBe(true);
+  });
+
+  test('log-source names map onto event providers', () => {
+    expect(providerOfLogSource('WinEventLog:Sysmon')).toBe('Sysmon');
+    expect(providerOfLogSource('winEventLog:security')).toBe('Security');
+    expect(providerOfLogSource('WinEventLog:Microsoft-Windows-Windows Defender/Operational')).toBe('Windows Defender');
+    expect(providerOfLogSource('WinEventLog:Microsoft-Windows-Sysmon/Operational')).toBe('Sysmon');
+    expect(providerOfLogSource('linux:Sysmon')).toBe('Sysmon for Linux');
+    expect(providerOfLogSource('auditd:SYSCALL')).toBeUndefined();
+  });
+});
+
+describe('vendors collapse into one field row', () => {
+  const sigma = ['---', 'tags: [detection_rule, t1059_001]', '---', '```yml', 'title: S', 'logsource: {product: windows, category: process_creation}',
+    'detection: {sel: {Image|endswith: \\pwsh.exe}, filter: {ParentImage|endswith: \\explorer.exe}, condition: sel and not filter}', 'tags: [attack.t1059.001]', '```'].join('\n');
+  const elastic = ['---', 'tags: [detection_rule, t1059_001]', 'vendor: elastic', '---', '```toml', '[metadata]', 'maturity = "production"', '[rule]', 'name = "E"',
+    'rule_id = "e-1"', 'language = "eql"', 'type = "eql"', 'description = "Elastic rule"', 'query = \'\'\'', 'process where process.name : "pwsh.exe" and not process.parent.name : "explorer.exe"', '\'\'\'',
+    '[[rule.threat]]', 'framework = "MITRE ATT&CK"', '[[rule.threat.technique]]', 'id = "T1059"', '[[rule.threat.technique.subtechnique]]', 'id = "T1059.001"', '```'].join('\n');
+  const splunk = ['---', 'tags: [detection_rule, t1059_001]', 'vendor: splunk', '---', '```yml', 'name: P', 'id: s-1', 'description: Splunk rule', 'data_source: [Sysmon EventID 1, Windows Event Log Security 4688]',
+    "search: '| tstats count from datamodel=Endpoint.Processes where Processes.process_name=pwsh.exe by Processes.dest'", 'tags: {mitre_attack_id: [T1059.001]}', '```'].join('\n');
+  const v = vaultOf({ 'Detection Rules/sigma/s.md': sigma, 'Detection Rules/elastic/e.md': elastic, 'Detection Rules/splunk/p.md': splunk });
+  const a = techniqueAnalytics(v.index, 'T1059.001', { store: v.store, details });
+
+  test('Sigma Image, Elastic process.name and Splunk process_name are one row, each rule once', () => {
+    const image = a.guide.fields.find((f) => f.field === 'Image')!;
+    expect(image.rules).toBe(3);
+    expect([...image.aliases].sort()).toEqual(['Processes.process_name', 'process.name']);
+    const pwsh = a.guide.indicators.find((r) => r.field === 'Image' && r.value.toLowerCase().includes('pwsh.exe'))!;
+    expect(pwsh).toBeDefined();
+  });
+
+  test('exclusions (negated conditions) are listed apart, across vendors', () => {
+    const ex = a.guide.exclusions.filter((r) => r.field === 'ParentImage');
+    expect(ex.reduce((n, r) => n + r.rules, 0)).toBe(2);
+    expect(a.guide.fields.find((f) => f.field === 'ParentImage')).toBeUndefined();
+  });
+
+  test('rules by vendor (Sigma, Elastic, Splunk) and by package (folder), with rule IDs', () => {
+    expect(a.vendors.map((g) => `${g.label}:${g.packages.map((p) => p.package).join()}`)).toEqual([
+      'Sigma:Detection Rules/sigma',
+      'Elastic:Detection Rules/elastic',
+      'Splunk:Detection Rules/splunk',
+    ]);
+    expect(a.vendors[1]!.packages[0]!.rules[0]).toMatchObject({ ruleId: 'e-1', description: 'Elastic rule', state: 'full' });
+    expect(a.vendors[2]!.packages[0]!.rules[0]).toMatchObject({ ruleId: 's-1', description: 'Splunk rule' });
+  });
+
+  test('Splunk data_source names the events its search reads', () => {
+    const ids = a.events.map((e) => `${e.provider} ${e.eventId}${e.alternative ? '*' : ''}`);
+    expect(ids).toContain('Sysmon 1');
+    expect(a.events.find((e) => e.provider === 'Security' && e.eventId === 4688)?.alternative).toBe(false); // Splunk names it
+  });
+});
+
+describeCorpus('every SigmaHQ rule as a note', (corpus) => {
+  let v: ReturnType<typeof sigmaCorpusVault>;
+  let a: TechniqueAnalytics;
+  beforeAll(() => {
+    v = sigmaCorpusVault(corpus);
+    a = techniqueAnalytics(v.index, 'T1059.006', { store: v.store, details });
+  }, 120_000);
+
+  test('T1059.006: the seed 003 content (Sysmon 1, the four AppLocker events, Image / OriginalFileName / CommandLine)', () => {
+    const ids = a.events.map((e) => `${e.provider} ${e.eventId}`);
+    for (const e of ['Sysmon 1', 'AppLocker 8004', 'AppLocker 8007', 'AppLocker 8022', 'AppLocker 8025']) expect(ids).toContain(e);
+    const fields = a.guide.fields.map((f) => f.field);
+    for (const f of ['Image', 'OriginalFileName', 'CommandLine']) expect(fields).toContain(f);
+    for (const f of a.guide.fields) {
+      expect(f.ops.length).toBeGreaterThan(0);
+      expect(f.samples.length).toBeGreaterThan(0);
+    }
+  });
+
+  test('reach of (Image, contains, \\python) = notes whose embedded Sigma uses Image|contains "\\python", over the whole vault', () => {
+    const oracle = ruleNotePaths(v).filter((p) => {
+      const rule = embeddedYaml(v.texts.get(p) ?? '');
+      return rule !== null && usesContains(rule, 'Image', '\\python');
+    });
+    const row = a.guide.indicators.find((r) => r.field === 'Image' && r.op === 'contains' && r.value.toLowerCase() === '\\python')!;
+    expect(oracle.length).toBeGreaterThan(row.rules); // used outside T1059.006 too
+    expect(row.reach).toBe(oracle.length);
+    console.log(`T1059.006 over ${v.store.size} SigmaHQ rule notes: ${a.rules} rules, ${a.events.filter((e) => !e.alternative).length} events, ` +
+      `${a.guide.fields.length} fields, ${a.guide.indicators.length} indicators (Image contains \\python: ${row.rules} here, reach ${row.reach})`);
+  });
+
+  test('no rule note breaks the analysis; the ones not fully parsed say why', () => {
+    let full = 0;
+    for (const r of v.store.all()) {
+      if (r.state === 'full') full++;
+      else expect(r.problems.length).toBeGreaterThan(0);
+    }
+    expect(full / v.store.size).toBeGreaterThan(0.95);
+  });
+});
