@@ -37,28 +37,7 @@ const SCREENSHOTS = !args.includes('--no-screenshots');
  * Styles the analytics sections need beyond styles.css (proposed for styles.css; Obsidian variables only).
  * The screenshots use styles.css + this.
  */
-export const ANALYTICS_CSS = `
-.attack-coverage-analytics-section > summary.attack-coverage-section-title { cursor: var(--cursor); list-style: none; }
-.attack-coverage-analytics-section > summary.attack-coverage-section-title::before { content: '▸'; color: var(--text-faint); }
-.attack-coverage-analytics-section[open] > summary.attack-coverage-section-title::before { content: '▾'; }
-.attack-coverage-analytics-subtitle { display: flex; align-items: center; gap: var(--size-4-2); font-weight: var(--font-semibold); color: var(--text-muted); margin: var(--size-4-4) 0 var(--size-2-2); }
-.attack-coverage-analytics-note { color: var(--text-faint); }
-.attack-coverage-analytics-value code, .attack-coverage-analytics-rule code, .attack-coverage-analytics-logsources code, .attack-coverage-analytics-mutable code { font-family: var(--font-monospace); font-size: var(--code-size); background-color: var(--code-background); border-radius: var(--radius-s); padding: 0 var(--size-2-1); overflow-wrap: anywhere; }
-.attack-coverage-analytics-prose { white-space: pre-line; color: var(--text-muted); }
-.attack-coverage-analytics-value code { white-space: pre-wrap; }
-.attack-coverage-analytics-packages { list-style: none; margin: 0; padding: 0; }
-.attack-coverage-analytics-package { margin: var(--size-2-3) 0; }
-.attack-coverage-analytics-package-name { display: flex; align-items: center; gap: var(--size-4-2); }
-.attack-coverage-analytics-package-name { font-size: var(--font-ui-smaller); color: var(--text-faint); }
-.attack-coverage-analytics-rules, .attack-coverage-analytics-logsources, .attack-coverage-analytics-mutable ul, .attack-coverage-analytics-unparsed ul { margin: var(--size-2-2) 0; padding-inline-start: var(--size-4-4); }
-.attack-coverage-analytics-rule { margin: var(--size-2-2) 0; }
-.attack-coverage-analytics-description { color: var(--text-muted); }
-.attack-coverage-analytics-analytic { border-inline-start: var(--size-2-1) solid var(--background-modifier-border); padding-inline-start: var(--size-4-2); margin: var(--size-4-2) 0; }
-.attack-coverage-analytics-analytic-head { font-weight: var(--font-semibold); }
-.attack-coverage-analytics-mutable > summary, .attack-coverage-analytics-legacy > summary, .attack-coverage-analytics-unparsed > summary { cursor: var(--cursor); color: var(--text-muted); margin-top: var(--size-2-2); }
-.attack-coverage-analytics-state { font-size: var(--font-ui-smaller); color: var(--text-warning); }
-.attack-coverage-analytics-detection table[data-table="gap"] td { color: var(--text-error); }
-`;
+
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -110,7 +89,7 @@ const KEEP_NAMES = '<script>window.__name = (f) => f;</script>';
 function pageHtml(width: number): string {
   const read = (p: string): string => (existsSync(p) ? readFileSync(p, 'utf8') : '');
   const vars = read(path.join(ROOT, 'harness/obsidian-vars.css'));
-  return `<!doctype html><html><head><meta charset="utf-8"><style>${vars}\n${read(path.join(ROOT, 'styles.css'))}\n${ANALYTICS_CSS}
+  return `<!doctype html><html><head><meta charset="utf-8"><style>${vars}\n${read(path.join(ROOT, 'styles.css'))}
 body { margin: 0; background: var(--background-primary, #fff); font-family: var(--font-interface, sans-serif); }
 #pane { width: ${width}px; }
 </style>${KEEP_NAMES}</head><body class="theme-light"><div id="pane" class="attack-coverage-view"><div id="host" class="attack-coverage-panel"></div></div></body></html>`;

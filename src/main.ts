@@ -6,6 +6,7 @@ import { registerConvertCommands } from './obsidian/convert-command';
 import { registerImportCommands } from './obsidian/import-commands';
 import { registerMatrix } from './obsidian/matrix-view';
 import { HOVER_SOURCE, PRODUCT, VIEW_TYPE_COVERAGE } from './obsidian/constants';
+import { AnalyticsService } from './obsidian/analytics';
 import { CoverageContext } from './obsidian/context';
 import { registerCoverageBlock } from './obsidian/coverage-block';
 import { CoverageView } from './obsidian/coverage-view';
@@ -25,6 +26,11 @@ export default class AttackCoveragePlugin extends Plugin {
     const indexer = this.addChild(new VaultIndexer(this.app, engineSettings(settings), catalog));
     const ctx = new CoverageContext(this.app, indexer, catalog, settings, (s) => this.saveData(s));
     this.ctx = ctx;
+    this.guard('analytics', () => {
+      const analytics = new AnalyticsService(this.app, indexer.index);
+      ctx.analytics = analytics;
+      this.register(() => analytics.dispose());
+    });
 
     this.registerView(VIEW_TYPE_COVERAGE, (leaf) => new CoverageView(leaf, ctx));
     this.registerHoverLinkSource(HOVER_SOURCE, { display: PRODUCT, defaultMod: true });

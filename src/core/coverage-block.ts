@@ -7,7 +7,8 @@ import type { CoverageIndex, RuleRef, TechniqueCoverage, TestRef } from './cover
 import { parseBareId, type TechniqueId } from './ids';
 import type { YamlParser } from './rules';
 
-export const SECTIONS = ['rules', 'tests', 'gaps'] as const;
+/** Panel sections; the last five are the technique analytics (src/ui/analytics.ts). */
+export const SECTIONS = ['rules', 'tests', 'gaps', 'events', 'guide', 'packages', 'mitigations', 'detection'] as const;
 export type BlockSection = (typeof SECTIONS)[number];
 
 /** `view:` — one technique's panel (the default), the coverage matrix, or the gap lists. */

@@ -5,6 +5,7 @@
 import type { App } from 'obsidian';
 import type { Catalog } from '../core/attack/catalog';
 import { engineSettings, type PluginSettings } from './settings';
+import type { AnalyticsService } from './analytics';
 import type { VaultIndexer } from './indexer';
 
 type Listener = () => void;
@@ -16,6 +17,8 @@ export class CoverageContext {
   private readonly listeners = new Set<Listener>();
   /** Bumped on every settings change, so views know to redraw even when the index did not change. */
   settingsVersion = 0;
+  /** Technique analytics (events, authoring guide, ATT&CK context); absent in tests that do not need it. */
+  analytics: AnalyticsService | null = null;
 
   constructor(
     readonly app: App,

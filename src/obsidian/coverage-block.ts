@@ -7,6 +7,7 @@ import { parseYaml, type MarkdownPostProcessorContext, type Plugin } from 'obsid
 import { parseCoverageBlock, type ParsedBlock } from '../core/coverage-block';
 import { coverageSection, isSection, type PanelModel } from '../ui/panel-model';
 import { renderBlockView } from '../ui/matrix';
+import { analyticsSections, renderAnalytics } from '../ui/analytics';
 import { renderPanel } from '../ui/technique-panel';
 import { el } from '../ui/dom';
 import { BLOCK_LANGUAGE } from './constants';
@@ -46,8 +47,13 @@ export class CoverageBlockChild extends LiveBlock {
     if (view !== 'technique' && this.ctx.indexer.ready) return this.matrixOutput();
     const model = blockModel(this.ctx, this.parsed, this.notePath, this.limit);
     const columns = this.ctx.settings.ruleColumns;
+    const sections = analyticsSections(this.parsed.block.show);
+    const analytics =
+      sections.length && 'kind' in model && model.kind === 'technique' && this.ctx.analytics
+        ? (this.ctx.analytics.current(model.section.summary.id, this.parsed.block.rollUp ?? this.ctx.settings.rollUp) ?? 'pending')
+        : null;
     return {
-      key: { model, columns },
+      key: { model, columns, analytics: analytics === null || analytics === 'pending' ? analytics : analytics.seq },
       draw: (parent) => {
         if (!('kind' in model)) {
           const root = el(parent, 'div', { cls: 'attack-coverage-panel mod-problems' });
@@ -62,6 +68,8 @@ export class CoverageBlockChild extends LiveBlock {
           inNote: true,
           onShowAll: () => this.showAll(),
         });
+        if (analytics === 'pending') el(parent, 'div', { cls: 'attack-coverage-muted', text: 'Analysing rules…' });
+        else if (analytics) renderAnalytics(parent, analytics.data, this.links, { sections, currentPath: this.notePath });
       },
     };
   }

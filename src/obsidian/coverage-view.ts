@@ -5,10 +5,12 @@
  * position, and not swapped at all when it came out the same.
  */
 import { ItemView, debounce, type HoverPopover, type HoverParent, type WorkspaceLeaf } from 'obsidian';
-import type { LinkHandler } from '../ui/dom';
+import { renderAnalytics } from '../ui/analytics';
+import { el, type LinkHandler } from '../ui/dom';
 import { DEFAULT_LIMIT, modelKey, paneModel, type PanelModel } from '../ui/panel-model';
 import { PanelState, renderPanel } from '../ui/technique-panel';
 import { FOLLOW_MS, HOVER_SOURCE, PRODUCT, REFRESH_MS, VIEW_TYPE_COVERAGE } from './constants';
+import type { AnalyticsEntry } from './analytics';
 import type { CoverageContext } from './context';
 import { obsidianLinks } from './links';
 
@@ -69,6 +71,7 @@ export class CoverageView extends ItemView implements HoverParent {
     );
     this.register(this.ctx.indexer.index.onChange(() => this.refresh()));
     this.register(this.ctx.onSettingsChange(() => this.refresh()));
+    if (this.ctx.analytics) this.register(this.ctx.analytics.onChange(() => this.refresh()));
     this.register(() => {
       this.follow.cancel();
       this.refresh.cancel();
@@ -110,18 +113,26 @@ export class CoverageView extends ItemView implements HoverParent {
   private async render(): Promise<void> {
     if (!this.contentEl.isShown()) return; // drawn when shown again (layout-change / resize)
     const { indexer } = this.ctx;
-    const key = [indexer.index.revision, this.ctx.settingsVersion, indexer.state, this.path, this.limit].join('|');
+    const key = [indexer.index.revision, this.ctx.settingsVersion, this.ctx.analytics?.revision ?? 0, indexer.state, this.path, this.limit].join('|');
     if (key === this.renderedKey) return;
     this.renderedKey = key;
     const token = ++this.token;
     const model = await this.model();
     if (token !== this.token) return; // a newer render started while the note was being read
-    const mkey = modelKey({ model, columns: this.ctx.settings.ruleColumns });
+    const analytics = this.analyticsFor(model);
+    const mkey = modelKey({ model, columns: this.ctx.settings.ruleColumns, analytics: analytics === null || analytics === 'pending' ? analytics : analytics.seq });
     if (mkey === this.renderedModel && this.path === this.renderedPath) return; // nothing visible changed
     this.renderedModel = mkey;
     const samePath = this.path === this.renderedPath;
     this.renderedPath = this.path;
-    this.swap(model, samePath);
+    this.swap(model, samePath, analytics);
+  }
+
+  /** A technique note's analytics: the data, 'pending' while rules are being analysed, or null. */
+  private analyticsFor(model: PanelModel): AnalyticsEntry | 'pending' | null {
+    const service = this.ctx.analytics;
+    if (!service || model.kind !== 'technique') return null;
+    return service.current(model.section.summary.id, this.ctx.settings.rollUp) ?? 'pending';
   }
 
   private async model(): Promise<PanelModel> {
@@ -143,7 +154,7 @@ export class CoverageView extends ItemView implements HoverParent {
   }
 
   /** Build detached, swap in one step, keep the scroll position (unless another note is shown). */
-  private swap(model: PanelModel, samePath: boolean): void {
+  private swap(model: PanelModel, samePath: boolean, analytics: AnalyticsEntry | 'pending' | null): void {
     const scroller = this.contentEl;
     const top = scroller.scrollTop;
     const frag = createFragment();
@@ -157,6 +168,8 @@ export class CoverageView extends ItemView implements HoverParent {
         void this.render();
       },
     });
+    if (analytics === 'pending') el(frag, 'div', { cls: 'attack-coverage-muted', text: 'Analysing rules…' });
+    else if (analytics) renderAnalytics(frag, analytics.data, this.links, { currentPath: this.path ?? undefined, open: ['events', 'guide'] });
     scroller.replaceChildren(frag);
     scroller.scrollTop = samePath ? top : 0;
   }

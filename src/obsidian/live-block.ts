@@ -48,6 +48,7 @@ export abstract class LiveBlock extends MarkdownRenderChild {
     this.render();
     this.register(this.ctx.indexer.index.onChange(() => this.refresh()));
     this.register(this.ctx.onSettingsChange(() => this.refresh()));
+    if (this.ctx.analytics) this.register(this.ctx.analytics.onChange(() => this.refresh()));
     // A block's note decides its default technique: follow the note when it is renamed.
     this.registerEvent(
       this.app.vault.on('rename', (file, oldPath) => {
@@ -85,7 +86,7 @@ export abstract class LiveBlock extends MarkdownRenderChild {
     }
     this.owed = false;
     const { indexer } = this.ctx;
-    const key = [indexer.index.revision, this.ctx.settingsVersion, indexer.state, this.notePath, this.limit].join('|');
+    const key = [indexer.index.revision, this.ctx.settingsVersion, this.ctx.analytics?.revision ?? 0, indexer.state, this.notePath, this.limit].join('|');
     if (key === this.renderedKey) return;
     this.renderedKey = key;
     const out = this.output();

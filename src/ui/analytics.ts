@@ -119,7 +119,7 @@ function table<T>(parent: Element, name: string, cols: Array<Column<T>>, rows: r
 }
 
 function showAll(parent: Element, total: number, more: () => void): void {
-  const wrap = el(parent, 'div', { cls: `${P}-more` });
+  const wrap = el(parent, 'div', { cls: `${A}-more` });
   const b = el(wrap, 'button', { cls: `${P}-show-all`, text: `Show all ${total.toLocaleString('en-US')}`, attr: { type: 'button' } });
   b.addEventListener('click', () => {
     more();

@@ -58,7 +58,7 @@ export interface TechniqueSummary {
 /** A technique's coverage as a panel shows it. */
 export interface CoverageSection {
   summary: TechniqueSummary;
-  show: Record<BlockSection, boolean>;
+  show: Record<'rules' | 'tests' | 'gaps', boolean>;
   /** Direct rules first, then rolled-up ones (marked with `via`), each in the requested order, cut at the limit. */
   rules: RuleRow[];
   hiddenRules: number;

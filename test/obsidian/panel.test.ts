@@ -147,7 +147,7 @@ describe('links', () => {
     const links = [...pane(app).querySelectorAll('a.internal-link')];
     expect(links.length).toBeGreaterThan(0);
     expect(links.every((a) => a.hasAttribute('href'))).toBe(true);
-    expect([...pane(app).querySelectorAll('thead th')].every((th) => th.querySelector('button[type="button"]'))).toBe(true);
+    expect([...pane(app).querySelectorAll('.attack-coverage-panel thead th')].every((th) => th.querySelector('button[type="button"]'))).toBe(true);
   });
 });
 
@@ -209,5 +209,26 @@ describe('attack-coverage block', () => {
     const { app } = await start(files, { open: 'Notes/Bad.md' });
     const block = app.workspace.rootSplit.el.querySelector('.block-language-attack-coverage')!;
     expect(block.textContent).toMatch(/"python" is not a technique ID/);
+  });
+});
+
+describe('technique analytics in the pane', () => {
+  test('events covered and the authoring guide follow the coverage panel, computed from the rule notes', async () => {
+    const { app } = await start(pythonVault(), { open: PYTHON });
+    // Rule notes are analysed asynchronously; the pane redraws when the analytics arrive.
+    for (let i = 0; i < 20 && !pane(app).querySelector('.attack-coverage-analytics'); i++) {
+      await advance(REFRESH_MS + 10);
+      await new Promise((r) => jest.requireActual<typeof import('timers')>('timers').setImmediate(r));
+    }
+    const root = pane(app);
+    const analytics = root.querySelector('.attack-coverage-analytics');
+    expect(analytics).not.toBeNull();
+    // After the coverage panel, not instead of it.
+    expect(root.querySelector('.attack-coverage-rules')?.compareDocumentPosition(analytics!)).toBe(Node.DOCUMENT_POSITION_FOLLOWING);
+    const text = analytics!.textContent ?? '';
+    expect(text).toContain('Events covered');
+    expect(text).toMatch(/Sysmon/);
+    expect(text).toContain('8004'); // the AppLocker rule names its event IDs
+    expect(text).toContain('Image');
   });
 });
