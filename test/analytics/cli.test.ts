@@ -1,20 +1,7 @@
 /** `attack-coverage analytics <vault> <ID> [--json]` over the committed test-vault. */
-import { run } from '../../src/cli/main';
+import { capture } from '../support/cli';
 import type { TechniqueAnalytics } from '../../src/core/analytics/technique-analytics';
 import { TEST_VAULT } from './vaults';
-
-function capture(argv: string[]): { code: number; stdout: string; stderr: string } {
-  let stdout = '';
-  let stderr = '';
-  const out = jest.spyOn(process.stdout, 'write').mockImplementation((s) => ((stdout += String(s)), true));
-  const err = jest.spyOn(process.stderr, 'write').mockImplementation((s) => ((stderr += String(s)), true));
-  try {
-    return { code: run(argv), stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
 
 describe('attack-coverage analytics', () => {
   test('--json gives the panel data', () => {

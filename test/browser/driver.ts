@@ -2,31 +2,14 @@
  * Drives the harness page in Debian's Chromium with playwright-core (which never downloads a browser).
  * Shared by the browser test and `npm run screenshots`.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type {} from '../../harness/api';
 
-/** As on this project's machines: no sandbox (root), no GPU, no background network (the network is closed). */
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-/** Debian's chromium (scripts/install-browser.sh installs it), or $CHROMIUM_PATH. */
-export function chromiumPath(): string | null {
-  for (const p of [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser']) {
-    if (p && existsSync(p)) return p;
-  }
-  return null;
-}
+export { CHROMIUM_ARGS, chromiumPath } from '../support/chromium';
+import { CHROMIUM_ARGS, chromiumPath } from '../support/chromium';
 
 export async function launchChromium(): Promise<Browser> {
   const executablePath = chromiumPath();

@@ -1,22 +1,10 @@
-/** Runs the CLI in-process and captures its output (commands that need no linkedom). */
+/** test-vault helpers for the CLI tests of the matrix, layers and gaps. */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { run } from '../../src/cli/main';
 
 export const VAULT = join(__dirname, '../../test-vault');
 
-export function capture(argv: string[]): { code: number; stdout: string; stderr: string } {
-  let stdout = '';
-  let stderr = '';
-  const out = jest.spyOn(process.stdout, 'write').mockImplementation((s) => ((stdout += String(s)), true));
-  const err = jest.spyOn(process.stderr, 'write').mockImplementation((s) => ((stderr += String(s)), true));
-  try {
-    return { code: run(argv), stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
+export { capture } from '../support/cli';
 
 /** test-vault's notes in a folder with the technique IDs of their `tags: [...]` line (the oracle's reading). */
 export function taggedNotes(folder: string): Array<{ path: string; ids: string[] }> {

@@ -5,18 +5,10 @@
  */
 import { existsSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
+import { CHROMIUM_ARGS, chromiumPath } from '../support/chromium';
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+export const CHROMIUM = chromiumPath() ?? '/usr/bin/chromium';
+export { CHROMIUM_ARGS };
 
 export function hasChromium(): boolean {
   return existsSync(CHROMIUM);
