@@ -7,7 +7,7 @@
  * The output is compact: repeated strings (texts, log-source name + channel pairs) go into tables and
  * entries point at them by index, so the committed `details.json` can ship inside main.js.
  */
-import { ATTACK_COPYRIGHT } from './stix';
+import { ATTACK_COPYRIGHT, attackRef, type StixObject } from './stix';
 
 export const DETAILS_FORMAT = 1;
 
@@ -64,32 +64,7 @@ export interface DetailsDigestOptions {
   analyticDescriptions?: boolean;
 }
 
-interface StixRef {
-  source_name?: string;
-  external_id?: string;
-  url?: string;
-}
-interface StixObject {
-  type?: string;
-  id?: string;
-  name?: string;
-  description?: string;
-  revoked?: boolean;
-  external_references?: StixRef[];
-  relationship_type?: string;
-  source_ref?: string;
-  target_ref?: string;
-  x_mitre_deprecated?: boolean;
-  x_mitre_version?: string;
-  x_mitre_platforms?: string[];
-  x_mitre_data_source_ref?: string;
-  x_mitre_analytic_refs?: string[];
-  x_mitre_log_source_references?: Array<{ x_mitre_data_component_ref?: string; name?: string; channel?: string }>;
-  x_mitre_mutable_elements?: Array<{ field?: string; description?: string }>;
-}
-
-const attackId = (o: StixObject | undefined): string | undefined =>
-  o?.external_references?.find((r) => r.source_name === 'mitre-attack' && typeof r.external_id === 'string')?.external_id;
+const attackId = (o: StixObject | undefined): string | undefined => attackRef(o)?.external_id;
 
 const active = (o: StixObject): boolean => o.revoked !== true && o.x_mitre_deprecated !== true;
 

@@ -53,15 +53,17 @@ export interface CatalogData {
 export const ATTACK_COPYRIGHT =
   '© The MITRE Corporation. This work is reproduced and distributed with the permission of The MITRE Corporation.';
 
-interface StixRef {
+/** The STIX fields the digests read (the catalog here, the details in `details-digest.ts`). */
+export interface StixRef {
   source_name?: string;
   external_id?: string;
   url?: string;
 }
-interface StixObject {
+export interface StixObject {
   type?: string;
   id?: string;
   name?: string;
+  description?: string;
   created?: string;
   modified?: string;
   revoked?: boolean;
@@ -77,11 +79,17 @@ interface StixObject {
   x_mitre_is_subtechnique?: boolean;
   x_mitre_platforms?: string[];
   x_mitre_shortname?: string;
+  x_mitre_data_source_ref?: string;
+  x_mitre_analytic_refs?: string[];
+  x_mitre_log_source_references?: Array<{ x_mitre_data_component_ref?: string; name?: string; channel?: string }>;
+  x_mitre_mutable_elements?: Array<{ field?: string; description?: string }>;
 }
 
-function attackRef(o: StixObject): StixRef | undefined {
-  return o.external_references?.find((r) => r.source_name === 'mitre-attack' && typeof r.external_id === 'string');
+/** The object's ATT&CK reference (`T1059.006`, `M1038`, `DET0063`, …). */
+export function attackRef(o: StixObject | undefined): StixRef | undefined {
+  return o?.external_references?.find((r) => r.source_name === 'mitre-attack' && typeof r.external_id === 'string');
 }
+
 
 const day = (iso: string | undefined): string => (iso ?? '').slice(0, 10);
 
