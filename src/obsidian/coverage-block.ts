@@ -68,7 +68,7 @@ export class CoverageBlockChild extends LiveBlock {
           inNote: true,
           onShowAll: () => this.showAll(),
         });
-        if (analytics === 'pending') el(parent, 'div', { cls: 'attack-coverage-muted', text: 'Analysing rules…' });
+        if (analytics === 'pending') el(el(parent, 'div', { cls: 'attack-coverage-panel' }), 'div', { cls: 'attack-coverage-indexing', text: 'Analysing rules…' });
         else if (analytics) renderAnalytics(parent, analytics.data, this.links, { sections, currentPath: this.notePath });
       },
     };

@@ -168,7 +168,7 @@ export class CoverageView extends ItemView implements HoverParent {
         void this.render();
       },
     });
-    if (analytics === 'pending') el(frag, 'div', { cls: 'attack-coverage-muted', text: 'Analysing rules…' });
+    if (analytics === 'pending') el(el(frag, 'div', { cls: 'attack-coverage-panel' }), 'div', { cls: 'attack-coverage-indexing', text: 'Analysing rules…' });
     else if (analytics) renderAnalytics(frag, analytics.data, this.links, { currentPath: this.path ?? undefined, open: ['events', 'guide'] });
     scroller.replaceChildren(frag);
     scroller.scrollTop = samePath ? top : 0;

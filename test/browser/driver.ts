@@ -80,6 +80,10 @@ export async function takeScreenshots(browser: Browser, indexHtml: string, outDi
   const written: string[] = [];
   const shot = async (page: Page, name: string): Promise<void> => {
     const file = join(outDir, name);
+    // Technique analytics arrive after the coverage panel: wait for them (best effort) before the shot.
+    await page
+      .waitForFunction(() => !document.querySelector('.attack-coverage-view')?.textContent?.includes('Analysing rules'), null, { timeout: 15_000 })
+      .catch(() => undefined);
     await page.screenshot({ path: file });
     written.push(file);
   };
