@@ -342,3 +342,10 @@ export function syntheticSources(notes: number, seed = 1): NoteSource[] {
   for (const g of generate(notes, seed)) out.push({ path: g.path, cache: cacheOf(g) });
   return out;
 }
+
+/** The same notes as path → text, for tests that feed a fake vault. */
+export function syntheticFiles(notes: number, seed = 1): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const g of generate(notes, seed)) out[g.path] = g.text;
+  return out;
+}
