@@ -194,9 +194,10 @@ export function renderReport(doc: Document, r: ReportInput): void {
   if (r.attribution) el(footer, 'div', { text: r.attribution });
 }
 
-/** A rendered report document as HTML text. */
+/** A rendered report document as HTML text (linkedom's serialiser escapes every text node). */
 export function serializeReport(doc: Document): string {
-  return `<!DOCTYPE html>\n${doc.documentElement.outerHTML}\n`;
+  const html = (doc as unknown as { toString(): string }).toString();
+  return `${html.startsWith('<!DOCTYPE') ? '' : '<!DOCTYPE html>\n'}${html}\n`;
 }
 
 /**
