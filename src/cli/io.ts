@@ -6,6 +6,17 @@ export const out = (s: string): void => {
 };
 export const json = (v: unknown): void => out(JSON.stringify(v, null, 2));
 
+/** A command's exit status when it is not 0 (failures that are not bad arguments, e.g. writes that failed). */
+let exitStatus = 0;
+export function setExitStatus(code: number): void {
+  exitStatus = code;
+}
+export function takeExitStatus(): number {
+  const code = exitStatus;
+  exitStatus = 0;
+  return code;
+}
+
 function progress(done: number, total: number): void {
   process.stderr.write(`reading notes: ${done}/${total}\n`);
 }

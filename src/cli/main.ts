@@ -3,6 +3,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { COMMANDS } from './commands';
+import { takeExitStatus } from './io';
 import { isReadWorker, runReadWorker } from './parallel-read';
 
 export function buildProgram(): Command {
@@ -16,11 +17,14 @@ export function buildProgram(): Command {
   return program;
 }
 
-export function run(argv: string[]): number {
+/** Runs one command line to completion (asynchronous commands included) and returns the exit status. */
+export async function run(argv: string[]): Promise<number> {
+  takeExitStatus();
   try {
-    buildProgram().parse(argv, { from: 'user' });
-    return 0;
+    await buildProgram().parseAsync(argv, { from: 'user' });
+    return takeExitStatus();
   } catch (e) {
+    takeExitStatus();
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
     process.stderr.write(`attack-coverage: ${e instanceof Error ? e.message : String(e)}\n`);
     return 2;
@@ -28,4 +32,4 @@ export function run(argv: string[]): number {
 }
 
 if (isReadWorker()) runReadWorker();
-else if (require.main === module) process.exitCode = run(process.argv.slice(2));
+else if (require.main === module) void run(process.argv.slice(2)).then((code) => (process.exitCode = code));

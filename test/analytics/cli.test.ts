@@ -4,8 +4,8 @@ import type { TechniqueAnalytics } from '../../src/core/analytics/technique-anal
 import { TEST_VAULT } from './vaults';
 
 describe('attack-coverage analytics', () => {
-  test('--json gives the panel data', () => {
-    const r = capture(['analytics', TEST_VAULT, 't1059_006', '--json']);
+  test('--json gives the panel data', async () => {
+    const r = await capture(['analytics', TEST_VAULT, 't1059_006', '--json']);
     expect(r.code).toBe(0);
     const a = JSON.parse(r.stdout) as TechniqueAnalytics;
     expect(a.id).toBe('T1059.006');
@@ -14,8 +14,8 @@ describe('attack-coverage analytics', () => {
     expect(a.gap?.expected.map((e) => `${e.provider} ${e.eventId}`)).toEqual(['Sysmon 1']);
   });
 
-  test('text: every section, rules as "package: ID: name: description"', () => {
-    const r = capture(['analytics', TEST_VAULT, 'T1059.006', '--limit', '3']);
+  test('text: every section, rules as "package: ID: name: description"', async () => {
+    const r = await capture(['analytics', TEST_VAULT, 'T1059.006', '--limit', '3']);
     expect(r.code).toBe(0);
     const s = r.stdout;
     for (const h of ['Events covered', 'Fields filtered most', 'Top indicator values', 'What the rules exclude', 'Rules by vendor and package', 'Mitigations (ATT&CK 18.1: 4)', 'Detection strategies', 'Expected events no rule reads (0 of 1)', 'Data sources and components (ATT&CK v17.1)']) {
@@ -26,10 +26,10 @@ describe('attack-coverage analytics', () => {
     expect(s).toMatch(/… \d+ more \(--limit \d+ to list all\)/);
   });
 
-  test('a bad ID or limit exits 2 with a reason', () => {
-    const r = capture(['analytics', TEST_VAULT, 'T12']);
+  test('a bad ID or limit exits 2 with a reason', async () => {
+    const r = await capture(['analytics', TEST_VAULT, 'T12']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/"T12" is not a technique ID/);
-    expect(capture(['analytics', TEST_VAULT, 'T1059', '--limit', '0']).stderr).toMatch(/--limit should be a positive whole number/);
+    expect((await capture(['analytics', TEST_VAULT, 'T1059', '--limit', '0'])).stderr).toMatch(/--limit should be a positive whole number/);
   });
 });

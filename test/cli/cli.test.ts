@@ -46,8 +46,8 @@ describe('attack-coverage CLI on test-vault', () => {
   const files = walk(VAULT);
   const texts = new Map(files.map((f) => [f, readFileSync(join(VAULT, f), 'utf8')]));
 
-  test('scan --json: every technique note is recognised, counts match the files', () => {
-    const { code, stdout } = capture(['scan', VAULT, '--json']);
+  test('scan --json: every technique note is recognised, counts match the files', async () => {
+    const { code, stdout } = await capture(['scan', VAULT, '--json']);
     expect(code).toBe(0);
     const report = JSON.parse(stdout);
     const techniqueFiles = files.filter((f) => f.startsWith('Use Cases/'));
@@ -61,8 +61,8 @@ describe('attack-coverage CLI on test-vault', () => {
     for (const r of report.rules) expect(r.path.startsWith('Detection Rules/')).toBe(true);
   });
 
-  test('blocks --json: Dataview rows equal an independent evaluation over the files', () => {
-    const { code, stdout } = capture(['blocks', VAULT, '--json']);
+  test('blocks --json: Dataview rows equal an independent evaluation over the files', async () => {
+    const { code, stdout } = await capture(['blocks', VAULT, '--json']);
     expect(code).toBe(0);
     const blocks = JSON.parse(stdout) as Array<{ path: string; language: string; query: string; supported: boolean; rows: string[] }>;
     const dataview = blocks.filter((b) => b.language === 'dataview');
@@ -82,8 +82,8 @@ describe('attack-coverage CLI on test-vault', () => {
     }
   });
 
-  test('technique --json: T1059.006 matches the rule notes that name it', () => {
-    const { code, stdout } = capture(['technique', VAULT, 't1059_006', '--json']);
+  test('technique --json: T1059.006 matches the rule notes that name it', async () => {
+    const { code, stdout } = await capture(['technique', VAULT, 't1059_006', '--json']);
     expect(code).toBe(0);
     const t = JSON.parse(stdout);
     expect(t.id).toBe('T1059.006');
@@ -91,27 +91,27 @@ describe('attack-coverage CLI on test-vault', () => {
     expect(t.rules.map((r: { path: string }) => r.path).sort()).toEqual(naming);
   });
 
-  test('text output and exit codes', () => {
-    const ok = capture(['scan', VAULT]);
+  test('text output and exit codes', async () => {
+    const ok = await capture(['scan', VAULT]);
     expect(ok.code).toBe(0);
     expect(ok.stdout).toMatch(/Techniques with rules\s+\d+/);
-    const missing = capture(['scan', join(VAULT, 'no-such-folder')]);
+    const missing = await capture(['scan', join(VAULT, 'no-such-folder')]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/^attack-coverage: cannot read vault folder/);
     expect(missing.stderr.trim().split('\n')).toHaveLength(1);
-    const badId = capture(['technique', VAULT, 'T1059.6']);
+    const badId = await capture(['technique', VAULT, 'T1059.6']);
     expect(badId.code).toBe(2);
     expect(badId.stderr).toContain('is not a technique ID');
-    expect(capture(['frobnicate']).code).toBe(2);
+    expect((await capture(['frobnicate'])).code).toBe(2);
   });
 
-  test('an empty folder and a vault of odd files scan without errors', () => {
+  test('an empty folder and a vault of odd files scan without errors', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'attack-coverage-'));
-    expect(capture(['scan', dir, '--json']).code).toBe(0);
+    expect((await capture(['scan', dir, '--json'])).code).toBe(0);
     mkdirSync(join(dir, 'Detection Rules'));
     writeFileSync(join(dir, 'Detection Rules', 'ünï côdé (1).md'), '\uFEFF---\r\ntags: [t1059_006, detection_rule]\r\n---\r\n');
     writeFileSync(join(dir, 'broken.md'), '---\ntags: [x\n---\n');
-    const { code, stdout } = capture(['scan', dir, '--json']);
+    const { code, stdout } = await capture(['scan', dir, '--json']);
     expect(code).toBe(0);
     const report = JSON.parse(stdout);
     expect(report.rules.map((r: { path: string }) => r.path)).toEqual(['Detection Rules/ünï côdé (1).md']);

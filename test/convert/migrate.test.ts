@@ -51,10 +51,10 @@ const expected = (() => {
 })();
 
 describe('attack-coverage migrate', () => {
-  test('a dry run reports every change and writes nothing', () => {
+  test('a dry run reports every change and writes nothing', async () => {
     const dir = copyVault();
     const before = snapshot(dir);
-    const { code, stdout } = capture(['migrate', dir]);
+    const { code, stdout } = await capture(['migrate', dir]);
     expect(code).toBe(0);
     expect(stdout).toMatch(new RegExp(`^${expected.size} notes, ${expectedBlocks} blocks would be converted; \\d+ blocks left as they are\\.$`, 'm'));
     expect(stdout).toContain('Dry run: nothing was written. Add --write to apply.');
@@ -64,10 +64,10 @@ describe('attack-coverage migrate', () => {
     expect(snapshot(dir)).toEqual(before);
   });
 
-  test('--json lists notes, blocks and counts; still a dry run', () => {
+  test('--json lists notes, blocks and counts; still a dry run', async () => {
     const dir = copyVault();
     const before = snapshot(dir);
-    const { code, stdout } = capture(['migrate', dir, '--json']);
+    const { code, stdout } = await capture(['migrate', dir, '--json']);
     expect(code).toBe(0);
     const report = JSON.parse(stdout);
     expect(report.write).toBe(false);
@@ -79,10 +79,10 @@ describe('attack-coverage migrate', () => {
     expect(snapshot(dir)).toEqual(before);
   });
 
-  test('--write converts the notes; everything else stays byte-identical; a second --write changes nothing', () => {
+  test('--write converts the notes; everything else stays byte-identical; a second --write changes nothing', async () => {
     const dir = copyVault();
     const before = snapshot(dir);
-    const first = capture(['migrate', dir, '--write']);
+    const first = await capture(['migrate', dir, '--write']);
     expect(first.code).toBe(0);
     expect(first.stdout).toMatch(new RegExp(`^${expected.size} notes written`, 'm'));
     const after = snapshot(dir);
@@ -90,7 +90,7 @@ describe('attack-coverage migrate', () => {
     const want = new Map([...before].map(([path, text]) => [path, expected.get(path) ?? text]));
     expect(after.size).toBe(want.size);
     for (const [path, text] of want) if (after.get(path) !== text) expect({ path, text: after.get(path) }).toEqual({ path, text });
-    const second = capture(['migrate', dir, '--write']);
+    const second = await capture(['migrate', dir, '--write']);
     expect(second.code).toBe(0);
     expect(second.stdout).toMatch(/^0 notes written \(0 blocks planned in 0 notes\)/m);
     expect(snapshot(dir)).toEqual(after);
@@ -124,16 +124,16 @@ describe('attack-coverage migrate', () => {
     jest.restoreAllMocks();
   });
 
-  test('skipped notes make the command fail after reporting them; a note that is not UTF-8 is never rewritten', () => {
+  test('skipped notes make the command fail after reporting them; a note that is not UTF-8 is never rewritten', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'attack-coverage-migrate-'));
     const block = Buffer.from('```dataview\nLIST FROM "Detection Rules" AND #T1059\n```\n');
     const latin1 = Buffer.concat([Buffer.from('caf'), Buffer.from([0xe9]), Buffer.from('\n'), block]);
     writeFileSync(join(dir, 'latin1.md'), latin1);
     writeFileSync(join(dir, 'ok.md'), block);
-    const dry = capture(['migrate', dir]);
+    const dry = await capture(['migrate', dir]);
     expect(dry.code).toBe(0); // a dry run only reports
     expect(dry.stdout).toMatch(/^latin1\.md: skipped: the note is not valid UTF-8/m);
-    const { code, stdout, stderr } = capture(['migrate', dir, '--write']);
+    const { code, stdout, stderr } = await capture(['migrate', dir, '--write']);
     expect(code).toBe(2);
     expect(stdout).toMatch(/^latin1\.md: skipped: the note is not valid UTF-8/m);
     expect(stderr).toMatch(/1 note was not written/);

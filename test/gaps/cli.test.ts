@@ -15,8 +15,12 @@ const reaches = (noteIds: string[], id: string): boolean =>
   noteIds.some((x) => x === id || (id.length === 5 && x.startsWith(`${id}.`)) || x === remaps[id]?.id || remaps[x]?.id === id);
 
 describe('attack-coverage gaps', () => {
-  const r = capture(['gaps', VAULT, '--json']);
-  const report = JSON.parse(r.stdout) as GapReport;
+  let r: { code: number; stdout: string; stderr: string };
+  let report: GapReport;
+  beforeAll(async () => {
+    r = await capture(['gaps', VAULT, '--json']);
+    report = JSON.parse(r.stdout) as GapReport;
+  });
 
   test('exit 0, JSON with every list', () => {
     expect(r.code).toBe(0);
@@ -41,8 +45,8 @@ describe('attack-coverage gaps', () => {
     expect(report.outdated.some((o) => o.kind === 'newer' && o.id === 'T1685')).toBe(true);
   });
 
-  test('text output names each list with its count', () => {
-    const t = capture(['gaps', VAULT, '--limit', '3']);
+  test('text output names each list with its count', async () => {
+    const t = await capture(['gaps', VAULT, '--limit', '3']);
     expect(t.code).toBe(0);
     expect(t.stdout).toMatch(/Techniques without rules: \d+/);
     expect(t.stdout).toMatch(/Tests whose techniques have no rules: \d+/);

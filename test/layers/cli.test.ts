@@ -22,9 +22,9 @@ function ruleCount(id: string): number {
 describe('attack-coverage layer', () => {
   const dir = mkdtempSync(join(tmpdir(), 'acm-layer-'));
 
-  test('-o writes a valid 4.5 layer with one entry per technique and tactic', () => {
+  test('-o writes a valid 4.5 layer with one entry per technique and tactic', async () => {
     const file = join(dir, 'l.json');
-    const r = capture(['layer', VAULT, '-o', file, '--vault-name', 'test-vault']);
+    const r = await capture(['layer', VAULT, '-o', file, '--vault-name', 'test-vault']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^Wrote .*l\.json: \d+ technique entries, score rules, ATT&CK 18\.1/);
     const layer = JSON.parse(readFileSync(file, 'utf8')) as Layer;
@@ -33,8 +33,8 @@ describe('attack-coverage layer', () => {
     expect(layer.techniques!.length).toBe(active.reduce((n, t) => n + t.tactics.length, 0));
   });
 
-  test('scores equal the number of rule notes tagged with the technique (oracle: the tags lines)', () => {
-    const r = capture(['layer', VAULT]);
+  test('scores equal the number of rule notes tagged with the technique (oracle: the tags lines)', async () => {
+    const r = await capture(['layer', VAULT]);
     expect(r.code).toBe(0);
     const layer = JSON.parse(r.stdout) as Layer;
     const byId = new Map(layer.techniques!.map((t) => [t.techniqueID, t.score]));
@@ -43,22 +43,22 @@ describe('attack-coverage layer', () => {
     }
   });
 
-  test('--score state colours entries; a bad --score is refused', () => {
-    const r = capture(['layer', VAULT, '--score', 'state']);
+  test('--score state colours entries; a bad --score is refused', async () => {
+    const r = await capture(['layer', VAULT, '--score', 'state']);
     const layer = JSON.parse(r.stdout) as Layer;
     expect(layer.legendItems!.length).toBe(4);
-    const bad = capture(['layer', VAULT, '--score', 'max']);
+    const bad = await capture(['layer', VAULT, '--score', 'max']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--score must be one of rules, level, tests, state');
   });
 
-  test('--overlay compares with a layer: undetected techniques are listed', () => {
+  test('--overlay compares with a layer: undetected techniques are listed', async () => {
     const overlay = join(__dirname, 'fixtures', 'apt-layers.json');
-    const r = capture(['layer', VAULT, '-o', join(dir, 'c.json'), '--overlay', overlay]);
+    const r = await capture(['layer', VAULT, '-o', join(dir, 'c.json'), '--overlay', overlay]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/Layer "APT-EXAMPLE \(G9999\) \+ v19 campaign": \d+ techniques, \d+ detected, \d+ undetected/);
     expect(r.stdout).toContain('not in the matrix: T1027.018');
-    const missing = capture(['layer', VAULT, '--overlay', join(dir, 'nope.json')]);
+    const missing = await capture(['layer', VAULT, '--overlay', join(dir, 'nope.json')]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('cannot read layer file');
   });

@@ -3,7 +3,7 @@ import { runImport, SOURCE_KINDS, type ImportSummary } from '../../core/import/r
 import type { SourceKind } from '../../core/import/merge';
 import type { BlockStyle } from '../../core/import/stix-import';
 import { FsTarget, sourceFiles } from '../import-fs';
-import { json, out } from '../io';
+import { json, out, setExitStatus } from '../io';
 import { parseYamlCore } from '../yaml';
 
 export interface ImportCliOptions {
@@ -73,16 +73,8 @@ export function registerImport(program: Command): void {
     .option('--dry-run', 'report what would change, write nothing')
     .option('--json', 'machine-readable summary')
     .option('--blocks <style>', 'coverage blocks in technique notes: coverage | dataview | query', 'coverage')
-    .action((kind: string, source: string, folder: string, opts: ImportCliOptions) => {
-      // The program parses synchronously; the exit code is set when the import has finished.
-      return importCommand(kind, source, folder, opts).then(
-        (code) => {
-          if (code) process.exitCode = code;
-        },
-        (e: unknown) => {
-          process.stderr.write(`attack-coverage: ${e instanceof Error ? e.message : String(e)}\n`);
-          process.exitCode = 2;
-        },
-      );
+    .action(async (kind: string, source: string, folder: string, opts: ImportCliOptions) => {
+      const code = await importCommand(kind, source, folder, opts);
+      if (code) setExitStatus(code);
     });
 }

@@ -32,13 +32,7 @@ export function registerReport(program: Command): void {
       .option('--score <kind>', `matrix colouring: ${SCORE_KINDS.join(', ')}`, 'state')
       .option('--title <title>', 'page title'),
   ).action(async (vaultDir: string, opts: MatrixCliOptions & { output: string; title?: string }) => {
-    // Asynchronous (linkedom loads on demand), so errors are reported here rather than by run().
-    try {
-      await writeReport(vaultDir, opts);
-    } catch (e) {
-      process.stderr.write(`attack-coverage: ${e instanceof Error ? e.message : String(e)}\n`);
-      process.exitCode = 2;
-    }
+    await writeReport(vaultDir, opts);
   });
 }
 
