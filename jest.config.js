@@ -4,7 +4,7 @@ module.exports = {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: {
-    '^.+\\.ts$': ['ts-jest', { isolatedModules: true, tsconfig: { module: 'commonjs', target: 'ES2021', esModuleInterop: true, resolveJsonModule: true } }],
+    '^.+\\.ts$': ['ts-jest', { tsconfig: { module: 'commonjs', target: 'ES2021', esModuleInterop: true, resolveJsonModule: true, isolatedModules: true } }],
   },
   moduleNameMapper: { '^obsidian$': '<rootDir>/test/__obsidian_shim__/obsidian.ts' },
   globalSetup: '<rootDir>/test/global-setup.js',
