@@ -4,7 +4,7 @@
  */
 import { idFromFileName, type TechniqueId } from './ids';
 import type { NoteFacts } from './note';
-import { folderMatches, roleTagMatches, type CompiledRoles } from './settings';
+import { folderMatches, type CompiledRoles } from './settings';
 
 export type Role = 'technique' | 'rule' | 'test' | 'other';
 
@@ -30,21 +30,24 @@ export function classify(facts: NoteFacts, s: CompiledRoles): Classification {
   const { path } = facts;
   if (folderMatches(path, s.ignoreFolders)) return { role: 'other', techniques: [] };
   const allTags = facts.dataviewTags === facts.tags ? facts.tags : [...facts.tags, ...facts.dataviewTags];
+  // Role tags match on the last segment, case-insensitively: lower-case each tag once for all three roles.
+  const words = allTags.map((t) => t.slice(t.lastIndexOf('/') + 1).toLowerCase());
+  const tagged = (want: Set<string>): boolean => words.some((w) => want.has(w));
 
-  const testByTag = roleTagMatches(allTags, s.testTags);
+  const testByTag = tagged(s.testTags);
   if (testByTag || folderMatches(path, s.testFolders)) {
     const id = facts.taggedIds[0] ?? idFromPathSegments(path) ?? facts.ownId;
     if (id) return { role: 'test', techniques: [id] };
     if (testByTag) return { role: 'other', techniques: [], reason: 'tagged as a test but names no technique' };
   }
 
-  const ruleByTag = roleTagMatches(allTags, s.ruleTags);
+  const ruleByTag = tagged(s.ruleTags);
   if (ruleByTag || facts.ruleLike || folderMatches(path, s.ruleFolders)) {
     // A rule in a rule folder with no technique is still a rule: it shows up as "maps to no technique".
-    if (ruleByTag || facts.ruleLike || facts.taggedIds.length) return { role: 'rule', techniques: [...facts.taggedIds] };
+    if (ruleByTag || facts.ruleLike || facts.taggedIds.length) return { role: 'rule', techniques: facts.taggedIds };
   }
 
-  const techByTag = roleTagMatches(allTags, s.techniqueTags);
+  const techByTag = tagged(s.techniqueTags);
   if (facts.ownId && (techByTag || folderMatches(path, s.techniqueFolders))) {
     return { role: 'technique', techniques: [facts.ownId] };
   }

@@ -11,7 +11,7 @@ import {
   looksLikeMalformedId,
   type TechniqueId,
 } from './ids';
-import { dataviewTags, findCodeBlocks, isValidTagBody, parseFrontMatterTags, type CodeBlock } from './markdown';
+import { dataviewTags, findCodeBlocks, frontmatterTagBodies, isValidTagBody, type CodeBlock } from './markdown';
 import type { NoteSource } from './metadata';
 import {
   embeddedRuleFacts,
@@ -59,13 +59,14 @@ export interface AnalyzeEnv {
   parseYaml: YamlParser;
 }
 
-function strings(v: unknown): string[] {
+const NONE: readonly string[] = Object.freeze([]);
+
+function strings(v: unknown): readonly string[] {
   if (typeof v === 'string') return [v];
   if (Array.isArray(v)) return v.filter((x): x is string => typeof x === 'string');
-  return [];
+  return NONE;
 }
 
-const NONE: readonly string[] = Object.freeze([]);
 const ID_LIST_KEYS = ['techniques', 'mitre_attack_id', 'attack_ids'];
 
 /** Tags from both lists, first spelling kept, compared case-insensitively, without a leading `#`. */
@@ -116,12 +117,12 @@ function plainTagList(fm: Record<string, unknown>): boolean {
 }
 
 const RULE_LANGS = new Set(['yml', 'yaml', 'sigma', 'toml']);
-const ATOMIC_HEADING = /^Atomic Test #\d+/i;
+const ATOMIC_HEADING = /^\s*Atomic Test #\d+/i;
 const MAX_BODY_FOR_RULES = 2_000_000;
 
 export function analyzeNote(source: NoteSource, env: AnalyzeEnv): NoteFacts {
   const { path } = source;
-  const diagnostics: Diagnostic[] = (source.readProblems ?? []).map((message) => ({ path, severity: 'error', message }));
+  const diagnostics: Diagnostic[] = source.readProblems?.length ? source.readProblems.map((message) => ({ path, severity: 'error', message })) : [];
   const warn = (message: string, severity: Severity = 'warning'): void => {
     diagnostics.push({ path, severity, message });
   };
@@ -131,7 +132,7 @@ export function analyzeNote(source: NoteSource, env: AnalyzeEnv): NoteFacts {
   const basename = basenameOf(path);
 
   const bodyTags = cache.tags ? cache.tags.map((t) => t.tag.replace(/^#/, '')) : NONE;
-  const fmTags = parseFrontMatterTags(fm) ?? NONE;
+  const fmTags = frontmatterTagBodies(fm) ?? NONE;
   const tags = dedupeCaseless(fmTags, bodyTags);
   // Dataview reads the same tags as Obsidian unless the frontmatter has something Obsidian rejects:
   // then (and only then) read it Dataview's way. The shared array lets the index store one copy.
@@ -179,7 +180,7 @@ export function analyzeNote(source: NoteSource, env: AnalyzeEnv): NoteFacts {
 
   const headings = cache.headings ?? [];
   let atomicTests = 0;
-  for (const h of headings) if (h.level === 2 && ATOMIC_HEADING.test(h.heading.trim())) atomicTests++;
+  for (const h of headings) if (h.level === 2 && ATOMIC_HEADING.test(h.heading)) atomicTests++;
   const title = (rule?.title || headings[0]?.heading || basename).trim();
 
   return {

@@ -11,6 +11,7 @@ export {
   isValidTagBody,
   normalizeTag,
   parseFrontMatterTags,
+  frontmatterTagBodies,
   skippedRanges,
   tagMatches,
 } from './tags';

@@ -44,20 +44,28 @@ function own(o: Record<string, unknown>, key: string): unknown {
  * objects are ignored. Null when there is no such key or its value is empty.
  */
 export function parseFrontMatterTags(frontmatter: Record<string, unknown> | null | undefined): string[] | null {
+  return frontmatterTagBodies(frontmatter)?.map((t) => '#' + t) ?? null;
+}
+
+/** The same tags without their '#' (what the index stores; saves building and stripping the prefix). */
+export function frontmatterTagBodies(frontmatter: Record<string, unknown> | null | undefined): string[] | null {
   if (!frontmatter) return null;
   let result: string[] | null = null;
-  for (const key of ['tags', 'tag']) {
+  for (const key of TAG_KEYS) {
     const value = own(frontmatter, key);
     if (value === undefined || value === null) continue;
     result ??= [];
     for (const item of Array.isArray(value) ? value : [value]) {
       if (typeof item !== 'string') continue;
-      const body = item.trim().replace(/^#/, '');
-      if (isValidTagBody(body)) result.push('#' + body);
+      const trimmed = item.trim();
+      const body = trimmed.charCodeAt(0) === 35 ? trimmed.slice(1) : trimmed; // '#'
+      if (isValidTagBody(body)) result.push(body);
     }
   }
   return result;
 }
+
+const TAG_KEYS = ['tags', 'tag'];
 
 /** Obsidian's `getAllTags`: frontmatter tags, then body tags, all with '#', not deduplicated. */
 export function getAllTags(cache: MetadataLike): string[] {
