@@ -68,19 +68,25 @@ function strings(v: unknown): readonly string[] {
 }
 
 const ID_LIST_KEYS = ['techniques', 'mitre_attack_id', 'attack_ids'];
+const OWN_ID_KEYS = ['url', 'mitre-attack', 'external_id', 'technique_id', 'id'];
 
 /** Tags from both lists, first spelling kept, compared case-insensitively, without a leading `#`. */
 function dedupeCaseless(a: readonly string[], b: readonly string[]): string[] {
-  const seen = new Set<string>();
   const out: string[] = [];
+  // Notes usually carry a handful of tags: then pairwise comparison (lengths first) beats hashing
+  // lower-cased copies. Many tags: a set, so a note with thousands of tags stays linear.
+  const keys: Set<string> | null = a.length + b.length > 16 ? new Set() : null;
+  const seen = (t: string): boolean => {
+    if (keys) {
+      const k = t.toLowerCase();
+      return keys.has(k) || (keys.add(k), false);
+    }
+    return out.some((o) => o.length === t.length && (o === t || o.toLowerCase() === t.toLowerCase()));
+  };
   for (const list of [a, b]) {
     for (const raw of list) {
       const t = raw.charCodeAt(0) === 35 ? raw.slice(1) : raw; // '#'
-      const k = t.toLowerCase();
-      if (!seen.has(k)) {
-        seen.add(k);
-        out.push(t);
-      }
+      if (!seen(t)) out.push(t);
     }
   }
   return out;
@@ -88,13 +94,19 @@ function dedupeCaseless(a: readonly string[], b: readonly string[]): string[] {
 
 /** Own ID by the precedence of domain.md §1.2: aliases, file name, `url`/`mitre-attack`, then ID tags. */
 function ownTechniqueId(fm: Record<string, unknown>, basename: string, tagIds: TechniqueId[]): TechniqueId | null {
-  for (const a of [...strings(fm.aliases), ...strings(fm.alias)]) {
-    const id = idFromAlias(a);
-    if (id) return id;
+  for (const list of [strings(fm.aliases), strings(fm.alias)]) {
+    for (const a of list) {
+      const id = idFromAlias(a);
+      if (id) return id;
+    }
   }
-  const fromName = idFromFileName(basename);
-  if (fromName) return fromName;
-  for (const key of ['url', 'mitre-attack', 'external_id', 'technique_id', 'id']) {
+  // Cheap test first: only names starting with T and a digit, or ending in one, can carry an ID.
+  if (/^T\d|\d$/i.test(basename)) {
+    const fromName = idFromFileName(basename);
+    if (fromName) return fromName;
+  }
+  for (const key of OWN_ID_KEYS) {
+    if (fm[key] === undefined) continue;
     for (const v of strings(fm[key])) {
       const id = idFromPathOrUrl(v) ?? idFromAlias(v);
       if (id) return id;
