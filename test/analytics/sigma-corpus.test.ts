@@ -2,24 +2,14 @@
  * The Sigma parser over every file of the shared SigmaHQ corpus (all folders), with oracles computed
  * independently of the parser, and the Detection Wiki seed 003 rules. Skips when the corpus is absent.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { CORE_SCHEMA, loadAll } from 'js-yaml';
 import { eventsForRule, type LogSource } from '../../src/core/analytics/events';
 import { parseSigmaDetection, type SigmaAnalysis } from '../../src/core/analytics/sigma';
-import { corpusDir } from '../support/corpus';
+import { corpusDir, listFiles } from '../support/corpus';
 
 const SIGMA = path.join(corpusDir() ?? path.resolve(__dirname, '../../../shared/corpus'), 'sigma');
-
-function ymlFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) out.push(...ymlFiles(p));
-    else if (e.name.endsWith('.yml') || e.name.endsWith('.yaml')) out.push(p);
-  }
-  return out.sort();
-}
 
 const isMap = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
@@ -58,7 +48,7 @@ describeIf('Sigma corpus (all folders)', () => {
   const yamlErrors: string[] = [];
 
   beforeAll(() => {
-    for (const file of ymlFiles(SIGMA)) {
+    for (const file of listFiles(SIGMA, ['.yml', '.yaml'])) {
       const rel = path.relative(SIGMA, file);
       const folder = rel.split(path.sep)[0]!;
       let parsed: unknown[];

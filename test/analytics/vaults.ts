@@ -2,7 +2,8 @@
  * Vaults for the analytics tests: the committed test-vault, and one built in memory from every SigmaHQ
  * rule of the shared corpus with the project's own note writer (as `attack-coverage import` would).
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { listFiles } from '../support/corpus';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { CORE_SCHEMA, load } from 'js-yaml';
 import { defaultCatalog } from '../../src/core/attack/catalog';
@@ -38,16 +39,6 @@ export function vaultOf(files: Record<string, string>): Vault {
   return { index, store, texts };
 }
 
-function ymlFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) out.push(...ymlFiles(p));
-    else if (e.name.endsWith('.yml') || e.name.endsWith('.yaml')) out.push(p);
-  }
-  return out.sort();
-}
-
 /**
  * Every single-document detection rule under `sigma/<folders>` as a rule note, filed by its corpus
  * folder (`Detection Rules/rules/windows/process_creation/x.md`): the folder is the package.
@@ -56,7 +47,7 @@ export function sigmaCorpusVault(corpus: string, folders = ['rules', 'rules-thre
   const files: Record<string, string> = {};
   for (const folder of folders) {
     const root = path.join(corpus, 'sigma', folder);
-    for (const f of ymlFiles(root)) {
+    for (const f of listFiles(root, ['.yml', '.yaml'])) {
       const text = readFileSync(f, 'utf8');
       let rule: unknown;
       try {

@@ -1,5 +1,5 @@
 /** Elastic (EQL / KQL / ES|QL) and Splunk (SPL) predicate extraction, on query shapes and the corpus samples. */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { load } from 'js-yaml';
@@ -7,7 +7,7 @@ import { parse as parseToml } from 'smol-toml';
 import { normaliseField } from '../../src/core/analytics/fields';
 import type { Predicate } from '../../src/core/analytics/sigma';
 import { parseElasticRule, parseSplunkDetection, parseVendorQuery, type QueryDialect } from '../../src/core/analytics/vendor-queries';
-import { corpusDir } from '../support/corpus';
+import { corpusDir, listFiles } from '../support/corpus';
 
 const rows = (ps: Predicate[]): Array<[string | null, string, string, boolean]> => ps.map((p) => [p.field, p.op, p.value, p.negated]);
 const q = (query: string, d: QueryDialect): Array<[string | null, string, string, boolean]> => {
@@ -145,19 +145,9 @@ const SAMPLES = path.join(corpusDir() ?? path.resolve(__dirname, '../../../share
 const present = existsSync(SAMPLES);
 if (!present) console.warn(`Skipping the Elastic/Splunk sample tests: no corpus at ${SAMPLES}`);
 
-function files(dir: string, ext: string): string[] {
-  const out: string[] = [];
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) out.push(...files(p, ext));
-    else if (e.name.endsWith(ext)) out.push(p);
-  }
-  return out.sort();
-}
-
 (present ? describe : describe.skip)('corpus samples', () => {
   test('Elastic: every sample with a query parses; none throws', () => {
-    const all = files(path.join(SAMPLES, 'elastic'), '.toml');
+    const all = listFiles(path.join(SAMPLES, 'elastic'), ['.toml']);
     expect(all.length).toBeGreaterThanOrEqual(24);
     const results = all.map((f) => ({ f: path.relative(SAMPLES, f), r: parseElasticRule(parseToml(readFileSync(f, 'utf8')) as Record<string, unknown>) }));
     const parsed = results.filter((x) => x.r.parsed);
@@ -167,7 +157,7 @@ function files(dir: string, ext: string): string[] {
   });
 
   test('Splunk: every sample parses; none throws', () => {
-    const all = files(path.join(SAMPLES, 'splunk'), '.yml');
+    const all = listFiles(path.join(SAMPLES, 'splunk'), ['.yml']);
     expect(all.length).toBeGreaterThanOrEqual(24);
     const results = all.map((f) => ({ f: path.relative(SAMPLES, f), r: parseSplunkDetection(load(readFileSync(f, 'utf8')) as Record<string, unknown>) }));
     const parsed = results.filter((x) => x.r.parsed);
