@@ -98,15 +98,20 @@ function splunkFacts(rule: Record<string, unknown>): Partial<RuleMeta> | null {
     vendor: 'splunk',
     title: str(rule.name),
     status: str(rule.status).toLowerCase(),
-    level: riskLevel(Number(tags.risk_score)),
+    level: riskLevel(tags.risk_score),
     ruleId: str(rule.id),
     product: str(list(rule.data_source)[0]).toLowerCase(),
     techniques,
   };
 }
 
-/** Splunk risk scores (0–100) in Sigma's level words, on Elastic's thresholds (21/47/73/99). */
-function riskLevel(score: number): string {
+/**
+ * Splunk risk scores (0–100) in Sigma's level words, on Elastic's severity thresholds (21/47/73/99).
+ * Shared by the engine and the Splunk importer so both read a detection the same way.
+ */
+export function riskLevel(raw: unknown): string {
+  if (typeof raw !== 'number' && (typeof raw !== 'string' || raw.trim() === '')) return '';
+  const score = Number(raw);
   if (!Number.isFinite(score)) return '';
   if (score >= 99) return 'critical';
   if (score >= 73) return 'high';

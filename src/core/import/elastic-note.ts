@@ -3,8 +3,9 @@
  * (title, status, level, logsrc_*, id, tags with technique tags and `detection_rule`) plus `vendor`, and
  * the original TOML embedded unchanged, so that the engine and the reader see the rule itself.
  */
+import { vendorRuleNote, type VendorNoteOptions } from './vendor-note';
 import { parseBareId } from '../ids';
-import { fenced, flowList, oneLine, scalarText, yamlQuote } from './markdown';
+import { oneLine, scalarText } from './markdown';
 
 type Obj = Record<string, unknown>;
 const obj = (v: unknown): Obj => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : {});
@@ -52,10 +53,7 @@ function logsource(doc: Obj): { product: string; service: string } {
   return { product: integration, service: '' };
 }
 
-export interface VendorNoteOptions {
-  /** The rule's path in its repository, kept as `source_file`. */
-  sourceFile?: string;
-}
+export type { VendorNoteOptions };
 
 export function elasticRuleNote(tomlText: string, doc: Obj, opts: VendorNoteOptions = {}): string {
   const rule = obj(doc.rule);
@@ -75,25 +73,21 @@ export function elasticRuleNote(tomlText: string, doc: Obj, opts: VendorNoteOpti
     ['created', meta.creation_date],
     ['modified', meta.updated_date],
   ];
-  const text = tomlText.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
-  return [
-    '---',
-    ...fields.map(([k, v]) => `${k}: ${yamlQuote(oneLine(v))}`),
-    `tags: ${flowList(tags)}`,
-    `vendor: ${yamlQuote('elastic')}`,
-    `rule_type: ${yamlQuote(oneLine(rule.type))}`,
-    `language: ${yamlQuote(oneLine(rule.language))}`,
-    `risk_score: ${yamlQuote(oneLine(rule.risk_score))}`,
-    ...(opts.sourceFile ? [`source_file: ${yamlQuote(opts.sourceFile)}`] : []),
-    '---',
-    '',
-    `## ${title}`,
-    '',
-    '### Description',
-    '',
-    scalarText(rule.description).trim(),
-    '',
-    fenced(text, 'toml'),
-    '',
-  ].join('\n');
+  return vendorRuleNote(
+    {
+      fields,
+      tags,
+      vendor: 'elastic',
+      extra: [
+        ['rule_type', rule.type],
+        ['language', rule.language],
+        ['risk_score', rule.risk_score],
+      ],
+      title,
+      description: rule.description,
+      original: tomlText,
+      lang: 'toml',
+    },
+    opts,
+  );
 }

@@ -3,8 +3,10 @@
  * `vendor: splunk`, technique tags from `tags.mitre_attack_id`, and the original YAML embedded unchanged.
  */
 import { parseBareId } from '../ids';
-import { ruleTechniqueTag, type VendorNoteOptions } from './elastic-note';
-import { fenced, flowList, oneLine, scalarText, yamlQuote } from './markdown';
+import { riskLevel } from '../rules';
+import { ruleTechniqueTag } from './elastic-note';
+import { vendorRuleNote, type VendorNoteOptions } from './vendor-note';
+import { oneLine, scalarText } from './markdown';
 
 type Obj = Record<string, unknown>;
 const obj = (v: unknown): Obj => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : {});
@@ -18,17 +20,6 @@ export function splunkTechniques(doc: Obj): string[] {
     if (id) out.add(id);
   }
   return [...out];
-}
-
-/** Splunk's 0–100 risk score as a Sigma level, on Elastic's severity thresholds (21 / 47 / 73 / 99). */
-export function riskLevel(score: unknown): string {
-  const n = typeof score === 'number' ? score : Number(scalarText(score));
-  if (scalarText(score) === '' || !Number.isFinite(n)) return '';
-  if (n >= 99) return 'critical';
-  if (n >= 73) return 'high';
-  if (n >= 47) return 'medium';
-  if (n >= 21) return 'low';
-  return 'informational';
 }
 
 export function splunkRuleNote(yamlText: string, doc: Obj, opts: VendorNoteOptions = {}): string {
@@ -46,24 +37,20 @@ export function splunkRuleNote(yamlText: string, doc: Obj, opts: VendorNoteOptio
     ['created', doc.date],
     ['modified', ''],
   ];
-  const text = yamlText.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
-  return [
-    '---',
-    ...fields.map(([k, v]) => `${k}: ${yamlQuote(oneLine(v))}`),
-    `tags: ${flowList([...splunkTechniques(doc).map(ruleTechniqueTag), 'detection_rule'])}`,
-    `vendor: ${yamlQuote('splunk')}`,
-    `rule_type: ${yamlQuote(oneLine(doc.type))}`,
-    `risk_score: ${yamlQuote(oneLine(tags.risk_score))}`,
-    ...(opts.sourceFile ? [`source_file: ${yamlQuote(opts.sourceFile)}`] : []),
-    '---',
-    '',
-    `## ${title}`,
-    '',
-    '### Description',
-    '',
-    scalarText(doc.description).trim(),
-    '',
-    fenced(text, 'yml'),
-    '',
-  ].join('\n');
+  return vendorRuleNote(
+    {
+      fields,
+      tags: [...splunkTechniques(doc).map(ruleTechniqueTag), 'detection_rule'],
+      vendor: 'splunk',
+      extra: [
+        ['rule_type', doc.type],
+        ['risk_score', tags.risk_score],
+      ],
+      title,
+      description: doc.description,
+      original: yamlText,
+      lang: 'yml',
+    },
+    opts,
+  );
 }
