@@ -46,8 +46,17 @@ export function readSigmaHeader(text: string): SigmaHeader | null {
   let section = '';
   let sawLogsource = false;
   let sawDetection = false;
-  for (const rawLine of text.split('\n')) {
-    const line = rawLine.endsWith('\r') ? rawLine.slice(0, -1) : rawLine;
+  // Without a tab anywhere, an indented or list line outside logsource and tags can neither be read nor
+  // make the reader give up, so it is stepped over without being cut out (most of a rule is detection).
+  const noTab = !text.includes('\t');
+  for (let at = 0; at <= text.length; ) {
+    const nl = text.indexOf('\n', at);
+    const end = nl === -1 ? text.length : nl;
+    const from = at;
+    at = end + 1;
+    const c0 = text.charCodeAt(from);
+    if (noTab && section !== 'logsource' && section !== 'tags' && (c0 === 32 || (c0 === 45 && text.charCodeAt(from + 1) !== 45))) continue;
+    const line = text.charCodeAt(end - 1) === 13 && end > from ? text.slice(from, end - 1) : text.slice(from, end);
     if (line.trim() === '' || /^\s*#/.test(line)) continue;
     if (line.includes('\t')) return null;
     if (line === '---' || line === '...') return null;

@@ -1,5 +1,5 @@
 import type { FencedBlock } from './code-blocks';
-import { lineAt } from './position';
+import { isBlank, lineAt } from './position';
 
 /** A block-level section or heading, in offsets (converted to positions by the caller). */
 export interface RawSection {
@@ -34,15 +34,28 @@ const HTML = /^ {0,3}<(?:!--|\/?[A-Za-z][A-Za-z0-9-]*(?:[\s/>]|$))/;
 const MATH = /^ {0,3}\$\$/;
 const COMMENT = /^ {0,3}%%/;
 
-function indentWidth(s: string): number {
+/** Width of the leading spaces and tabs (tabs to the next multiple of 4), and the character after them (-1 at the end). */
+function leading(s: string): { width: number; first: number } {
   let w = 0;
-  for (const ch of s) {
-    if (ch === ' ') w++;
-    else if (ch === '\t') w += 4 - (w % 4);
-    else break;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 32) w++;
+    else if (c === 9) w += 4 - (w % 4);
+    else return { width: w, first: c };
   }
-  return w;
+  return { width: w, first: -1 };
 }
+
+// Character codes that can start a block construct once leading spaces are skipped; the block
+// regexes below are only tried on lines that start with one of theirs.
+const HASH = 35;
+const GT = 62;
+const DOLLAR = 36;
+const PERCENT = 37;
+const LT = 60;
+const isRuleChar = (c: number): boolean => c === 45 || c === 42 || c === 95; // - * _
+const isSetextChar = (c: number): boolean => c === 61 || c === 45; // = -
+const isListChar = (c: number): boolean => c === 45 || c === 43 || c === 42 || (c >= 48 && c <= 57); // - + * digit
 
 /** ATX heading text: trimmed, without an optional closing run of '#'. */
 function atxText(raw: string | undefined): string {
@@ -109,19 +122,24 @@ export function scanBlocks(text: string, bodyStart: number, fenced: readonly Fen
       continue;
     }
 
-    if (s.trim() === '') {
+    if (isBlank(text, line.start, line.end)) {
       const c = cur as RawSection | null;
       if (c?.type === 'list') blankInList = true;
       else if (c?.type !== 'code') close();
       continue;
     }
 
-    const indent = indentWidth(s);
+    const { width: indent, first } = leading(s);
+    const atx = first === HASH ? ATX.exec(s) : null;
+    const hr = isRuleChar(first) && HR.test(s);
+    const quote = first === GT && QUOTE.test(s);
+    const math = first === DOLLAR && MATH.test(s);
+    const comment = first === PERCENT && COMMENT.test(s);
     let c = cur as RawSection | null;
-    const blockStart = ATX.test(s) || HR.test(s) || QUOTE.test(s) || MATH.test(s) || COMMENT.test(s);
 
     if (c?.type === 'list') {
-      if (indent >= 2 || (LIST.test(s) && !HR.test(s)) || (!blankInList && !blockStart)) {
+      const blockStart = atx !== null || hr || quote || math || comment;
+      if (indent >= 2 || (isListChar(first) && LIST.test(s) && !hr) || (!blankInList && !blockStart)) {
         c.end = line.end;
         blankInList = false;
         continue;
@@ -138,14 +156,13 @@ export function scanBlocks(text: string, bodyStart: number, fenced: readonly Fen
       c = null;
     }
 
-    const atx = ATX.exec(s);
     if (atx) {
       close();
       sections.push({ type: 'heading', start: line.start, end: line.end });
       headings.push({ heading: atxText(atx[2]), level: atx[1]?.length ?? 1, start: line.start, end: line.end });
       continue;
     }
-    const setext = SETEXT.exec(s);
+    const setext = isSetextChar(first) ? SETEXT.exec(s) : null;
     if (setext && c?.type === 'paragraph') {
       c.type = 'heading';
       c.end = line.end;
@@ -158,25 +175,25 @@ export function scanBlocks(text: string, bodyStart: number, fenced: readonly Fen
       close();
       continue;
     }
-    if (HR.test(s)) {
+    if (hr) {
       close();
       sections.push({ type: 'thematicBreak', start: line.start, end: line.end });
       continue;
     }
-    if (MATH.test(s)) {
+    if (math) {
       at = lineAt(text, delimited('math', line.start, line.start + s.indexOf('$$'), '$$')).next;
       continue;
     }
-    if (COMMENT.test(s)) {
+    if (comment) {
       at = lineAt(text, delimited('comment', line.start, line.start + s.indexOf('%%'), '%%')).next;
       continue;
     }
-    if (QUOTE.test(s)) {
+    if (quote) {
       if (c?.type === 'blockquote' || c?.type === 'callout') c.end = line.end;
       else open(CALLOUT.test(s) ? 'callout' : 'blockquote', line.start, line.end, s);
       continue;
     }
-    const list = LIST.exec(s);
+    const list = isListChar(first) ? LIST.exec(s) : null;
     // An ordered item interrupts a paragraph only when it starts at 1 (CommonMark).
     if (list && indent <= 3 && !(c?.type === 'paragraph' && list[1] !== undefined && list[1] !== '1')) {
       open('list', line.start, line.end, s);
@@ -194,7 +211,7 @@ export function scanBlocks(text: string, bodyStart: number, fenced: readonly Fen
       continue;
     }
     if (indent >= 4) open('code', line.start, line.end, s);
-    else if (HTML.test(s)) open('html', line.start, line.end, s);
+    else if (first === LT && HTML.test(s)) open('html', line.start, line.end, s);
     else open('paragraph', line.start, line.end, s);
   }
   close();

@@ -67,9 +67,28 @@ interface Open {
   lastEnd: number;
 }
 
+/** Offset of the next ``` or ~~~ at or after `from` (-1 if none), remembering earlier answers so that the scan stays linear. */
+function fenceFinder(text: string): (from: number) => number {
+  let tick = -2;
+  let tilde = -2;
+  return (from) => {
+    if (tick !== -1 && tick < from) tick = text.indexOf('```', from);
+    if (tilde !== -1 && tilde < from) tilde = text.indexOf('~~~', from);
+    return tick === -1 ? tilde : tilde === -1 ? tick : Math.min(tick, tilde);
+  };
+}
+
+/** First character code of a line after up to three spaces, or -1: a fence line must start with ` or ~ there. */
+function afterIndent(text: string, start: number, end: number): number {
+  let p = start;
+  while (p < end && p - start < 3 && text.charCodeAt(p) === 32) p++;
+  return p < end ? text.charCodeAt(p) : -1;
+}
+
 export function scanCodeBlocks(text: string, from: number, index: LineIndex): FencedBlock[] {
   const blocks: FencedBlock[] = [];
   let open: Open | null = null;
+  const nextFence = fenceFinder(text);
 
   const finish = (o: Open, contentEnd: number, end: number) => {
     const info = o.info.trim();
@@ -87,17 +106,24 @@ export function scanCodeBlocks(text: string, from: number, index: LineIndex): Fe
   };
 
   for (let at = from; at < text.length; ) {
+    if (!open) {
+      // Outside a block only a line holding ``` or ~~~ can open one: go straight to the next such line.
+      const fence = nextFence(at);
+      if (fence === -1) break;
+      at = Math.max(at, text.lastIndexOf('\n', fence - 1) + 1);
+    }
     const line = lineAt(text, at);
     at = line.next;
     if (open) {
-      const q = quotePrefix(text, line.start, line.end, open.depth);
+      const q = open.depth ? quotePrefix(text, line.start, line.end, open.depth) : { depth: 0, after: line.start };
       if (q.depth < open.depth) {
         // The blockquote ended, so does the block inside it; this line may open another one.
         finish(open, line.start, open.lastEnd);
         open = null;
       } else {
+        const first = afterIndent(text, q.after, line.end);
         const rest = text.slice(q.after, line.end);
-        const close = CLOSE.exec(rest);
+        const close = first === 96 || first === 126 ? CLOSE.exec(rest) : null;
         if (close && close[1]?.[0] === open.char && close[1].length >= open.len) {
           finish(open, line.start, q.after + rest.trimEnd().length);
           open = null;
@@ -105,13 +131,15 @@ export function scanCodeBlocks(text: string, from: number, index: LineIndex): Fe
           // Drop up to the opening fence's indentation, as CommonMark does.
           let strip = 0;
           while (strip < open.indent && rest.charCodeAt(strip) === 32) strip++;
-          open.lines.push(rest.slice(strip));
+          open.lines.push(strip ? rest.slice(strip) : rest);
           open.lastEnd = line.end;
         }
         continue;
       }
     }
     const q = quotePrefix(text, line.start, line.end, Infinity);
+    const first = afterIndent(text, q.after, line.end);
+    if (first !== 96 && first !== 126) continue;
     const m = OPEN.exec(text.slice(q.after, line.end));
     if (!m) continue;
     const indent = m[1] ?? '';

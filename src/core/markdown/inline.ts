@@ -1,5 +1,5 @@
 import type { Range } from './blocks';
-import { lineAt } from './position';
+import { isBlank, lineAt } from './position';
 
 export interface InlineTag {
   kind: 'tag';
@@ -23,6 +23,10 @@ const ASCII_PUNCT = /[!-/:-@[-`{-~]/;
 const SPACE = /\s/;
 const SPACE_G = /\s/g;
 const URL_SCHEME = /^[a-z][a-z0-9+.-]*:/i;
+
+/** Characters the inline scanner acts on; everything else is skipped in one go. */
+const ACTS_ON = new Uint8Array(128);
+for (const ch of '\\`%<$[!#') ACTS_ON[ch.charCodeAt(0)] = 1;
 
 /** indexOf that remembers its last answer, so that forward-moving queries never rescan the same stretch. */
 class Finder {
@@ -68,12 +72,25 @@ interface Run {
   para: number;
 }
 
+/** Whether any backtick lies outside the opaque ranges (fenced code holds most of a note's backticks). */
+function backtickOutside(text: string, from: number, opaque: readonly Range[], finder: Finder): boolean {
+  let o = 0;
+  for (let p = finder.find('`', from); p !== -1; p = finder.find('`', p + 1)) {
+    while (o < opaque.length && (opaque[o]?.[1] ?? 0) <= p) o++;
+    const r = opaque[o];
+    if (!r || r[0] > p) return true;
+    p = r[1] - 1;
+  }
+  return false;
+}
+
 /**
  * Backtick runs outside opaque ranges, each with a paragraph number (code spans never cross a blank line),
  * and for each run the index of the next run of the same length: its only possible closer.
  */
 function backtickRuns(text: string, from: number, opaque: readonly Range[], finder: Finder): { runs: Run[]; next: number[] } {
   const runs: Run[] = [];
+  if (!backtickOutside(text, from, opaque, finder)) return { runs, next: [] };
   let para = 0;
   let o = 0;
   for (let at = from; at < text.length; ) {
@@ -85,7 +102,7 @@ function backtickRuns(text: string, from: number, opaque: readonly Range[], find
       continue;
     }
     const line = lineAt(text, at);
-    if (text.slice(at, line.end).trim() === '') para++;
+    if (isBlank(text, at, line.end)) para++;
     const stop = r ? Math.min(line.end, r[0]) : line.end;
     for (let p = finder.find('`', at); p !== -1 && p < stop; p = finder.find('`', p)) {
       let len = 1;
@@ -272,6 +289,12 @@ export function scanInline(text: string, from: number, opaque: readonly Range[])
       }
     }
     i++;
+    // Nothing between here and the next character the scanner acts on can start a token.
+    while (i < n) {
+      const c = text.charCodeAt(i);
+      if (c < 128 && ACTS_ON[c] === 1) break;
+      i++;
+    }
   }
   return out;
 }

@@ -14,31 +14,65 @@ export function lineAt(text: string, start: number): Line {
   return { start, end, next: nl === -1 ? text.length : nl + 1 };
 }
 
-/** Offset → line/column, built once per note (O(n)) so that each lookup is a binary search. */
-export class LineIndex {
-  private readonly starts: Uint32Array;
+/**
+ * Whether text[start, end) is empty or whitespace only, as `String.prototype.trim` judges it, without
+ * slicing: spaces and tabs are checked in place and anything else non-ASCII falls back to trim.
+ */
+export function isBlank(text: string, start: number, end: number): boolean {
+  for (let p = start; p < end; p++) {
+    const c = text.charCodeAt(p);
+    if (c === 32 || (c >= 9 && c <= 13)) continue;
+    return c < 128 ? false : text.slice(p, end).trim() === '';
+  }
+  return true;
+}
 
-  constructor(text: string) {
-    // Two passes into a typed array: much cheaper than growing a plain array for files with millions of lines.
-    let count = 1;
-    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) count++;
-    this.starts = new Uint32Array(count);
-    let k = 1;
-    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) this.starts[k++] = i + 1;
+/**
+ * Offset → line/column. Forward queries (the usual order: one pass down the note) move a cursor and need
+ * no table; the first backward query builds the table of line starts (O(n)), after which each lookup is
+ * a binary search.
+ */
+export class LineIndex {
+  private starts: Uint32Array | null = null;
+  private line = 0;
+  private lineStart = 0;
+  private nextBreak: number;
+
+  constructor(private readonly text: string) {
+    this.nextBreak = text.indexOf('\n');
   }
 
   loc(offset: number): Loc {
+    if (this.starts === null && offset >= this.lineStart) {
+      while (this.nextBreak !== -1 && this.nextBreak < offset) {
+        this.line++;
+        this.lineStart = this.nextBreak + 1;
+        this.nextBreak = this.text.indexOf('\n', this.lineStart);
+      }
+      return { line: this.line, col: offset - this.lineStart, offset };
+    }
+    const starts = (this.starts ??= lineStarts(this.text));
     let lo = 0;
-    let hi = this.starts.length - 1;
+    let hi = starts.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if ((this.starts[mid] ?? 0) <= offset) lo = mid;
+      if ((starts[mid] ?? 0) <= offset) lo = mid;
       else hi = mid - 1;
     }
-    return { line: lo, col: offset - (this.starts[lo] ?? 0), offset };
+    return { line: lo, col: offset - (starts[lo] ?? 0), offset };
   }
 
   pos(start: number, end: number): Pos {
     return { start: this.loc(start), end: this.loc(end) };
   }
+}
+
+/** Two passes into a typed array: much cheaper than growing a plain array for files with millions of lines. */
+function lineStarts(text: string): Uint32Array {
+  let count = 1;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) count++;
+  const starts = new Uint32Array(count);
+  let k = 1;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts[k++] = i + 1;
+  return starts;
 }
