@@ -5,11 +5,12 @@ import { readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { defaultCatalog } from '../core/attack/catalog';
 import { CoverageIndex } from '../core/coverage-index';
-import { readMarkdown } from '../core/markdown';
-import type { NoteSource } from '../core/metadata';
+import type { IndexMetadata, NoteSource } from '../core/metadata';
 import { withDefaults, type EngineSettings } from '../core/settings';
-import { readFrontmatter } from './frontmatter';
 import { readInParallel, threadsFor } from './parallel-read';
+import { readNote, readNoteForIndex } from './read-note';
+
+export { readNote, readNoteForIndex } from './read-note';
 import { parseYamlCore } from './yaml';
 
 /** Folders no vault reader should descend into: Obsidian's config, trash, VCS and package folders. */
@@ -45,22 +46,6 @@ export function listNotes(root: string): string[] {
   return out.sort();
 }
 
-export function readNote(root: string, path: string): NoteSource {
-  let text: string;
-  try {
-    text = readFileSync(join(root, path), 'utf8');
-  } catch (e) {
-    return { path, cache: null, readProblems: [`cannot read: ${e instanceof Error ? e.message : String(e)}`] };
-  }
-  try {
-    const { cache, problems, codeBlocks } = readMarkdown(text, readFrontmatter);
-    return { path, cache, text, codeBlocks, readProblems: problems };
-  } catch (e) {
-    // The reader is meant never to throw; if it does, the note is still listed with a diagnostic.
-    return { path, cache: null, text, readProblems: [`cannot parse: ${e instanceof Error ? e.message : String(e)}`] };
-  }
-}
-
 /** The plugin's saved settings, so the CLI classifies notes as the plugin does in the same vault. */
 export function vaultSettings(root: string, override?: Partial<EngineSettings>): EngineSettings {
   let saved: Partial<EngineSettings> = {};
@@ -92,10 +77,15 @@ export function loadVault(
   const sources = new Map<string, NoteSource>();
   const keep = opts.keepSources ?? true;
   const step = Math.max(500, Math.floor(paths.length / 20));
-  function* read(): Generator<NoteSource> {
+  function* read(): Generator<NoteSource<IndexMetadata>> {
     for (let i = 0; i < paths.length; i++) {
-      const src = readNote(root, paths[i] as string);
-      if (keep) sources.set(src.path, src);
+      const path = paths[i] as string;
+      let src: NoteSource<IndexMetadata>;
+      if (keep) {
+        const full = readNote(root, path);
+        sources.set(path, full);
+        src = full;
+      } else src = readNoteForIndex(root, path);
       if (opts.progress && (i + 1) % step === 0) opts.progress(i + 1, paths.length);
       yield src;
     }
@@ -112,8 +102,10 @@ export function loadVault(
       });
       index.upsertAll([]); // one change event for the whole load
       return { index, sources };
-    } catch {
-      index.clear(); // a failed thread: read again on this one
+    } catch (e) {
+      // A failed thread: say so and read again on this one.
+      process.stderr.write(`attack-coverage: reader threads failed (${e instanceof Error ? e.message : String(e)}); reading on one thread\n`);
+      index.clear();
     }
   }
   index.upsertAll(read());

@@ -7,7 +7,7 @@
  */
 import { classify, type Classification } from './classify';
 import { compareIds, isSubtechnique, parentOf, type TechniqueId } from './ids';
-import type { NoteSource } from './metadata';
+import type { IndexMetadata, NoteSource } from './metadata';
 import { analyzeNote, rebaseFacts, type AnalyzeEnv, type Diagnostic, type NoteFacts } from './note';
 import type { RuleMeta } from './rules';
 import { compileRoles, DEFAULT_SETTINGS, type CompiledRoles, type EngineSettings } from './settings';
@@ -151,7 +151,7 @@ export class CoverageIndex {
   // ---- mutations -------------------------------------------------------------------------------
 
   /** Analyse and (re)index one note. */
-  upsert(source: NoteSource): IndexedNote {
+  upsert(source: NoteSource<IndexMetadata>): IndexedNote {
     return this.upsertFacts(analyzeNote(source, this.env));
   }
 
@@ -165,7 +165,7 @@ export class CoverageIndex {
   }
 
   /** Many notes at once with a single change event (initial load). */
-  upsertAll(sources: Iterable<NoteSource>): void {
+  upsertAll(sources: Iterable<NoteSource<IndexMetadata>>): void {
     const paths: string[] = [];
     for (const s of sources) {
       this.upsertFacts(analyzeNote(s, this.env), false);

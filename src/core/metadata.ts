@@ -48,10 +48,20 @@ export interface MetadataLike {
   sections?: SectionCacheLike[];
 }
 
-/** What the engine is given for one note: its vault path, its metadata and, when read, its text. */
-export interface NoteSource {
+/** The part of a note's metadata the coverage index reads; `MetadataLike` (and Obsidian's cache) hold all of it. */
+export interface IndexMetadata {
+  frontmatter?: Record<string, unknown> | null;
+  tags?: ReadonlyArray<{ tag: string }>;
+  headings?: ReadonlyArray<{ heading: string; level: number }>;
+}
+
+/**
+ * What the engine is given for one note: its vault path, its metadata and, when read, its text. The
+ * index itself needs only `IndexMetadata`; readers that keep the note for other commands give all of it.
+ */
+export interface NoteSource<M extends IndexMetadata = MetadataLike> {
   path: string;
-  cache: MetadataLike | null;
+  cache: M | null;
   /** The file's text. The plugin reads it only for notes whose body the engine needs (rules, tests, query blocks). */
   text?: string;
   /** Fenced code blocks of `text`, when the reader already found them (saves a second scan). */

@@ -12,7 +12,7 @@ import {
   type TechniqueId,
 } from './ids';
 import { dataviewTags, findCodeBlocks, frontmatterTagBodies, isValidTagBody, type CodeBlock } from './markdown';
-import type { NoteSource } from './metadata';
+import type { IndexMetadata, NoteSource } from './metadata';
 import {
   embeddedRuleFacts,
   looksLikeRuleFrontmatter,
@@ -132,7 +132,7 @@ const RULE_LANGS = new Set(['yml', 'yaml', 'sigma', 'toml']);
 const ATOMIC_HEADING = /^\s*Atomic Test #\d+/i;
 const MAX_BODY_FOR_RULES = 2_000_000;
 
-export function analyzeNote(source: NoteSource, env: AnalyzeEnv): NoteFacts {
+export function analyzeNote(source: NoteSource<IndexMetadata>, env: AnalyzeEnv): NoteFacts {
   const { path } = source;
   const diagnostics: Diagnostic[] = source.readProblems?.length ? source.readProblems.map((message) => ({ path, severity: 'error', message })) : [];
   const warn = (message: string, severity: Severity = 'warning'): void => {

@@ -3,7 +3,7 @@ export { findCodeBlocks, type CodeBlock } from './code-blocks';
 export { findFrontmatter, type FrontmatterBlock } from './frontmatter';
 export { bodyLinks, frontmatterLinks, splitWikilink, wikiDisplay } from './links';
 export { LineIndex } from './position';
-export { readMarkdown, type FrontmatterReader } from './read';
+export { readForIndex, readMarkdown, type FrontmatterReader } from './read';
 export {
   bodyTags,
   dataviewTags,

@@ -1,5 +1,5 @@
 import type { CodeBlock } from './code-blocks';
-import type { LinkCacheLike, MetadataLike, SectionCacheLike, TagCacheLike } from '../metadata';
+import type { IndexMetadata, LinkCacheLike, MetadataLike, SectionCacheLike, TagCacheLike } from '../metadata';
 import { scanBlocks, type Range } from './blocks';
 import { scanCodeBlocks } from './code-blocks';
 import { findFrontmatter } from './frontmatter';
@@ -26,15 +26,22 @@ function isRecord(v: unknown): v is Record<string, unknown> {
  * Builds from a note's text the metadata Obsidian's MetadataCache would hold for it (see
  * test/markdown for the recordings it is checked against). Never throws on bad input: YAML errors and
  * other oddities come back as `problems`. Offsets refer to the original text (BOM and CRLF included).
- */
-/**
  * `codeBlocks` are the fenced blocks found on the way (FencedBlock extends CodeBlock), so callers that
  * need them (embedded rules, query blocks) do not scan the text again.
  */
-export function readMarkdown(
-  text: string,
-  readFrontmatter: FrontmatterReader,
-): { cache: MetadataLike; problems: string[]; codeBlocks: CodeBlock[] } {
+export function readMarkdown(text: string, readFrontmatter: FrontmatterReader): { cache: MetadataLike; problems: string[]; codeBlocks: CodeBlock[] } {
+  return read(text, readFrontmatter, false) as { cache: MetadataLike; problems: string[]; codeBlocks: CodeBlock[] };
+}
+
+/**
+ * The same reading cut down to what the coverage index uses (frontmatter, tags, headings, code blocks):
+ * no positions, sections, links or embeds. The tags and headings are exactly `readMarkdown`'s.
+ */
+export function readForIndex(text: string, readFrontmatter: FrontmatterReader): { cache: IndexMetadata; problems: string[]; codeBlocks: CodeBlock[] } {
+  return read(text, readFrontmatter, true);
+}
+
+function read(text: string, readFrontmatter: FrontmatterReader, lean: boolean): { cache: MetadataLike | IndexMetadata; problems: string[]; codeBlocks: CodeBlock[] } {
   const problems: string[] = [];
   const index = new LineIndex(text);
   const cache: MetadataLike = { frontmatter: null };
@@ -42,8 +49,8 @@ export function readMarkdown(
 
   const fm = findFrontmatter(text);
   const bodyStart = fm ? fm.bodyStart : 0;
+  let fmData: Record<string, unknown> | null = null;
   if (fm) {
-    sections.push({ type: 'yaml', position: index.pos(fm.start, fm.end) });
     let result: ReturnType<FrontmatterReader>;
     try {
       result = readFrontmatter(text);
@@ -55,22 +62,37 @@ export function readMarkdown(
       problems.push('Frontmatter reader and Obsidian disagree on where the frontmatter ends');
     }
     // As recorded, an empty block (`---\n---`) gives no frontmatter and no frontmatterPosition.
-    if (isRecord(result.data)) {
-      cache.frontmatter = result.data;
-      cache.frontmatterPosition = index.pos(fm.start, fm.end);
-      cache.frontmatterLinks = frontmatterLinks(result.data);
-    }
+    if (isRecord(result.data)) fmData = result.data;
   }
 
   const fenced = scanCodeBlocks(text, bodyStart, index);
   const blocks = scanBlocks(text, bodyStart, fenced);
+  const skip: Range[] = fm ? [[0, fm.bodyStart], ...blocks.opaque] : blocks.opaque;
+  const tokens = scanInline(text, 0, skip);
+
+  if (lean) {
+    const lite: IndexMetadata = { frontmatter: fmData };
+    const tags: Array<{ tag: string }> = [];
+    for (const t of tokens) if (t.kind === 'tag') tags.push({ tag: t.tag });
+    if (tags.length) lite.tags = tags;
+    if (blocks.headings.length) lite.headings = blocks.headings.map((h) => ({ heading: h.heading, level: h.level }));
+    return { cache: lite, problems, codeBlocks: fenced };
+  }
+
+  if (fm) {
+    sections.push({ type: 'yaml', position: index.pos(fm.start, fm.end) });
+    if (fmData) {
+      cache.frontmatter = fmData;
+      cache.frontmatterPosition = index.pos(fm.start, fm.end);
+      cache.frontmatterLinks = frontmatterLinks(fmData);
+    }
+  }
   for (const s of blocks.sections) sections.push({ type: s.type, position: index.pos(s.start, s.end) });
 
-  const skip: Range[] = fm ? [[0, fm.bodyStart], ...blocks.opaque] : blocks.opaque;
   const tags: TagCacheLike[] = [];
   const links: LinkCacheLike[] = [];
   const embeds: LinkCacheLike[] = [];
-  for (const t of scanInline(text, 0, skip)) {
+  for (const t of tokens) {
     const position = index.pos(t.start, t.end);
     if (t.kind === 'tag') tags.push({ tag: t.tag, position });
     else (t.kind === 'embed' ? embeds : links).push({ link: t.link, original: t.original, displayText: t.displayText, position });
