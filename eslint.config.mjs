@@ -4,7 +4,7 @@ import obsidianmd from 'eslint-plugin-obsidianmd';
 import globals from 'globals';
 
 export default defineConfig([
-  globalIgnores(['node_modules/', 'dist/', 'main.js', 'test-vault/', 'coverage/', 'bench/out/', '.tmp*', '**/*.js', '**/*.mjs']),
+  globalIgnores(['node_modules/', 'dist/', 'main.js', 'test-vault/', 'coverage/', 'bench/out/', '.tmp*', '**/*.js', '**/*.mjs', '**/*.cjs']),
   ...obsidianmd.configs.recommended,
   {
     languageOptions: {

@@ -4,7 +4,6 @@
 import { Command, CommanderError } from 'commander';
 import { COMMANDS } from './commands';
 import { takeExitStatus } from './io';
-import { isReadWorker, runReadWorker } from './parallel-read';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -31,5 +30,4 @@ export async function run(argv: string[]): Promise<number> {
   }
 }
 
-if (isReadWorker()) runReadWorker();
-else if (require.main === module) void run(process.argv.slice(2)).then((code) => (process.exitCode = code));
+if (require.main === module) void run(process.argv.slice(2)).then((code) => (process.exitCode = code));

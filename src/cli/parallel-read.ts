@@ -1,94 +1,111 @@
 /**
  * Reading and analysing notes on several threads. A note's analysis is independent of every other
- * note, so large vaults are split across worker threads that post plain facts back; the main thread
- * only indexes them. The exchange is synchronous (a shared counter plus `receiveMessageOnPort`), so
- * `loadVault` stays a plain function. Workers run the bundled CLI file itself (`dist/cli.js`); from
- * TypeScript sources (tests, tsx) there is no bundle to start, and reading stays on one thread.
+ * note, so the paths are cut into small batches that the main thread and the workers claim from a
+ * shared counter until none is left: whoever is free takes the next batch, so a slow thread never
+ * holds the others up. Workers post plain facts back; only the main thread indexes. The exchange is
+ * synchronous (shared counters plus `receiveMessageOnPort`), so `loadVault` stays a plain function.
+ *
+ * Workers run `read-worker.js`, a small bundle built next to the CLI's (it starts in a fraction of
+ * the time the whole CLI takes). From TypeScript sources (tests, tsx) there is no bundle to start,
+ * and reading stays on one thread.
  */
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
 import { MessageChannel, receiveMessageOnPort, Worker, workerData, type MessagePort } from 'node:worker_threads';
 import { analyzeNote, type NoteFacts } from '../core/note';
-import { readNote } from './vault';
+import { readNoteForIndex } from './read-note';
 import { parseYamlCore } from './yaml';
 
 const MARK = 'attack-coverage/read-notes';
-const BATCH = 250;
-/** Below this, starting threads costs more than it saves. */
-export const PARALLEL_MIN_NOTES = 2000;
+/** Notes per claim: small enough to balance the threads, large enough that messages stay few. */
+const BATCH = 100;
+/** Below this, starting a thread costs more than it saves. */
+export const PARALLEL_MIN_NOTES = 1500;
+/** Shared counters: [0] messages posted (the main thread sleeps on it), [1] next batch to claim. */
+const POSTED = 0;
+const NEXT = 1;
 
 interface ReadJob {
   mark: typeof MARK;
   root: string;
   paths: string[];
   port: MessagePort;
-  signal: Int32Array;
+  counters: Int32Array;
 }
 
 type Message = { facts: NoteFacts[] } | { done: true } | { error: string };
+
+const ENV = { parseYaml: parseYamlCore };
+
+/** The next batch of `paths` nobody has claimed yet, or null when all are taken. */
+function claim(counters: Int32Array, paths: readonly string[]): readonly string[] | null {
+  const from = Atomics.add(counters, NEXT, 1) * BATCH;
+  return from < paths.length ? paths.slice(from, from + BATCH) : null;
+}
+
+function analyzeBatch(root: string, batch: readonly string[]): NoteFacts[] {
+  return batch.map((path) => analyzeNote(readNoteForIndex(root, path), ENV));
+}
 
 export function isReadWorker(): boolean {
   return (workerData as Partial<ReadJob> | null)?.mark === MARK;
 }
 
-/** Worker side: analyse the slice, post facts in batches, wake the main thread after each post. */
+/** Worker side: claim batches until none is left, posting each batch's facts and waking the main thread. */
 export function runReadWorker(): void {
   const job = workerData as ReadJob;
   const post = (m: Message): void => {
     job.port.postMessage(m);
-    Atomics.add(job.signal, 0, 1);
-    Atomics.notify(job.signal, 0);
+    Atomics.add(job.counters, POSTED, 1);
+    Atomics.notify(job.counters, POSTED);
   };
   try {
-    let batch: NoteFacts[] = [];
-    for (const path of job.paths) {
-      batch.push(analyzeNote(readNote(job.root, path), { parseYaml: parseYamlCore }));
-      if (batch.length === BATCH) {
-        post({ facts: batch });
-        batch = [];
-      }
+    for (let batch = claim(job.counters, job.paths); batch; batch = claim(job.counters, job.paths)) {
+      post({ facts: analyzeBatch(job.root, batch) });
     }
-    post({ facts: batch });
     post({ done: true });
   } catch (e) {
     post({ error: e instanceof Error ? e.message : String(e) });
   }
 }
 
-/** The bundled CLI file when running from it, else null (sources run single-threaded). */
-function bundleFile(): string | null {
-  return __filename.endsWith('.js') ? __filename : null;
+/** The worker bundle beside the running CLI bundle, else null (sources run single-threaded). */
+function workerFile(): string | null {
+  if (!__filename.endsWith('.js')) return null;
+  const file = join(__dirname, 'read-worker.js');
+  return existsSync(file) ? file : null;
 }
 
-/** `ATTACK_COVERAGE_THREADS` overrides the choice (1 turns threads off). */
+/**
+ * How many threads read, the main one included. `ATTACK_COVERAGE_THREADS` overrides the choice
+ * (1 turns threads off).
+ */
 export function threadsFor(notes: number): number {
+  if (!workerFile()) return 1;
   const forced = Number(process.env.ATTACK_COVERAGE_THREADS);
-  if (!bundleFile()) return 1;
   if (Number.isInteger(forced) && forced > 0) return Math.min(forced, 16);
   if (notes < PARALLEL_MIN_NOTES) return 1;
   return Math.max(1, Math.min(availableParallelism(), 4));
 }
 
 /**
- * Analyse `paths` on `threads` workers, handing each batch of facts to `onFacts` as it arrives, in
- * arrival order. Throws if a worker fails, so the caller can fall back to reading on one thread.
+ * Analyse `paths` on `threads` threads (this one and `threads - 1` workers), handing each batch of
+ * facts to `onFacts` on this thread as it is ready. Throws if a worker fails, so the caller can start
+ * again on one thread.
  */
 export function readInParallel(root: string, paths: string[], threads: number, onFacts: (facts: NoteFacts[]) => void): void {
-  const file = bundleFile();
+  const file = workerFile();
   if (!file) throw new Error('parallel reading needs the bundled CLI');
-  const signal = new Int32Array(new SharedArrayBuffer(4));
-  const slices: string[][] = Array.from({ length: threads }, () => []);
-  paths.forEach((p, i) => slices[i % threads]?.push(p));
+  const counters = new Int32Array(new SharedArrayBuffer(8));
   const workers: Array<{ worker: Worker; port: MessagePort; done: boolean }> = [];
   try {
-    for (const slice of slices) {
+    for (let k = 1; k < threads; k++) {
       const { port1, port2 } = new MessageChannel();
-      const job: ReadJob = { mark: MARK, root, paths: slice, port: port2, signal };
+      const job: ReadJob = { mark: MARK, root, paths, port: port2, counters };
       workers.push({ worker: new Worker(file, { workerData: job, transferList: [port2] }), port: port1, done: false });
     }
-    let seen = 0;
-    while (workers.some((w) => !w.done)) {
-      Atomics.wait(signal, 0, seen, 60_000);
-      seen = Atomics.load(signal, 0);
+    const drain = (): void => {
       for (const w of workers) {
         for (let m = receiveMessageOnPort(w.port); m; m = receiveMessageOnPort(w.port)) {
           const msg = m.message as Message;
@@ -97,6 +114,18 @@ export function readInParallel(root: string, paths: string[], threads: number, o
           else throw new Error(`a reader thread failed: ${msg.error}`);
         }
       }
+    };
+    // This thread reads too, and indexes what the workers have posted between its own batches.
+    for (let batch = claim(counters, paths); batch; batch = claim(counters, paths)) {
+      onFacts(analyzeBatch(root, batch));
+      drain();
+    }
+    let seen = Atomics.load(counters, POSTED);
+    drain();
+    while (workers.some((w) => !w.done)) {
+      Atomics.wait(counters, POSTED, seen, 60_000);
+      seen = Atomics.load(counters, POSTED);
+      drain();
     }
   } finally {
     for (const w of workers) {
