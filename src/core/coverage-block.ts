@@ -6,6 +6,7 @@
 import type { CoverageIndex, RuleRef, TechniqueCoverage, TestRef } from './coverage-index';
 import { parseBareId, type TechniqueId } from './ids';
 import type { YamlParser } from './rules';
+import { compareText } from './text-order';
 
 /** Panel sections; the last five are the technique analytics (src/ui/analytics.ts). */
 export const SECTIONS = ['rules', 'tests', 'gaps', 'events', 'guide', 'packages', 'mitigations', 'detection'] as const;
@@ -170,8 +171,8 @@ export function sortRules(rules: RuleRef[], by: CoverageBlock['sort']): RuleRef[
     return i < 0 ? LEVEL_ORDER.length : i;
   };
   return [...rules].sort((a, b) => {
-    const d = by === 'level' ? rank(a.level) - rank(b.level) : by === 'title' ? 0 : a[by].localeCompare(b[by]);
-    return d !== 0 ? d : a.title.localeCompare(b.title) || (a.path < b.path ? -1 : 1);
+    const d = by === 'level' ? rank(a.level) - rank(b.level) : by === 'title' ? 0 : compareText(a[by], b[by]);
+    return d !== 0 ? d : compareText(a.title, b.title) || (a.path < b.path ? -1 : 1);
   });
 }
 

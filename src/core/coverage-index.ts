@@ -11,6 +11,7 @@ import type { IndexMetadata, NoteSource } from './metadata';
 import { analyzeNote, rebaseFacts, type AnalyzeEnv, type Diagnostic, type NoteFacts } from './note';
 import type { RuleMeta } from './rules';
 import { compileRoles, DEFAULT_SETTINGS, type CompiledRoles, type EngineSettings } from './settings';
+import { compareText } from './text-order';
 
 /** `newer`: not in the catalog's release but a known next-release ID (a v18 → v19 remap target). */
 export type TechniqueStatus = 'active' | 'deprecated' | 'revoked' | 'unknown' | 'newer';
@@ -470,7 +471,7 @@ export class CoverageIndex {
 }
 
 function byTitle(a: RuleRef, b: RuleRef): number {
-  const t = a.title.localeCompare(b.title);
+  const t = compareText(a.title, b.title);
   return t !== 0 ? t : byPath(a, b);
 }
 

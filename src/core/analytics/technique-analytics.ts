@@ -15,6 +15,7 @@ import { eventInfo, EVENT_TABLES } from './events';
 import { reachKey, VALUED, type ParseState, type RuleAnalysis } from './rule-analysis';
 import type { RuleAnalysisStore } from './rule-store';
 import type { OpKind } from './sigma';
+import { compareText } from '../text-order';
 
 export interface AnalyticsContext {
   store: RuleAnalysisStore;
@@ -395,7 +396,7 @@ export function techniqueAnalytics(index: CoverageIndex, rawId: string, ctx: Ana
       rules: [...pk.values()].reduce((n, l) => n + l.length, 0),
       packages: [...pk]
         .sort(([a], [b]) => cmp(a, b))
-        .map(([pkg, list]) => ({ package: pkg, rules: list.sort((x, y) => x.title.localeCompare(y.title) || cmp(x.path, y.path)) })),
+        .map(([pkg, list]) => ({ package: pkg, rules: list.sort((x, y) => compareText(x.title, y.title) || cmp(x.path, y.path)) })),
     }));
 
   const attack = ctx.details ? attackContext(ctx.details, id) : null;

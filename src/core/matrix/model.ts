@@ -14,6 +14,7 @@ import type { Catalog, TacticInfo, TechniqueInfo } from '../attack/catalog';
 import { BLOCK_SCORES, filterRules, type RuleFilters } from '../coverage-block';
 import type { CoverageIndex, RuleRef, TechniqueStatus, TestRef } from '../coverage-index';
 import { isSubtechnique, parentOf, type TechniqueId } from '../ids';
+import { compareText } from '../text-order';
 
 /** Matrix scores (the block's `score:` values). */
 export const SCORE_KINDS = BLOCK_SCORES;
@@ -235,7 +236,7 @@ export class MatrixModel {
       }
     }
     const sorted = (s: Set<string>): string[] => [...s].sort();
-    const levels = [...sets.level].sort((a, b) => (LEVEL_WEIGHTS[a] ?? 99) - (LEVEL_WEIGHTS[b] ?? 99) || a.localeCompare(b));
+    const levels = [...sets.level].sort((a, b) => (LEVEL_WEIGHTS[a] ?? 99) - (LEVEL_WEIGHTS[b] ?? 99) || compareText(a, b));
     return { vendor: sorted(sets.vendor), status: sorted(sets.status), level: levels, product: sorted(sets.product) };
   }
 
@@ -243,7 +244,7 @@ export class MatrixModel {
   platforms(): string[] {
     const counts = new Map<string, number>();
     for (const t of this.catalog.techniques()) for (const p of t.platforms) counts.set(p, (counts.get(p) ?? 0) + 1);
-    return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([p]) => p);
+    return [...counts.entries()].sort((a, b) => b[1] - a[1] || compareText(a[0], b[0])).map(([p]) => p);
   }
 
   // ---- build -------------------------------------------------------------------------------------
