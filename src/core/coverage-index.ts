@@ -58,6 +58,23 @@ export interface TestRef {
   via?: TechniqueId;
 }
 
+interface CoverageMembers {
+  rules: string[];
+  tests: string[];
+  rolledUpRules: Array<[string, TechniqueId]>;
+  rolledUpTests: Array<[string, TechniqueId]>;
+}
+
+/** The sizes of a technique's coverage lists (see `techniqueCounts`). */
+export interface CoverageCounts {
+  rules: number;
+  rolledUpRules: number;
+  tests: number;
+  rolledUpTests: number;
+  testCount: number;
+  rolledUpTestCount: number;
+}
+
 export interface TechniqueCoverage {
   id: TechniqueId;
   name: string;
@@ -353,33 +370,51 @@ export class CoverageIndex {
     return [...subs].sort(compareIds);
   }
 
-  technique(id: TechniqueId, opts: { rollUp?: boolean } = {}): TechniqueCoverage {
-    const rollUp = opts.rollUp ?? this.settings.rollUp;
+  /** The notes `technique(id)` lists, before they become rows: rule and test paths, rolled-up ones with their sub-technique. */
+  private members(id: TechniqueId, rollUp: boolean): CoverageMembers {
     const b = this.buckets.get(id);
-    const notePaths = [...(b?.techniqueNotes ?? [])].sort();
-    const rules = [...(b?.rules ?? [])].map((p) => this.ruleRef(p)).filter((r): r is RuleRef => !!r).sort(byTitle);
-    const tests = [...(b?.tests ?? [])].map((p) => this.testRef(p, id)).filter((t): t is TestRef => !!t).sort(byPath);
-    const rolledUpRules: RuleRef[] = [];
-    const rolledUpTests: TestRef[] = [];
+    const has = (p: string, role: 'rule' | 'test'): boolean => this.notes.get(p)?.cls.role === role;
+    const rules = b ? [...b.rules].filter((p) => has(p, 'rule')) : [];
+    const tests = b ? [...b.tests].filter((p) => has(p, 'test')) : [];
+    const rolledUpRules: Array<[string, TechniqueId]> = [];
+    const rolledUpTests: Array<[string, TechniqueId]> = [];
     if (rollUp) {
-      const seenRules = new Set(rules.map((r) => r.path));
+      const seenRules = new Set(rules);
       for (const sub of this.subtechniquesOf(id)) {
         const sb = this.buckets.get(sub);
         if (!sb) continue;
         for (const p of sb.rules) {
           if (seenRules.has(p)) continue;
           seenRules.add(p);
-          const r = this.ruleRef(p, sub);
-          if (r) rolledUpRules.push(r);
+          if (has(p, 'rule')) rolledUpRules.push([p, sub]);
         }
-        for (const p of sb.tests) {
-          const t = this.testRef(p, sub, sub);
-          if (t) rolledUpTests.push(t);
-        }
+        for (const p of sb.tests) if (has(p, 'test')) rolledUpTests.push([p, sub]);
       }
-      rolledUpRules.sort(byTitle);
-      rolledUpTests.sort(byPath);
     }
+    return { rules, tests, rolledUpRules, rolledUpTests };
+  }
+
+  /** How many rules, tests and atomic tests `technique(id)` lists, without building or sorting its rows. */
+  techniqueCounts(id: TechniqueId, opts: { rollUp?: boolean } = {}): CoverageCounts {
+    const m = this.members(id, opts.rollUp ?? this.settings.rollUp);
+    const atomic = (p: string): number => this.notes.get(p)?.facts.atomicTests ?? 0;
+    return {
+      rules: m.rules.length,
+      rolledUpRules: m.rolledUpRules.length,
+      tests: m.tests.length,
+      rolledUpTests: m.rolledUpTests.length,
+      testCount: m.tests.reduce((n, p) => n + atomic(p), 0),
+      rolledUpTestCount: m.rolledUpTests.reduce((n, [p]) => n + atomic(p), 0),
+    };
+  }
+
+  technique(id: TechniqueId, opts: { rollUp?: boolean } = {}): TechniqueCoverage {
+    const m = this.members(id, opts.rollUp ?? this.settings.rollUp);
+    const notePaths = [...(this.buckets.get(id)?.techniqueNotes ?? [])].sort();
+    const rules = m.rules.map((p) => this.ruleRef(p) as RuleRef).sort(byTitle);
+    const tests = m.tests.map((p) => this.testRef(p, id) as TestRef).sort(byPath);
+    const rolledUpRules = m.rolledUpRules.map(([p, sub]) => this.ruleRef(p, sub) as RuleRef).sort(byTitle);
+    const rolledUpTests = m.rolledUpTests.map(([p, sub]) => this.testRef(p, sub, sub) as TestRef).sort(byPath);
     const status = this.statusOf(id);
     const replacement = this.catalog.replacement(id);
     const successor = this.catalog.remap?.(id)?.id;

@@ -1,7 +1,7 @@
 /**
  * Plain-data views of the index: the CLI prints them as JSON or text, tests compare them with oracles.
  */
-import type { CoverageIndex, RuleRef, TechniqueCoverage } from './coverage-index';
+import type { CoverageCounts, CoverageIndex, RuleRef, TechniqueCoverage } from './coverage-index';
 import type { Diagnostic } from './note';
 
 export interface ScanReport {
@@ -77,6 +77,46 @@ export function scanReport(index: CoverageIndex, vault: string): ScanReport {
     })),
     rules,
     tests,
+    diagnostics: index.diagnostics(),
+  };
+}
+
+/** What `scan` prints without `--json`: the counts, the most covered techniques and the diagnostics. */
+export interface ScanSummary extends Pick<ScanReport, 'vault' | 'attackVersion' | 'counts' | 'diagnostics'> {
+  /** Up to `top` techniques with the most rules (own and rolled up), ties in ID order. */
+  mostCovered: Array<{ id: string; name: string; rules: number; rolledUpRules: number; testCount: number }>;
+}
+
+/**
+ * `scanReport` cut down to what the text output shows. It counts each technique's lists instead of
+ * building and sorting them, which on a large vault is most of the report's time.
+ */
+export function scanSummary(index: CoverageIndex, vault: string, top = 10): ScanSummary {
+  const ids = index.techniqueNoteIds();
+  const counts = ids.map((id): [string, CoverageCounts] => [id, index.techniqueCounts(id)]);
+  const hasRules = (c: CoverageCounts): boolean => c.rules + c.rolledUpRules > 0;
+  const hasTests = (c: CoverageCounts): boolean => c.tests + c.rolledUpTests > 0;
+  let rules = 0;
+  let tests = 0;
+  for (const n of index.allNotes()) {
+    if (n.cls.role === 'rule' && index.ruleRef(n.facts.path)) rules++;
+    else if (n.cls.role === 'test') tests++;
+  }
+  const ranked = [...counts].sort(([, a], [, b]) => b.rules + b.rolledUpRules - (a.rules + a.rolledUpRules)).slice(0, top);
+  return {
+    vault,
+    attackVersion: index.catalogVersion,
+    counts: {
+      notes: index.size,
+      techniques: ids.length,
+      rules,
+      tests,
+      techniquesWithRules: counts.filter(([, c]) => hasRules(c)).length,
+      techniquesWithTests: counts.filter(([, c]) => hasTests(c)).length,
+      techniquesWithBoth: counts.filter(([, c]) => hasRules(c) && hasTests(c)).length,
+      techniquesWithNeither: counts.filter(([, c]) => !hasRules(c) && !hasTests(c)).length,
+    },
+    mostCovered: ranked.map(([id, c]) => ({ id, name: index.technique(id).name, rules: c.rules, rolledUpRules: c.rolledUpRules, testCount: c.testCount })),
     diagnostics: index.diagnostics(),
   };
 }

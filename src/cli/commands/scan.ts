@@ -1,12 +1,12 @@
 import type { Command } from 'commander';
-import { scanReport, type ScanReport } from '../../core/report';
+import { scanReport, scanSummary, type ScanSummary } from '../../core/report';
 import { json, load, out } from '../io';
 
 function pct(n: number, of: number): string {
   return of ? `${Math.round((100 * n) / of)}%` : '-';
 }
 
-function printScan(r: ScanReport): void {
+function printScan(r: ScanSummary): void {
   const c = r.counts;
   out(`Vault ${r.vault}${r.attackVersion ? ` (ATT&CK ${r.attackVersion})` : ''}`);
   out(`  notes           ${c.notes}`);
@@ -18,11 +18,10 @@ function printScan(r: ScanReport): void {
   out(`Techniques with tests        ${c.techniquesWithTests} (${pct(c.techniquesWithTests, c.techniques)})`);
   out(`Techniques with both         ${c.techniquesWithBoth} (${pct(c.techniquesWithBoth, c.techniques)})`);
   out(`Techniques with neither      ${c.techniquesWithNeither} (${pct(c.techniquesWithNeither, c.techniques)})`);
-  const top = [...r.techniques].sort((a, b) => b.rules.length + b.rolledUpRules.length - (a.rules.length + a.rolledUpRules.length)).slice(0, 10);
-  if (top.length) {
+  if (r.mostCovered.length) {
     out('');
     out('Most covered:');
-    for (const t of top) out(`  ${t.id.padEnd(10)} ${String(t.rules.length).padStart(4)} rules (+${t.rolledUpRules.length} rolled up) ${String(t.testCount).padStart(3)} tests  ${t.name}`);
+    for (const t of r.mostCovered) out(`  ${t.id.padEnd(10)} ${String(t.rules).padStart(4)} rules (+${t.rolledUpRules} rolled up) ${String(t.testCount).padStart(3)} tests  ${t.name}`);
   }
   const errors = r.diagnostics.filter((d) => d.severity !== 'info');
   if (r.diagnostics.length) {
@@ -41,9 +40,10 @@ export function registerScan(program: Command): void {
     .option('--json', 'machine-readable output')
     .option('--no-rollup', 'do not roll sub-technique rules up into parents')
     .action((vault: string, opts: { json?: boolean; rollup: boolean }) => {
-      const report = scanReport(load(vault, { rollUp: opts.rollup, keepSources: false }).index, vault);
-      if (opts.json) json(report);
-      else printScan(report);
+      const { index } = load(vault, { rollUp: opts.rollup, keepSources: false });
+      // The text output needs counts only; building every technique's sorted lists is for --json.
+      if (opts.json) json(scanReport(index, vault));
+      else printScan(scanSummary(index, vault));
     });
 
 }
