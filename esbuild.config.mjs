@@ -1,7 +1,7 @@
 // Two bundles from one source tree: the plugin (browser-safe, for desktop and mobile) and the CLI (Node).
 import esbuild from 'esbuild';
 import { builtinModules } from 'node:module';
-import { fileURLToPath } from 'node:url';
+import { nodeBundle } from './scripts/node-bundle.mjs';
 import { copyFileSync, mkdirSync, statSync, readFileSync } from 'node:fs';
 
 const prod = process.argv[2] === 'production';
@@ -21,33 +21,17 @@ const plugin = {
   outfile: 'main.js',
 };
 
-// gray-matter's default YAML engine drags in js-yaml 3 and esprima; we always pass our own engine.
-const grayMatterYaml = {
-  name: 'gray-matter-default-yaml',
-  setup(build) {
-    build.onResolve({ filter: /^js-yaml$/ }, (args) =>
-      /[\\/]gray-matter[\\/]/.test(args.importer) ? { path: fileURLToPath(new URL('./scripts/gray-matter-default-yaml.cjs', import.meta.url)) } : undefined,
-    );
-  },
-};
-
 const cli = {
+  ...nodeBundle,
   entryPoints: ['src/cli/main.ts'],
-  plugins: [grayMatterYaml],
-  bundle: true,
-  format: 'cjs',
-  target: 'node20',
-  platform: 'node',
   banner: { js: '#!/usr/bin/env node' },
-  logLevel: 'info',
   outfile: 'dist/cli.js',
 };
 
 // What the CLI's reader threads run: only the note reader and analyser, so that a thread starts fast.
 const readWorker = {
-  ...cli,
+  ...nodeBundle,
   entryPoints: ['src/cli/read-worker.ts'],
-  banner: {},
   outfile: 'dist/read-worker.js',
 };
 
