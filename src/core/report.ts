@@ -1,7 +1,7 @@
 /**
  * Plain-data views of the index: the CLI prints them as JSON or text, tests compare them with oracles.
  */
-import type { CoverageCounts, CoverageIndex, RuleRef, TechniqueCoverage } from './coverage-index';
+import type { CoverageCounts, CoverageIndex, RuleRef } from './coverage-index';
 import type { Diagnostic } from './note';
 
 export interface ScanReport {
@@ -48,21 +48,13 @@ export function scanReport(index: CoverageIndex, vault: string): ScanReport {
   }
   rules.sort((a, b) => (a.path < b.path ? -1 : 1));
   tests.sort((a, b) => (a.path < b.path ? -1 : 1));
-  const hasRules = (t: TechniqueCoverage): boolean => t.rules.length + t.rolledUpRules.length > 0;
-  const hasTests = (t: TechniqueCoverage): boolean => t.tests.length + t.rolledUpTests.length > 0;
   return {
     vault,
     attackVersion: index.catalogVersion,
-    counts: {
-      notes: index.size,
-      techniques: techniques.length,
-      rules: rules.length,
-      tests: tests.length,
-      techniquesWithRules: techniques.filter(hasRules).length,
-      techniquesWithTests: techniques.filter(hasTests).length,
-      techniquesWithBoth: techniques.filter((t) => hasRules(t) && hasTests(t)).length,
-      techniquesWithNeither: techniques.filter((t) => !hasRules(t) && !hasTests(t)).length,
-    },
+    counts: vaultCounts(
+      index,
+      techniques.map((t) => ({ rules: t.rules.length, rolledUpRules: t.rolledUpRules.length, tests: t.tests.length, rolledUpTests: t.rolledUpTests.length })),
+    ),
     techniques: techniques.map((t) => ({
       id: t.id,
       name: t.name,
@@ -93,30 +85,43 @@ export interface ScanSummary extends Pick<ScanReport, 'vault' | 'attackVersion' 
  */
 export function scanSummary(index: CoverageIndex, vault: string, top = 10): ScanSummary {
   const ids = index.techniqueNoteIds();
-  const counts = ids.map((id): [string, CoverageCounts] => [id, index.techniqueCounts(id)]);
-  const hasRules = (c: CoverageCounts): boolean => c.rules + c.rolledUpRules > 0;
-  const hasTests = (c: CoverageCounts): boolean => c.tests + c.rolledUpTests > 0;
-  let rules = 0;
-  let tests = 0;
-  for (const n of index.allNotes()) {
-    if (n.cls.role === 'rule' && index.ruleRef(n.facts.path)) rules++;
-    else if (n.cls.role === 'test') tests++;
-  }
-  const ranked = [...counts].sort(([, a], [, b]) => b.rules + b.rolledUpRules - (a.rules + a.rolledUpRules)).slice(0, top);
+  const counts = ids.map((id) => index.techniqueCounts(id));
+  const covered = (i: number): number => (counts[i]?.rules ?? 0) + (counts[i]?.rolledUpRules ?? 0);
+  // A stable sort of the ID-ordered list: ties stay in ID order.
+  const ranked = ids.map((_, i) => i).sort((a, b) => covered(b) - covered(a)).slice(0, top);
   return {
     vault,
     attackVersion: index.catalogVersion,
-    counts: {
-      notes: index.size,
-      techniques: ids.length,
-      rules,
-      tests,
-      techniquesWithRules: counts.filter(([, c]) => hasRules(c)).length,
-      techniquesWithTests: counts.filter(([, c]) => hasTests(c)).length,
-      techniquesWithBoth: counts.filter(([, c]) => hasRules(c) && hasTests(c)).length,
-      techniquesWithNeither: counts.filter(([, c]) => !hasRules(c) && !hasTests(c)).length,
-    },
-    mostCovered: ranked.map(([id, c]) => ({ id, name: index.technique(id).name, rules: c.rules, rolledUpRules: c.rolledUpRules, testCount: c.testCount })),
+    counts: vaultCounts(index, counts),
+    mostCovered: ranked.map((i) => {
+      const id = ids[i] as string;
+      const c = counts[i] as CoverageCounts;
+      return { id, name: index.technique(id).name, rules: c.rules, rolledUpRules: c.rolledUpRules, testCount: c.testCount };
+    }),
     diagnostics: index.diagnostics(),
+  };
+}
+
+type ListSizes = Pick<CoverageCounts, 'rules' | 'rolledUpRules' | 'tests' | 'rolledUpTests'>;
+
+/** The vault's totals, from the list sizes of every technique that has a note. */
+function vaultCounts(index: CoverageIndex, techniques: readonly ListSizes[]): ScanReport['counts'] {
+  const hasRules = (c: ListSizes): boolean => c.rules + c.rolledUpRules > 0;
+  const hasTests = (c: ListSizes): boolean => c.tests + c.rolledUpTests > 0;
+  let rules = 0;
+  let tests = 0;
+  for (const n of index.allNotes()) {
+    if (n.cls.role === 'rule') rules++;
+    else if (n.cls.role === 'test') tests++;
+  }
+  return {
+    notes: index.size,
+    techniques: techniques.length,
+    rules,
+    tests,
+    techniquesWithRules: techniques.filter(hasRules).length,
+    techniquesWithTests: techniques.filter(hasTests).length,
+    techniquesWithBoth: techniques.filter((c) => hasRules(c) && hasTests(c)).length,
+    techniquesWithNeither: techniques.filter((c) => !hasRules(c) && !hasTests(c)).length,
   };
 }

@@ -35,6 +35,19 @@ describe.each([
 
     const report = scanReport(index, vault);
     const summary = scanSummary(index, vault);
+    // The totals, recounted from the lists the full report holds.
+    const withRules = report.techniques.filter((t) => t.rules.length + t.rolledUpRules.length > 0);
+    const withTests = report.techniques.filter((t) => t.tests.length > 0 || index.technique(t.id).rolledUpTests.length > 0);
+    expect(report.counts).toEqual({
+      notes: index.size,
+      techniques: report.techniques.length,
+      rules: report.rules.length,
+      tests: report.tests.length,
+      techniquesWithRules: withRules.length,
+      techniquesWithTests: withTests.length,
+      techniquesWithBoth: withRules.filter((t) => withTests.includes(t)).length,
+      techniquesWithNeither: report.techniques.filter((t) => !withRules.includes(t) && !withTests.includes(t)).length,
+    });
     expect(summary.counts).toEqual(report.counts);
     expect(summary.diagnostics).toEqual(report.diagnostics);
     const mostCovered = [...report.techniques]
