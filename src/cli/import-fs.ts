@@ -12,7 +12,6 @@ import {
   linkSync,
   lstatSync,
   mkdirSync,
-  readdirSync,
   readFileSync,
   realpathSync,
   renameSync,
@@ -20,43 +19,11 @@ import {
   unlinkSync,
   writeFileSync,
   chmodSync,
-  type Dirent,
 } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { ImportSourceFile, ImportTarget } from '../core/import/run';
 import { unsafePathReason } from '../core/import/names';
-
-/** Folders never read as sources or scanned in the target. */
-const SKIP_DIRS = new Set(['.git', 'node_modules', '.obsidian', '.trash']);
-
-function walk(root: string, onFile: (rel: string) => void): void {
-  const visit = (dir: string): void => {
-    let entries: Dirent[];
-    try {
-      entries = readdirSync(dir, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const e of entries) {
-      const abs = join(dir, e.name);
-      // Symbolic links to folders are not followed (no loops, no escapes); links to files are read.
-      if (e.isDirectory()) {
-        if (!SKIP_DIRS.has(e.name)) visit(abs);
-      } else if (e.isFile() || (e.isSymbolicLink() && isFile(abs))) {
-        onFile(relative(root, abs).split(sep).join('/'));
-      }
-    }
-  };
-  visit(root);
-}
-
-function isFile(p: string): boolean {
-  try {
-    return statSync(p).isFile();
-  } catch {
-    return false;
-  }
-}
+import { walkFiles } from './walk';
 
 export class ImportFsError extends Error {}
 
@@ -71,7 +38,7 @@ export function sourceFiles(source: string): ImportSourceFile[] {
   const read = (abs: string) => (): Promise<string> => Promise.resolve(readFileSync(abs, 'utf8'));
   if (st.isFile()) return [{ path: basename(source), read: read(source) }];
   const out: ImportSourceFile[] = [];
-  walk(source, (rel) => out.push({ path: rel, read: read(join(source, rel)) }));
+  walkFiles(source, (rel) => out.push({ path: rel, read: read(join(source, rel)) }), { followFileLinks: true });
   return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
@@ -91,7 +58,7 @@ export class FsTarget implements ImportTarget {
   // still arrive as rejections.
   async list(): Promise<string[]> {
     const out: string[] = [];
-    if (existsSync(this.root)) walk(this.root, (rel) => out.push(rel));
+    if (existsSync(this.root)) walkFiles(this.root, (rel) => out.push(rel), { followFileLinks: true });
     return out.sort();
   }
 

@@ -1,8 +1,8 @@
 /**
  * Reads a vault folder from disk into the same note sources the plugin gets from Obsidian's cache.
  */
-import { readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { defaultCatalog } from '../core/attack/catalog';
 import { CoverageIndex } from '../core/coverage-index';
 import type { IndexMetadata, NoteSource } from '../core/metadata';
@@ -12,9 +12,7 @@ import { readNote, readNoteForIndex } from './read-note';
 
 export { readNote, readNoteForIndex } from './read-note';
 import { parseYamlCore } from './yaml';
-
-/** Folders no vault reader should descend into: Obsidian's config, trash, VCS and package folders. */
-const SKIP_DIRS = new Set(['.obsidian', '.trash', '.git', 'node_modules']);
+import { walkFiles } from './walk';
 
 export class VaultError extends Error {}
 
@@ -27,22 +25,9 @@ export function listNotes(root: string): string[] {
   }
   if (!st.isDirectory()) throw new VaultError(`"${root}" is not a folder`);
   const out: string[] = [];
-  const walk = (dir: string): void => {
-    let entries: Dirent[];
-    try {
-      entries = readdirSync(dir, { withFileTypes: true });
-    } catch {
-      return; // an unreadable sub-folder is skipped, not fatal
-    }
-    for (const e of entries) {
-      if (e.isDirectory()) {
-        if (!SKIP_DIRS.has(e.name)) walk(join(dir, e.name));
-      } else if (e.isFile() && e.name.toLowerCase().endsWith('.md')) {
-        out.push(relative(root, join(dir, e.name)).split(sep).join('/'));
-      }
-    }
-  };
-  walk(root);
+  walkFiles(root, (rel, name) => {
+    if (name.toLowerCase().endsWith('.md')) out.push(rel);
+  });
   return out.sort();
 }
 

@@ -1,0 +1,40 @@
+/**
+ * The one folder walk of the CLI: vault notes and import sources are both listed with it.
+ */
+import { readdirSync, statSync, type Dirent } from 'node:fs';
+import { join } from 'node:path';
+
+/** Folders never descended into: Obsidian's config, trash, VCS and package folders. */
+const SKIP_DIRS = new Set(['.obsidian', '.trash', '.git', 'node_modules']);
+
+function isFile(p: string): boolean {
+  try {
+    return statSync(p).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Calls `onFile` with the path of every file below `root`, relative and '/'-separated, and its name.
+ * Unreadable sub-folders are skipped. Symbolic links to folders are never followed (no loops, no escapes);
+ * links to files are listed only with `followFileLinks`.
+ */
+export function walkFiles(root: string, onFile: (rel: string, name: string) => void, opts: { followFileLinks?: boolean } = {}): void {
+  const visit = (dir: string, prefix: string): void => {
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      if (e.isDirectory()) {
+        if (!SKIP_DIRS.has(e.name)) visit(join(dir, e.name), `${prefix}${e.name}/`);
+      } else if (e.isFile() || (opts.followFileLinks && e.isSymbolicLink() && isFile(join(dir, e.name)))) {
+        onFile(prefix + e.name, e.name);
+      }
+    }
+  };
+  visit(root, '');
+}
