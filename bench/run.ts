@@ -11,7 +11,8 @@ import { CoverageIndex } from '../src/core/coverage-index';
 import type { NoteSource } from '../src/core/metadata';
 import { scanReport } from '../src/core/report';
 import { readFrontmatter } from '../src/cli/frontmatter';
-import { listNotes, loadVault, readNote, vaultSettings } from '../src/cli/vault';
+import { readNoteForIndex } from '../src/cli/read-note';
+import { listNotes, loadVault, vaultSettings } from '../src/cli/vault';
 import { parseYamlCore } from '../src/cli/yaml';
 import { GENERATOR_VERSION, syntheticSources, techniqueId, writeSyntheticVault } from './synthetic';
 
@@ -157,7 +158,7 @@ function scanBreakdown(dir: string, parse: Parse): Record<string, number> {
   const readFrontmatterOnly = msSince(t2);
   gc?.();
   const t3 = now();
-  const sources = paths.map((p) => readNote(dir, p));
+  const sources = paths.map((p) => readNoteForIndex(dir, p)); // as scan reads: without positions or links
   const readNotes = msSince(t3);
   const t4 = now();
   const index = new CoverageIndex({ settings: vaultSettings(dir), catalog: defaultCatalog(), env: ENV });
@@ -170,8 +171,8 @@ function scanBreakdown(dir: string, parse: Parse): Record<string, number> {
     listNotes_ms: list,
     readFileSync_ms: readOnly,
     floor_read_and_frontmatter_ms: readFrontmatterOnly,
-    readNote_all_ms: readNotes,
-    'readNote_minus_read_ms (readMarkdown)': readNotes - readOnly,
+    readNoteForIndex_ms: readNotes,
+    'readNoteForIndex_minus_read_ms (readForIndex)': readNotes - readOnly,
     upsertAll_ms: upsertAll,
     scanReport_ms: report,
   };

@@ -10,7 +10,6 @@ import { withDefaults, type EngineSettings } from '../core/settings';
 import { readInParallel, threadsFor } from './parallel-read';
 import { readNote, readNoteForIndex } from './read-note';
 
-export { readNote, readNoteForIndex } from './read-note';
 import { parseYamlCore } from './yaml';
 import { walkFiles } from './walk';
 
