@@ -30,61 +30,15 @@ function isRecord(v: unknown): v is Record<string, unknown> {
  * need them (embedded rules, query blocks) do not scan the text again.
  */
 export function readMarkdown(text: string, readFrontmatter: FrontmatterReader): { cache: MetadataLike; problems: string[]; codeBlocks: CodeBlock[] } {
-  return read(text, readFrontmatter, false) as { cache: MetadataLike; problems: string[]; codeBlocks: CodeBlock[] };
-}
-
-/**
- * The same reading cut down to what the coverage index uses (frontmatter, tags, headings, code blocks):
- * no positions, sections, links or embeds. The tags and headings are exactly `readMarkdown`'s.
- */
-export function readForIndex(text: string, readFrontmatter: FrontmatterReader): { cache: IndexMetadata; problems: string[]; codeBlocks: CodeBlock[] } {
-  return read(text, readFrontmatter, true);
-}
-
-function read(text: string, readFrontmatter: FrontmatterReader, lean: boolean): { cache: MetadataLike | IndexMetadata; problems: string[]; codeBlocks: CodeBlock[] } {
-  const problems: string[] = [];
-  const index = new LineIndex(text);
+  const { fm, frontmatter, problems, fenced, blocks, tokens, index } = scanNote(text, readFrontmatter);
   const cache: MetadataLike = { frontmatter: null };
   const sections: SectionCacheLike[] = [];
-
-  const fm = findFrontmatter(text);
-  const bodyStart = fm ? fm.bodyStart : 0;
-  let fmData: Record<string, unknown> | null = null;
-  if (fm) {
-    let result: ReturnType<FrontmatterReader>;
-    try {
-      result = readFrontmatter(text);
-    } catch (e) {
-      result = { data: null, yamlEnd: 0, error: `Frontmatter could not be read: ${e instanceof Error ? e.message : String(e)}` };
-    }
-    if (result.error) problems.push(result.error);
-    if (result.yamlEnd !== 0 && result.yamlEnd !== fm.bodyStart) {
-      problems.push('Frontmatter reader and Obsidian disagree on where the frontmatter ends');
-    }
-    // As recorded, an empty block (`---\n---`) gives no frontmatter and no frontmatterPosition.
-    if (isRecord(result.data)) fmData = result.data;
-  }
-
-  const fenced = scanCodeBlocks(text, bodyStart, index);
-  const blocks = scanBlocks(text, bodyStart, fenced);
-  const skip: Range[] = fm ? [[0, fm.bodyStart], ...blocks.opaque] : blocks.opaque;
-  const tokens = scanInline(text, 0, skip);
-
-  if (lean) {
-    const lite: IndexMetadata = { frontmatter: fmData };
-    const tags: Array<{ tag: string }> = [];
-    for (const t of tokens) if (t.kind === 'tag') tags.push({ tag: t.tag });
-    if (tags.length) lite.tags = tags;
-    if (blocks.headings.length) lite.headings = blocks.headings.map((h) => ({ heading: h.heading, level: h.level }));
-    return { cache: lite, problems, codeBlocks: fenced };
-  }
-
   if (fm) {
     sections.push({ type: 'yaml', position: index.pos(fm.start, fm.end) });
-    if (fmData) {
-      cache.frontmatter = fmData;
+    if (frontmatter) {
+      cache.frontmatter = frontmatter;
       cache.frontmatterPosition = index.pos(fm.start, fm.end);
-      cache.frontmatterLinks = frontmatterLinks(fmData);
+      cache.frontmatterLinks = frontmatterLinks(frontmatter);
     }
   }
   for (const s of blocks.sections) sections.push({ type: s.type, position: index.pos(s.start, s.end) });
@@ -107,4 +61,45 @@ function read(text: string, readFrontmatter: FrontmatterReader, lean: boolean): 
   }
   if (sections.length) cache.sections = sections;
   return { cache, problems, codeBlocks: fenced };
+}
+
+/**
+ * The same reading cut down to what the coverage index uses (frontmatter, tags, headings, code blocks):
+ * no positions, sections, links or embeds. The tags and headings are exactly `readMarkdown`'s.
+ */
+export function readForIndex(text: string, readFrontmatter: FrontmatterReader): { cache: IndexMetadata; problems: string[]; codeBlocks: CodeBlock[] } {
+  const { frontmatter, problems, fenced, blocks, tokens } = scanNote(text, readFrontmatter);
+  const cache: IndexMetadata = { frontmatter };
+  const tags: Array<{ tag: string }> = [];
+  for (const t of tokens) if (t.kind === 'tag') tags.push({ tag: t.tag });
+  if (tags.length) cache.tags = tags;
+  if (blocks.headings.length) cache.headings = blocks.headings.map((h) => ({ heading: h.heading, level: h.level }));
+  return { cache, problems, codeBlocks: fenced };
+}
+
+/** The passes both readers share: frontmatter, fenced code, blocks and inline tokens, all in offsets. */
+function scanNote(text: string, readFrontmatter: FrontmatterReader) {
+  const problems: string[] = [];
+  const index = new LineIndex(text);
+  const fm = findFrontmatter(text);
+  let frontmatter: Record<string, unknown> | null = null;
+  if (fm) {
+    let result: ReturnType<FrontmatterReader>;
+    try {
+      result = readFrontmatter(text);
+    } catch (e) {
+      result = { data: null, yamlEnd: 0, error: `Frontmatter could not be read: ${e instanceof Error ? e.message : String(e)}` };
+    }
+    if (result.error) problems.push(result.error);
+    if (result.yamlEnd !== 0 && result.yamlEnd !== fm.bodyStart) {
+      problems.push('Frontmatter reader and Obsidian disagree on where the frontmatter ends');
+    }
+    // As recorded, an empty block (`---\n---`) gives no frontmatter and no frontmatterPosition.
+    if (isRecord(result.data)) frontmatter = result.data;
+  }
+  const bodyStart = fm ? fm.bodyStart : 0;
+  const fenced = scanCodeBlocks(text, bodyStart, index);
+  const blocks = scanBlocks(text, bodyStart, fenced);
+  const skip: Range[] = fm ? [[0, fm.bodyStart], ...blocks.opaque] : blocks.opaque;
+  return { fm, frontmatter, problems, fenced, blocks, tokens: scanInline(text, 0, skip), index };
 }
