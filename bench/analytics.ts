@@ -23,6 +23,7 @@ import { DetailsCatalog } from '../src/core/attack/details';
 import { DETAILS_GZIP_BASE64 } from '../src/core/attack/details-packed';
 import { sigmaCorpusVault, testVault, type Vault } from '../test/analytics/vaults';
 import { source } from '../test/support/notes';
+import { stat } from './stats';
 
 const ROOT = path.resolve(__dirname, '..');
 const CORPUS = path.resolve(ROOT, '../shared/corpus');
@@ -39,18 +40,11 @@ const SCREENSHOTS = !args.includes('--no-screenshots');
  */
 
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
-}
 const round = (x: number, d = 2): number => Math.round(x * 10 ** d) / 10 ** d;
-const stats = (xs: number[]): { median: number; min: number; max: number; runs: number } => ({
-  median: round(median(xs)),
-  min: round(Math.min(...xs)),
-  max: round(Math.max(...xs)),
-  runs: xs.length,
-});
+const stats = (xs: number[]): { median: number; min: number; max: number; runs: number } => {
+  const { n, ...rest } = stat(xs, 2);
+  return { ...rest, runs: n };
+};
 
 function time<T>(f: () => T): [T, number] {
   const t = performance.now();
@@ -257,7 +251,7 @@ async function main(): Promise<void> {
       renderT1059_006Ms: { build: stats(rPython.build), buildAndLayout: stats(rPython.total), elements: rPython.nodes },
       loadDetailsMs: stats(loads),
       targetMs: 16,
-      pass: median(r.total) < 16,
+      pass: stat(r.total).median < 16,
     },
     t1059_006: {
       rules: python.rules,

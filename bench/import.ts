@@ -23,6 +23,7 @@ import { sourceFiles } from '../src/cli/import-fs';
 import { parseYamlCore } from '../src/cli/yaml';
 import type { SourceKind } from '../src/core/import/merge';
 import { runImport, type ImportSourceFile, type ImportSummary, type ImportTarget } from '../src/core/import/run';
+import { stat as statOf, type Stat } from './stats';
 
 const ROOT = resolve(__dirname, '..');
 const OUT = join(ROOT, 'bench/out');
@@ -34,19 +35,7 @@ const SOURCES: [SourceKind, string][] = [
   ['attack', join(CORPUS, 'attack/enterprise-attack-18.1.json')],
 ];
 
-interface Stat {
-  median: number;
-  min: number;
-  max: number;
-  n: number;
-}
-function stat(samples: number[]): Stat {
-  const s = [...samples].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  const median = s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
-  const r = (x: number): number => Math.round(x * 10) / 10;
-  return { median: r(median), min: r(s[0] as number), max: r(s.at(-1) as number), n: s.length };
-}
+const stat = (samples: number[]): Stat => statOf(samples, 1);
 
 async function buildCli(): Promise<string> {
   mkdirSync(OUT, { recursive: true });

@@ -30,6 +30,7 @@ import { techniqueNote } from '../src/core/import/technique-note';
 import type { NoteSource } from '../src/core/metadata';
 import { editedSource, harnessPage, vaultSources } from '../test/report/browser';
 import { CHROMIUM, hasChromium, launch } from '../test/report/chromium';
+import { stat as statOf, type Stat } from './stats';
 
 const ROOT = join(__dirname, '..');
 const CORPUS = join(ROOT, '../shared/corpus');
@@ -40,19 +41,7 @@ const RUNS = 25;
 const WARMUP = 10;
 const BUDGET_MS = 100;
 
-interface Stat {
-  median: number;
-  min: number;
-  max: number;
-  n: number;
-}
-const stat = (xs: number[]): Stat => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  const median = s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
-  const r = (n: number): number => Math.round(n * 100) / 100;
-  return { median: r(median), min: r(s[0] ?? 0), max: r(s[s.length - 1] ?? 0), n: s.length };
-};
+const stat = (xs: number[]): Stat => statOf(xs, 2);
 
 function files(dir: string, ext: string): string[] {
   const out: string[] = [];

@@ -14,6 +14,7 @@ import { readFrontmatter } from '../src/cli/frontmatter';
 import { readNoteForIndex } from '../src/cli/read-note';
 import { listNotes, loadVault, vaultSettings } from '../src/cli/vault';
 import { parseYamlCore } from '../src/cli/yaml';
+import { stat as statOf, type Stat as FullStat } from './stats';
 import { GENERATOR_VERSION, syntheticSources, techniqueId, writeSyntheticVault } from './synthetic';
 
 /** The project folder: the nearest one up with a package.json (this file runs from bench/out/ once bundled). */
@@ -39,16 +40,10 @@ const gc = (globalThis as { gc?: () => void }).gc;
 const now = (): bigint => process.hrtime.bigint();
 const msSince = (t0: bigint): number => Number(process.hrtime.bigint() - t0) / 1e6;
 
-interface Stat {
-  median: number;
-  min: number;
-  n: number;
-}
+type Stat = Pick<FullStat, 'median' | 'min' | 'n'>;
 function stat(samples: number[]): Stat {
-  const s = [...samples].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  const median = s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
-  return { median, min: s[0] as number, n: s.length };
+  const { median, min, n } = statOf(samples);
+  return { median, min, n };
 }
 
 /** Times `fn` `runs` times after one untimed warm-up (JIT, page cache); collects garbage first when allowed. */
