@@ -4,7 +4,9 @@
  * The settings tab: changes are saved with saveData and applied live (notes re-classified, panels redrawn).
  */
 import { REFRESH_MS } from '../../src/obsidian/constants';
+import type { SettingDefinitionItem } from 'obsidian';
 import { DEFAULT_PLUGIN_SETTINGS, loadPluginSettings } from '../../src/obsidian/settings';
+import type { CoverageSettingTab } from '../../src/obsidian/settings-tab';
 import type { FakeApp } from '../__obsidian_shim__/fake-app';
 import { MarkdownPreviewRenderer } from '../__obsidian_shim__/obsidian';
 import { MANIFEST, PYTHON, advance, pane, pythonVault, ruleTitles, start } from './helpers';
@@ -35,6 +37,19 @@ function type(root: HTMLElement, name: string, value: string): void {
 
 function toggle(root: HTMLElement, name: string): void {
   settingNamed(root, name).querySelector<HTMLElement>('.checkbox-container')!.click();
+}
+
+/** The tab as Obsidian 1.13 sees it: definitions, values read and written by key. */
+function declarative(app: FakeApp): CoverageSettingTab {
+  const tab = app.setting.openTabById(MANIFEST.id);
+  if (!tab) throw new Error('no settings tab');
+  return tab as unknown as CoverageSettingTab;
+}
+
+type Row = { name: string; control?: { key: string; validate?: (v: string) => unknown } };
+
+function rows(items: SettingDefinitionItem[]): Row[] {
+  return items.flatMap((i) => ('type' in i ? (i.type === 'page' ? [] : rows(i.items ?? [])) : [i as Row]));
 }
 
 /** Not rule-like by itself: only a folder setting makes it a rule. */
@@ -129,5 +144,81 @@ describe('settings tab', () => {
     await plugin.onExternalSettingsChange();
     await advance(REFRESH_MS + 10);
     expect([...pane(app).querySelectorAll('.attack-coverage-rules thead th')].map((th) => th.textContent)).toEqual(['Rule', 'Level']);
+  });
+
+  describe('as Obsidian 1.13 renders it (declarative definitions)', () => {
+    test('every saved setting has a control, and every control reads the saved value', async () => {
+      const saved = { ruleFolders: ['Rules', 'Vendor/Sigma'], ruleTags: ['sigma'], rollUp: false, dataviewTakeover: false, ruleColumns: ['level', 'vendor'] };
+      const { app } = await start(pythonVault(), { pluginData: { [MANIFEST.id]: saved } });
+      const tab = declarative(app);
+      const keys = rows(tab.getSettingDefinitions()).flatMap((r) => (r.control ? [r.control.key] : []));
+      // The oracle is the settings object itself: each of its fields must be reachable from the tab.
+      expect(new Set(keys.map((k) => (k.startsWith('column:') ? 'ruleColumns' : k)))).toEqual(new Set(Object.keys(DEFAULT_PLUGIN_SETTINGS)));
+      expect(tab.getControlValue('ruleFolders')).toBe('Rules\nVendor/Sigma');
+      expect(tab.getControlValue('ruleTags')).toBe('sigma');
+      expect(tab.getControlValue('testFolders')).toBe(DEFAULT_PLUGIN_SETTINGS.testFolders.join('\n'));
+      expect(tab.getControlValue('rollUp')).toBe(false);
+      expect(tab.getControlValue('dataviewTakeover')).toBe(false);
+      expect(['status', 'level', 'logsource', 'vendor'].map((c) => tab.getControlValue(`column:${c}`))).toEqual([false, true, false, true]);
+    });
+
+    test('the rows are the ones display() draws, in the same order', async () => {
+      const { app } = await start(pythonVault());
+      const tab = declarative(app);
+      const drawn = [...tab.containerEl.querySelectorAll('.setting-item:not(.setting-item-heading) .setting-item-name')].map((n) => n.textContent);
+      expect(rows(tab.getSettingDefinitions()).map((r) => r.name)).toEqual(drawn);
+    });
+
+    test('a list typed into a control is shown as typed, then saved and applied after a pause', async () => {
+      const files = pythonVault();
+      files['Vendor rules/python_inline.md'] = UNFILED;
+      const { app } = await start(files, { open: PYTHON });
+      const tab = declarative(app);
+      await tab.setControlValue('ruleFolders', 'Detection Rules\n/Vendor rules//');
+      expect(tab.getControlValue('ruleFolders')).toBe('Detection Rules\n/Vendor rules//');
+      expect((app._pluginData.get(MANIFEST.id) as { ruleFolders?: string[] } | undefined)?.ruleFolders).toBeUndefined();
+      await advance(400 + REFRESH_MS + 10);
+      expect((app._pluginData.get(MANIFEST.id) as { ruleFolders: string[] }).ruleFolders).toEqual(['Detection Rules', 'Vendor rules']);
+      expect(tab.getControlValue('ruleFolders')).toBe('Detection Rules\nVendor rules');
+      expect(ruleTitles(pane(app))).toContain('Python Inline Command Execution');
+    });
+
+    test('closing the tab saves what was typed without waiting', async () => {
+      const { app } = await start(pythonVault());
+      const tab = declarative(app);
+      await tab.setControlValue('ignoreFolders', 'Archive');
+      tab.hide();
+      await advance(0);
+      expect((app._pluginData.get(MANIFEST.id) as { ignoreFolders: string[] }).ignoreFolders).toEqual(['Archive']);
+    });
+
+    test('column toggles keep the table order whatever order they are flipped in', async () => {
+      const { app } = await start(pythonVault(), { open: PYTHON, pluginData: { [MANIFEST.id]: { ruleColumns: [] } } });
+      const tab = declarative(app);
+      for (const c of ['vendor', 'status', 'logsource']) await tab.setControlValue(`column:${c}`, true);
+      expect((app._pluginData.get(MANIFEST.id) as { ruleColumns: string[] }).ruleColumns).toEqual(['status', 'logsource', 'vendor']);
+      await advance(REFRESH_MS + 10);
+      expect([...pane(app).querySelectorAll('.attack-coverage-rules thead th')].map((th) => th.textContent)).toEqual(['Rule', 'Status', 'Log source', 'Vendor']);
+    });
+  });
+
+  test('a role tag Obsidian could never match is refused with a reason, in both renderings', async () => {
+    const { app } = await start(pythonVault());
+    const tab = declarative(app);
+    const validate = rows(tab.getSettingDefinitions()).find((r) => r.name === 'Rule tags')?.control?.validate;
+    expect(validate?.('detection_rule\nrules/sigma\n#T1059_006')).toBeFalsy();
+    for (const bad of ['detection rule', '2024', 'rule!']) expect(validate?.(`detection_rule\n${bad}`)).toMatch(new RegExp(`"${bad}" is not a tag`));
+    // Folders take any name.
+    expect(rows(tab.getSettingDefinitions()).find((r) => r.name === 'Rule folders')?.control?.validate).toBeUndefined();
+
+    const root = tab.containerEl;
+    type(root, 'Rule tags', 'detection rule');
+    await advance(400 + REFRESH_MS + 10);
+    expect(settingNamed(root, 'Rule tags').querySelector('.attack-coverage-setting-problem')?.textContent).toMatch(/"detection rule" is not a tag/);
+    expect((app._pluginData.get(MANIFEST.id) as { ruleTags?: string[] } | undefined)?.ruleTags).toBeUndefined();
+    type(root, 'Rule tags', 'detection_rule\nsigma');
+    await advance(400 + REFRESH_MS + 10);
+    expect(settingNamed(root, 'Rule tags').querySelector('.attack-coverage-setting-problem')?.textContent).toBe('');
+    expect((app._pluginData.get(MANIFEST.id) as { ruleTags: string[] }).ruleTags).toEqual(['detection_rule', 'sigma']);
   });
 });
