@@ -198,26 +198,60 @@ export class CoverageMatrixView extends ItemView {
   }
 }
 
-class LayerFileModal extends FuzzySuggestModal<TFile> {
+/** A layer file to import: one in the vault, or one picked from the device. */
+interface LayerSource {
+  name: string;
+  /** Bytes, when known before reading. */
+  size?: number;
+  read(): Promise<string>;
+}
+
+/** Navigator layers are rarely over 2 MB; anything far larger is not a layer and is not read. */
+export const MAX_LAYER_BYTES = 20 * 1024 * 1024;
+
+/** The picker's first row: a layer outside the vault (Downloads on desktop, Files on mobile). */
+const FROM_DEVICE = { device: true } as const;
+type LayerChoice = TFile | typeof FROM_DEVICE;
+export const FROM_DEVICE_TEXT = 'From a file on this device…';
+
+class LayerFileModal extends FuzzySuggestModal<LayerChoice> {
   constructor(
     app: App,
-    private readonly choose: (file: TFile) => void,
+    private readonly choose: (source: LayerSource) => void,
   ) {
     super(app);
-    this.setPlaceholder('Choose a layer file in the vault');
+    this.setPlaceholder('Choose a layer file in the vault, or one on this device');
   }
 
-  getItems(): TFile[] {
-    return this.app.vault.getFiles().filter((f) => f.extension === 'json');
+  getItems(): LayerChoice[] {
+    return [FROM_DEVICE, ...this.app.vault.getFiles().filter((f) => f.extension === 'json')];
   }
 
-  getItemText(file: TFile): string {
-    return file.path;
+  getItemText(choice: LayerChoice): string {
+    return choice instanceof TFile ? choice.path : FROM_DEVICE_TEXT;
   }
 
-  onChooseItem(file: TFile): void {
-    this.choose(file);
+  onChooseItem(choice: LayerChoice): void {
+    if (choice instanceof TFile) this.choose({ name: choice.path, size: choice.stat.size, read: () => this.app.vault.cachedRead(choice) });
+    else pickDeviceFile((file) => this.choose({ name: file.name, size: file.size, read: () => file.text() }));
   }
+}
+
+/** The system file picker, through a file input (works on desktop and mobile, no Node APIs). */
+function pickDeviceFile(choose: (file: File) => void): void {
+  const input = activeDocument.body.createEl('input', { type: 'file', cls: 'attack-coverage-file-input', attr: { accept: '.json,application/json' } });
+  const done = (): void => input.remove();
+  input.addEventListener(
+    'change',
+    () => {
+      const file = input.files?.[0];
+      done();
+      if (file) choose(file);
+    },
+    { once: true },
+  );
+  input.addEventListener('cancel', done, { once: true });
+  input.click();
 }
 
 async function openMatrix(plugin: Plugin): Promise<void> {
@@ -265,23 +299,27 @@ export function registerMatrix(plugin: Plugin, getIndex: () => CoverageIndex, ge
   plugin.addCommand({
     id: 'import-navigator-layer',
     name: 'Import Navigator layer as overlay',
-    callback: () =>
-      new LayerFileModal(app, (file) => {
-        void (async () => {
-          try {
-            const overlay = parseLayerFile(await app.vault.cachedRead(file), overlayCatalog(getCatalog()));
-            state.overlay = overlay;
-            const cmp = compareWithLayer(state.model(), overlay, state.controls.score);
-            new Notice(`Overlay "${overlay.name}": ${cmp.inLayer} techniques, ${cmp.undetected.length} undetected in this vault`);
-            if (overlay.problems.length) console.warn(`Layer ${file.path}:\n${overlay.problems.join('\n')}`);
-            state.changed();
-            await openMatrix(plugin);
-          } catch (e) {
-            new Notice(e instanceof LayerError ? `${file.path}: ${e.message}` : `Could not import ${file.path}: ${String(e)}`);
-          }
-        })();
-      }).open(),
+    callback: () => new LayerFileModal(app, (source) => void importOverlay(source)).open(),
   });
+
+  /** Read, check and apply a layer as the overlay; every outcome is a notice naming the file. */
+  async function importOverlay(source: LayerSource): Promise<void> {
+    if (source.size !== undefined && source.size > MAX_LAYER_BYTES) {
+      new Notice(`${source.name} is ${(source.size / 2 ** 20).toFixed(0)} MB, too large for a Navigator layer; not imported`);
+      return;
+    }
+    try {
+      const overlay = parseLayerFile(await source.read(), overlayCatalog(getCatalog()));
+      state.overlay = overlay;
+      const cmp = compareWithLayer(state.model(), overlay, state.controls.score);
+      new Notice(`Overlay "${overlay.name}": ${cmp.inLayer} techniques, ${cmp.undetected.length} undetected in this vault`);
+      if (overlay.problems.length) console.warn(`Layer ${source.name}:\n${overlay.problems.join('\n')}`);
+      state.changed();
+      await openMatrix(plugin);
+    } catch (e) {
+      new Notice(e instanceof LayerError ? `${source.name}: ${e.message}` : `Could not import ${source.name}: ${String(e)}`);
+    }
+  }
 
   plugin.addCommand({
     id: 'show-coverage-gaps',
