@@ -26,6 +26,7 @@ export interface ScanReport {
     rules: string[];
     rolledUpRules: string[];
     tests: string[];
+    rolledUpTests: string[];
     testCount: number;
     gaps: string[];
   }>;
@@ -64,6 +65,7 @@ export function scanReport(index: CoverageIndex, vault: string): ScanReport {
       rules: t.rules.map((r) => r.path),
       rolledUpRules: t.rolledUpRules.map((r) => r.path),
       tests: t.tests.map((x) => x.path),
+      rolledUpTests: t.rolledUpTests.map((x) => x.path),
       testCount: t.testCount,
       gaps: t.gaps,
     })),

@@ -1,6 +1,9 @@
-import type { Command } from 'commander';
+import { readFileSync } from 'node:fs';
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { BaselineError, parseBaseline, runChecks, type Baseline, type CheckOptions, type CheckResult } from '../../core/checks';
 import { scanReport, scanSummary, type ScanSummary } from '../../core/report';
-import { json, load, out } from '../io';
+import { VaultError } from '../vault';
+import { json, load, out, setExitStatus } from '../io';
 
 function pct(n: number, of: number): string {
   return of ? `${Math.round((100 * n) / of)}%` : '-';
@@ -32,6 +35,42 @@ function printScan(r: ScanSummary): void {
   }
 }
 
+function percent(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n > 100) throw new InvalidArgumentError('a percentage from 0 to 100');
+  return n;
+}
+
+function readBaseline(file: string): Baseline {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new VaultError(`cannot read baseline "${file}": ${e instanceof Error ? e.message.replace(/^[A-Z]+: /, '') : String(e)}`);
+  }
+  try {
+    return parseBaseline(text);
+  } catch (e) {
+    throw new VaultError(`baseline "${file}" ${e instanceof BaselineError ? e.message : String(e)}`);
+  }
+}
+
+function printChecks(r: CheckResult): void {
+  out('');
+  out(r.failures.length ? `Checks: ${r.failures.length} failed` : 'Checks: all passed');
+  for (const f of r.failures) out(`  failed  ${f}`);
+  for (const n of r.notes) out(`  note    ${n}`);
+}
+
+interface ScanOptions {
+  json?: boolean;
+  rollup: boolean;
+  minWithRules?: number;
+  minWithTests?: number;
+  failOn?: CheckOptions['failOn'];
+  baseline?: string;
+}
+
 export function registerScan(program: Command): void {
   program
     .command('scan')
@@ -39,11 +78,36 @@ export function registerScan(program: Command): void {
     .argument('<vault>', 'vault folder')
     .option('--json', 'machine-readable output')
     .option('--no-rollup', 'do not roll sub-technique rules up into parents')
-    .action((vault: string, opts: { json?: boolean; rollup: boolean }) => {
+    .option('--min-with-rules <percent>', 'check: fail (exit 1) when fewer technique notes have rules', percent)
+    .option('--min-with-tests <percent>', 'check: fail (exit 1) when fewer technique notes have tests', percent)
+    .addOption(new Option('--fail-on <severity>', 'check: fail (exit 1) on any diagnostic this severe or worse').choices(['error', 'warning']))
+    .option('--baseline <scan.json>', 'check: fail (exit 1) when a technique that had rules or tests in this earlier "scan --json" has none now')
+    .action((vault: string, opts: ScanOptions) => {
+      // Read the baseline first: a bad one is a bad argument, reported before the vault is read.
+      const baseline = opts.baseline === undefined ? undefined : readBaseline(opts.baseline);
       const { index } = load(vault, { rollUp: opts.rollup, keepSources: false });
-      // The text output needs counts only; building every technique's sorted lists is for --json.
-      if (opts.json) json(scanReport(index, vault));
-      else printScan(scanSummary(index, vault));
+      const options: CheckOptions = {
+        ...(opts.minWithRules !== undefined ? { minWithRules: opts.minWithRules } : {}),
+        ...(opts.minWithTests !== undefined ? { minWithTests: opts.minWithTests } : {}),
+        ...(opts.failOn ? { failOn: opts.failOn } : {}),
+        ...(baseline ? { baseline } : {}),
+      };
+      const check = (scan: Parameters<typeof runChecks>[1]): CheckResult | null => {
+        if (!Object.keys(options).length) return null;
+        const result = runChecks(index, scan, options);
+        if (result.failures.length) setExitStatus(1);
+        return result;
+      };
+      if (opts.json) {
+        const report = scanReport(index, vault);
+        const checks = check(report);
+        json(checks ? { ...report, checks } : report);
+      } else {
+        // The text output needs counts only; building every technique's sorted lists is for --json.
+        const summary = scanSummary(index, vault);
+        printScan(summary);
+        const checks = check(summary);
+        if (checks) printChecks(checks);
+      }
     });
-
 }
