@@ -314,7 +314,12 @@ export function toCoverageSpec(q: ParsedQuery, hints: RoleHints): CoverageBlockS
 
 export const QUERY_LANGUAGES = ['dataview', 'query', 'attack-coverage'] as const;
 
+/** The query blocks among a note's code blocks. */
+export function queryBlocksOf<B extends { lang: string }>(blocks: readonly B[]): B[] {
+  return blocks.filter((b) => (QUERY_LANGUAGES as readonly string[]).includes(b.lang));
+}
+
 /** Query blocks of a note's body (a fence inside the frontmatter is not a block). */
 export function findQueryBlocks(text: string): CodeBlock[] {
-  return findCodeBlocks(text, findFrontmatter(text)?.bodyStart ?? 0).filter((b) => (QUERY_LANGUAGES as readonly string[]).includes(b.lang));
+  return queryBlocksOf(findCodeBlocks(text, findFrontmatter(text)?.bodyStart ?? 0));
 }

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { evaluateCoverageBlock, parseCoverageBlock } from '../../core/coverage-block';
-import { evaluateQuery, findQueryBlocks, parseQueryBlock, toCoverageSpec, type CoverageBlockSpec } from '../../core/queries';
+import { evaluateQuery, findQueryBlocks, parseQueryBlock, queryBlocksOf, toCoverageSpec, type CoverageBlockSpec } from '../../core/queries';
 import { json, load, out } from '../io';
 import type { LoadedVault } from '../vault';
 import { parseYamlCore } from '../yaml';
@@ -22,7 +22,8 @@ export function collectBlocks(v: LoadedVault): BlockRow[] {
   const settings = s.roleSettings;
   for (const src of v.sources.values()) {
     if (!src.text) continue;
-    for (const b of findQueryBlocks(src.text)) {
+    // The reader already found the note's code blocks (body only, as here).
+    for (const b of src.codeBlocks ? queryBlocksOf(src.codeBlocks) : findQueryBlocks(src.text)) {
       const base = { path: src.path, language: b.lang, line: b.start.line + 1, query: b.content };
       if (b.lang === 'attack-coverage') {
         const res = evaluateCoverageBlock(s, parseCoverageBlock(b.content, parseYamlCore), src.path);
