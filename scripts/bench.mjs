@@ -14,4 +14,5 @@ step(process.execPath, ['esbuild.config.mjs', 'production']);
 const common = { ...nodeBundle, logLevel: 'warning' };
 await esbuild.build({ ...common, entryPoints: ['bench/run.ts'], outfile: 'bench/out/run.cjs' });
 await esbuild.build({ ...common, entryPoints: ['bench/floor.ts'], outfile: 'bench/out/floor.cjs' });
+await esbuild.build({ ...common, entryPoints: ['bench/cold-phases.ts'], outfile: 'bench/out/cold-phases.cjs' });
 step(process.execPath, ['--expose-gc', 'bench/out/run.cjs', ...process.argv.slice(2)]);
