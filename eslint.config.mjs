@@ -16,6 +16,10 @@ export default defineConfig([
     },
   },
   {
+    // Proper names stay capitalised in sentence case: the ATT&CK Navigator (a tool) and the Dataview plugin.
+    rules: { 'obsidianmd/ui/sentence-case': ['warn', { enforceCamelCaseLower: true, ignoreWords: ['Navigator', 'Dataview'] }] },
+  },
+  {
     // js-yaml is the CLI's YAML parser (CORE_SCHEMA reads dates as strings, as Obsidian does) and never
     // reaches main.js: the plugin parses YAML with Obsidian's own parseYaml.
     files: ['package.json'],
@@ -34,6 +38,12 @@ export default defineConfig([
       'obsidianmd/prefer-window-timers': 'off',
       'obsidianmd/no-global-this': 'off',
     },
+  },
+  {
+    // The shim implements Obsidian's DOM helpers on jsdom, and the harness page runs outside Obsidian:
+    // both are built from the standard DOM that these rules steer plugin code away from.
+    files: ['test/__obsidian_shim__/**/*.ts', 'test/report/harness.ts'],
+    rules: { 'obsidianmd/prefer-create-el': 'off', 'obsidianmd/prefer-instanceof': 'off' },
   },
   {
     // Tests poke at untyped JSON fixtures and jest mocks.
