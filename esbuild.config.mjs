@@ -1,7 +1,7 @@
 // Two bundles from one source tree: the plugin (browser-safe, for desktop and mobile) and the CLI (Node).
 import esbuild from 'esbuild';
 import { builtinModules } from 'node:module';
-import { nodeBundle } from './scripts/node-bundle.mjs';
+import { nodeBundle, ON_DEMAND, onDemand } from './scripts/node-bundle.mjs';
 import { copyFileSync, mkdirSync, statSync, readFileSync } from 'node:fs';
 
 const prod = process.argv[2] === 'production';
@@ -23,6 +23,7 @@ const plugin = {
 
 const cli = {
   ...nodeBundle,
+  plugins: [...nodeBundle.plugins, onDemand],
   entryPoints: ['src/cli/main.ts'],
   banner: { js: '#!/usr/bin/env node' },
   outfile: 'dist/cli.js',
@@ -54,6 +55,7 @@ if (prod) {
   await esbuild.build(plugin);
   await esbuild.build(cli);
   await esbuild.build(readWorker);
+  for (const { name, entry } of ON_DEMAND) await esbuild.build({ ...nodeBundle, entryPoints: [entry], outfile: `dist/${name}.js` });
   checkPluginBundle();
   installIntoTestVault();
 } else {

@@ -5,15 +5,18 @@ import type { Command } from 'commander';
 import { RuleAnalysisStore } from '../../core/analytics/rule-store';
 import { techniqueAnalytics, type IndicatorRow, type TechniqueAnalytics } from '../../core/analytics/technique-analytics';
 import { DetailsCatalog } from '../../core/attack/details';
-import { DETAILS_GZIP_BASE64 } from '../../core/attack/details-packed';
 import { parseBareId } from '../../core/ids';
 import { opLabel } from '../../ui/analytics';
 import { json, load, out } from '../io';
 import { VaultError } from '../vault';
 import { parseYamlCore } from '../yaml';
 
-/** The committed ATT&CK details, inflated synchronously (Node has zlib; the plugin uses DecompressionStream). */
-export function cliDetails(): DetailsCatalog {
+/**
+ * The committed ATT&CK details, inflated with Node's zlib (the plugin uses DecompressionStream). Loaded
+ * when asked for: the packed text is a large share of the CLI, and other commands never read it.
+ */
+export async function cliDetails(): Promise<DetailsCatalog> {
+  const { DETAILS_GZIP_BASE64 } = await import('../../core/attack/details-packed');
   return DetailsCatalog.fromJson(gunzipSync(Buffer.from(DETAILS_GZIP_BASE64, 'base64')).toString('utf8'));
 }
 
@@ -85,7 +88,7 @@ export function registerAnalytics(program: Command): void {
     .option('--json', 'machine-readable output (the TechniqueAnalytics data the panel renders)')
     .option('--no-rollup', 'do not roll sub-technique rules up into parents')
     .option('--limit <n>', 'rows per list in the text output', '20')
-    .action((vault: string, raw: string, opts: { json?: boolean; rollup: boolean; limit: string }) => {
+    .action(async (vault: string, raw: string, opts: { json?: boolean; rollup: boolean; limit: string }) => {
       const id = parseBareId(raw.replace(/^#/, '').replace(/^attack\./i, ''));
       if (!id) throw new VaultError(`"${raw}" is not a technique ID (expected T1234 or T1234.567)`);
       const limit = Number(opts.limit);
@@ -101,7 +104,7 @@ export function registerAnalytics(program: Command): void {
         }
       };
       const store = new RuleAnalysisStore(index, { parseYaml: parseYamlCore, readText });
-      const data = techniqueAnalytics(index, id, { store, details: cliDetails(), rollUp: opts.rollup });
+      const data = techniqueAnalytics(index, id, { store, details: await cliDetails(), rollUp: opts.rollup });
       store.dispose();
       if (opts.json) json(data);
       else printAnalytics(data, limit);
