@@ -14,12 +14,12 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { MessageChannel, receiveMessageOnPort, Worker, workerData, type MessagePort } from 'node:worker_threads';
 import { analyzeNote, type NoteFacts } from '../core/note';
-import { readNoteForIndex } from './read-note';
+import { READ_BATCH, readBatchForIndex } from './read-note';
 import { parseYamlCore } from './yaml';
 
 const MARK = 'attack-coverage/read-notes';
 /** Notes per claim: small enough to balance the threads, large enough that messages stay few. */
-const BATCH = 100;
+const BATCH = READ_BATCH;
 /**
  * Below this, threads cost more than they save: each thread warms its JIT up on its own share, and on a
  * 5,000-note vault even the bare read-and-parse loop runs no faster on two threads than on one.
@@ -48,7 +48,7 @@ function claim(counters: Int32Array, paths: readonly string[]): readonly string[
 }
 
 function analyzeBatch(root: string, batch: readonly string[]): NoteFacts[] {
-  return batch.map((path) => analyzeNote(readNoteForIndex(root, path), ENV));
+  return readBatchForIndex(root, batch).map((source) => analyzeNote(source, ENV));
 }
 
 export function isReadWorker(): boolean {

@@ -8,7 +8,7 @@ import { CoverageIndex } from '../core/coverage-index';
 import type { IndexMetadata, NoteSource } from '../core/metadata';
 import { withDefaults, type EngineSettings } from '../core/settings';
 import { readInParallel, threadsFor } from './parallel-read';
-import { readNote, readNoteForIndex } from './read-note';
+import { READ_BATCH, readBatchForIndex, readNote } from './read-note';
 
 import { parseYamlCore } from './yaml';
 import { walkFiles } from './walk';
@@ -62,16 +62,22 @@ export function loadVault(
   const keep = opts.keepSources ?? true;
   const step = Math.max(500, Math.floor(paths.length / 20));
   function* read(): Generator<NoteSource<IndexMetadata>> {
-    for (let i = 0; i < paths.length; i++) {
-      const path = paths[i] as string;
-      let src: NoteSource<IndexMetadata>;
-      if (keep) {
-        const full = readNote(root, path);
-        sources.set(path, full);
-        src = full;
-      } else src = readNoteForIndex(root, path);
-      if (opts.progress && (i + 1) % step === 0) opts.progress(i + 1, paths.length);
-      yield src;
+    let i = 0;
+    // Notes that are not kept are read a batch at a time (see readBatchForIndex).
+    for (let from = 0; from < paths.length; from += READ_BATCH) {
+      const batch = paths.slice(from, from + READ_BATCH);
+      const read: Array<NoteSource<IndexMetadata>> = keep
+        ? batch.map((path) => {
+            const full = readNote(root, path);
+            sources.set(path, full);
+            return full;
+          })
+        : readBatchForIndex(root, batch);
+      for (const src of read) {
+        i++;
+        if (opts.progress && i % step === 0) opts.progress(i, paths.length);
+        yield src;
+      }
     }
   }
   const threads = keep ? 1 : threadsFor(paths.length);
