@@ -3,6 +3,7 @@
  * so that the JIT is as cold as it is for a user (`npm run bench` runs it several times and keeps the
  * medians). The steps are the ones `loadVault` and the text output of `scan` take on one thread:
  * list, read, frontmatter (the floor's parser), the rest of the Markdown pass, analysis, indexing, summary.
+ * Here they run note by note; the CLI runs the first two over batches of notes, in the same order.
  * Prints one JSON object of milliseconds.
  */
 import { readFileSync } from 'node:fs';
