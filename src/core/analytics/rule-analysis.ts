@@ -12,6 +12,7 @@ import { findCodeBlocks } from '../markdown';
 import type { RuleMeta, YamlParser } from '../rules';
 import logSourceTable from './data/log-sources.json';
 import { eventInfo, eventsForRule, EVENT_TABLES, type LogSource, type RuleEvent } from './events';
+import { elasticLogSources } from './elastic-logsource';
 import { normaliseField, type FieldOverrides } from './fields';
 import { parseSigmaDetection, type OpKind, type Predicate } from './sigma';
 import { parseElasticRule, parseSplunkDetection, type VendorQueryAnalysis } from './vendor-queries';
@@ -27,8 +28,11 @@ export interface RuleCore {
   description: string;
   logsource: LogSource;
   predicates: Predicate[];
-  /** Events named by the rule's metadata rather than its logic (Splunk `data_source`). */
-  declaredEvents: Array<{ provider: string; eventId: number }>;
+  /**
+   * Events beyond those of `logsource`: named by the rule's metadata (Splunk `data_source`), or read
+   * from further log sources (an Elastic sequence over process and network events).
+   */
+  declaredEvents: Array<{ provider: string; eventId: number; alternative?: boolean }>;
   state: ParseState;
   problems: string[];
 }
@@ -106,16 +110,21 @@ function fromSplunk(doc: Record<string, unknown>): RuleCore {
   };
 }
 
-function fromElastic(doc: Record<string, unknown>): RuleCore {
+/** `product`: the note's own log source product, for rules that do not say their platform. */
+function fromElastic(doc: Record<string, unknown>, product: string | undefined): RuleCore {
   const rule = isMap(doc.rule) ? doc.rule : {};
   const a = parseElasticRule(doc);
+  // Elastic names its log sources only through event categories and index patterns: inferred, one per category.
+  const [first, ...more] = elasticLogSources(rule, a.predicates, a.eventCategories, product);
   return {
     format: 'elastic',
     ruleId: str(rule.rule_id),
     description: shortDescription(rule.description),
-    logsource: {},
+    logsource: first ?? {},
     predicates: a.predicates,
-    declaredEvents: [],
+    declaredEvents: more.flatMap((ls) =>
+      eventsForRule(ls, a.predicates).map((e) => ({ provider: e.provider, eventId: e.eventId, ...(e.alternative ? { alternative: true } : {}) })),
+    ),
     state: vendorState(a),
     problems: a.problems,
   };
@@ -146,7 +155,7 @@ export function analyseRuleText(text: string | undefined, meta: RuleMeta | null,
         const doc: unknown = b.lang === 'toml' ? parseToml(b.content) : parseYaml(b.content);
         if (!isMap(doc)) continue;
         let core: RuleCore | undefined;
-        if (b.lang === 'toml') core = isMap(doc.rule) ? fromElastic(doc) : undefined;
+        if (b.lang === 'toml') core = isMap(doc.rule) ? fromElastic(doc, meta?.product) : undefined;
         else if (isMap(doc.detection) || 'correlation' in doc) core = fromSigma(doc);
         else if (typeof doc.search === 'string') core = fromSplunk(doc);
         if (!core) continue;
@@ -196,6 +205,7 @@ function ruleEvents(core: RuleCore, overrides: FieldOverrides | undefined): Rule
       eventId: d.eventId,
       title: info?.title ?? '',
       via: 'logsource',
+      ...(d.alternative ? { alternative: true } : {}),
       ...(!info || info.unverified ? { unverified: true } : {}),
       ...(channel ? { channel } : {}),
     });

@@ -14,6 +14,8 @@ export interface VendorQueryAnalysis {
   /** False when (part of) the query could not be parsed; `problems` says which part. */
   parsed: boolean;
   problems: string[];
+  /** EQL event categories the query or its sequence steps select (`process where …`); `any` is left out. */
+  eventCategories?: string[];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -383,30 +385,38 @@ function splitTop(toks: Tok[], k: Kind): Tok[][] {
   return out;
 }
 
-/** `category where expr` → expr. */
-function afterWhere(toks: Tok[], what: string): Tok[] {
+/** `category where expr` → expr, and the category word when there is one. */
+function afterWhere(toks: Tok[], what: string): { expr: Tok[]; category?: string } {
   const i = toks.findIndex((t) => isWord(t, 'where'));
   if (i < 0) throw new QueryError(`no "where" in ${what}`);
-  return toks.slice(i + 1);
+  const word = i === 1 && toks[0]?.k === 'word' ? toks[0].v.toLowerCase() : undefined;
+  return { expr: toks.slice(i + 1), ...(word ? { category: word } : {}) };
 }
 
-/** The (label, tokens) filter segments of a query. */
-function segments(toks: Tok[], dialect: QueryDialect): Array<[string, Tok[]]> {
+/** A filter segment of a query: its label, its tokens and (EQL) the event category it selects. */
+type Segment = [label: string, toks: Tok[], category?: string];
+
+/** The filter segments of a query. */
+function segments(toks: Tok[], dialect: QueryDialect): Segment[] {
   if (dialect === 'kql') return [['query', toks]];
   if (dialect === 'eql') {
     if (isWord(toks[0], 'sequence') || isWord(toks[0], 'sample')) {
       // Each bracketed step `[process where …]` is its own filter; `by` / `with maxspan` are join keys.
-      const steps: Array<[string, Tok[]]> = [];
+      const steps: Segment[] = [];
       let depth = 0;
       let start = -1;
       toks.forEach((t, i) => {
         if (t.k === '[' && depth++ === 0) start = i + 1;
-        if (t.k === ']' && --depth === 0) steps.push([`seq${steps.length + 1}`, afterWhere(toks.slice(start, i), 'sequence step')]);
+        if (t.k === ']' && --depth === 0) {
+          const step = afterWhere(toks.slice(start, i), 'sequence step');
+          steps.push([`seq${steps.length + 1}`, step.expr, step.category]);
+        }
       });
       if (steps.length === 0) throw new QueryError('sequence without steps');
       return steps;
     }
-    return [['query', afterWhere(splitTop(toks, '|')[0] ?? [], 'query')]];
+    const q = afterWhere(splitTop(toks, '|')[0] ?? [], 'query');
+    return [['query', q.expr, q.category]];
   }
   const cmds = splitTop(toks, '|');
   if (dialect === 'esql') {
@@ -445,10 +455,12 @@ const LANGUAGE_NAMES: Record<QueryDialect, string> = { eql: 'EQL', kql: 'KQL', e
 export function parseVendorQuery(query: string, dialect: QueryDialect): VendorQueryAnalysis {
   const predicates: Predicate[] = [];
   const problems: string[] = [];
+  const categories = new Set<string>();
   const lang = LANGUAGE_NAMES[dialect] ?? String(dialect);
   let parsed = true;
   try {
-    for (const [label, toks] of segments(tokenize(String(query ?? ''), dialect), dialect)) {
+    for (const [label, toks, category] of segments(tokenize(String(query ?? ''), dialect), dialect)) {
+      if (category && category !== 'any') categories.add(category);
       const p = new ExprParser(toks, dialect, label);
       try {
         p.parse();
@@ -464,7 +476,7 @@ export function parseVendorQuery(query: string, dialect: QueryDialect): VendorQu
     problems.push(`could not parse the ${lang} query: ${e instanceof Error ? e.message : String(e)}`);
   }
   if (parsed && predicates.length === 0) problems.push(`no field conditions found in the filtering part of the ${lang} query`);
-  return { predicates, parsed, problems };
+  return { predicates, parsed, problems, ...(categories.size ? { eventCategories: [...categories] } : {}) };
 }
 
 const obj = (v: unknown): Record<string, unknown> | undefined =>
