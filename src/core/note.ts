@@ -212,7 +212,9 @@ export function analyzeNote(source: NoteSource<IndexMetadata>, env: AnalyzeEnv):
   }
   const embedded = blocks.length ? embeddedRuleFacts(blocks, env.parseYaml) : { facts: null };
   if (embedded.problem) warn(embedded.problem);
-  if (ruleLike || embedded.facts) rule = ownRule(mergeRuleMeta(ruleMetaFromFrontmatter(fm), embedded.facts));
+  if (ruleLike || embedded.facts) rule = mergeRuleMeta(ruleMetaFromFrontmatter(fm), embedded.facts);
+  // Only the embedded rule is read from the note's text; frontmatter values are not views into it.
+  if (rule && embedded.facts) rule = ownRule(rule);
 
   const headings = cache.headings ?? [];
   let atomicTests = 0;
