@@ -4,17 +4,19 @@
  *   npx tsx scripts/build-catalog.ts [bundle.json] [--version 18.1]
  *
  * Default bundle: ../shared/corpus/attack/enterprise-attack-18.1.json (relative to the project root).
- * The v18 → v19 remap rows come from ../shared/corpus/attack/v19-partial/elastic-attack_v18_to_v19.yaml.
+ * The v18 → v19 remap rows come from ../shared/corpus/attack/v19-partial/elastic-attack_v18_to_v19.yaml,
+ * and the v19.1 techniques 18.1 does not have from ../shared/corpus/attack/v19-partial/dettect-techniques-19.1.json.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { load } from 'js-yaml';
-import { digestStix, type CatalogData, type RemapTable } from '../src/core/attack/stix';
+import { digestStix, type CatalogData, type NextRelease, type RemapTable } from '../src/core/attack/stix';
 
 const ROOT = path.resolve(__dirname, '..');
 const CORPUS = path.resolve(ROOT, '../shared/corpus/attack');
 const OUT = path.join(ROOT, 'src/core/attack/catalog.json');
 const REMAPS = path.join(CORPUS, 'v19-partial/elastic-attack_v18_to_v19.yaml');
+const NEXT = path.join(CORPUS, 'v19-partial/dettect-techniques-19.1.json');
 
 interface RemapRow {
   id?: string;
@@ -42,6 +44,23 @@ function readRemaps(file: string): RemapTable | undefined {
       'its explicit technique and sub-technique rows, which follow MITRE revoked-by links. ' +
       'Other retired v18 IDs whose v19 target is only guessed from names are left out.',
     techniques: sorted,
+  };
+}
+
+/** The Enterprise techniques of DeTT&CT's v19.1 list that `known` (this release's IDs) does not have. */
+function readNext(file: string, known: ReadonlySet<string>): NextRelease | undefined {
+  if (!existsSync(file)) return undefined;
+  const doc = JSON.parse(readFileSync(file, 'utf8')) as Record<string, Array<{ technique_id?: string; technique_name?: string }>>;
+  const techniques: Record<string, string> = {};
+  for (const t of doc['ATT&CK-Enterprise'] ?? []) {
+    if (t.technique_id && t.technique_name && !known.has(t.technique_id)) techniques[t.technique_id] = t.technique_name;
+  }
+  return {
+    version: /techniques-(\d+(?:\.\d+)*)\.json$/.exec(file)?.[1] ?? '',
+    source:
+      "rabobank-cdc/DeTTECT editor/src/data/techniques.json (GPL-3.0), Enterprise entries: the IDs and names of ATT&CK's " +
+      'next-release techniques (ATT&CK © The MITRE Corporation); no tactics, so they are named but not placed in the matrix.',
+    techniques: Object.fromEntries(Object.keys(techniques).sort().map((k) => [k, techniques[k] as string])),
   };
 }
 
@@ -76,6 +95,8 @@ function main(): void {
   if (!data.version) throw new Error(`no ATT&CK version in ${base}: pass --version`);
   const remaps = readRemaps(REMAPS);
   if (remaps) data.remaps = remaps;
+  const next = readNext(NEXT, new Set(data.techniques.map((t) => t.id)));
+  if (next) data.next = next;
 
   const text = format(data);
   writeFileSync(OUT, text);
@@ -83,7 +104,8 @@ function main(): void {
   process.stdout.write(
     `${path.relative(ROOT, OUT)}: ATT&CK ${data.version}, ${data.tactics.length} tactics, ` +
       `${data.techniques.length - inactive} active + ${inactive} revoked/deprecated techniques, ` +
-      `${Object.keys(remaps?.techniques ?? {}).length} remaps, ${(Buffer.byteLength(text) / 1024).toFixed(1)} KiB\n`,
+      `${Object.keys(remaps?.techniques ?? {}).length} remaps, ${Object.keys(next?.techniques ?? {}).length} next-release techniques, ` +
+      `${(Buffer.byteLength(text) / 1024).toFixed(1)} KiB\n`,
   );
 }
 

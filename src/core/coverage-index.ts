@@ -27,6 +27,8 @@ export interface TechniqueCatalog {
   remap?(id: TechniqueId): { id: TechniqueId; name: string } | undefined;
   /** The IDs of this release that a next-release ID replaces. */
   remappedFrom?(id: TechniqueId): TechniqueId[];
+  /** A next-release technique this release does not have, with its version and display name there. */
+  nextRelease?(id: TechniqueId): { version: string; name: string } | undefined;
 }
 
 /** A catalog that knows nothing: every ID is "unknown" but still indexed. */
@@ -446,12 +448,15 @@ export class CoverageIndex {
   /** The catalog's status, with next-release IDs recognised rather than called unknown. */
   statusOf(id: TechniqueId): TechniqueStatus {
     const s = this.catalog.status(id);
-    return s === 'unknown' && (this.catalog.remappedFrom?.(id).length ?? 0) > 0 ? 'newer' : s;
+    if (s !== 'unknown') return s;
+    return (this.catalog.remappedFrom?.(id).length ?? 0) > 0 || this.catalog.nextRelease?.(id) ? 'newer' : s;
   }
 
   private catalogName(id: TechniqueId): string | undefined {
     const own = this.catalog.displayName(id);
     if (own) return own;
+    const next = this.catalog.nextRelease?.(id)?.name;
+    if (next) return next;
     const from = this.catalog.remappedFrom?.(id)[0];
     return from ? this.catalog.remap?.(from)?.name : undefined;
   }
@@ -479,7 +484,9 @@ export class CoverageIndex {
         const version = `ATT&CK ${this.catalog.version}`;
         if (status === 'newer') {
           const from = this.catalog.remappedFrom?.(id) ?? [];
-          out.push({ path: n.facts.path, severity: 'info', message: `${id} is newer than ${version}; it replaces ${from.join(', ')}` });
+          const next = this.catalog.nextRelease?.(id);
+          const what = next ? `${id} is in ATT&CK ${next.version} ("${next.name}"), newer than ${version}` : `${id} is newer than ${version}`;
+          out.push({ path: n.facts.path, severity: 'info', message: from.length ? `${what}; it replaces ${from.join(', ')}` : what });
           continue;
         }
         const repl = this.catalog.replacement(id);

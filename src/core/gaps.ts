@@ -171,7 +171,11 @@ export function gapsFromModel(model: MatrixModel, scope: 'notes' | 'catalog' = '
       const replacementName = replacement ? (catalog.displayName(replacement) ?? (remap?.id === replacement ? remap.name : undefined)) : undefined;
       const use = replacement ? `use ${replacement}${replacementName ? ` ${replacementName}` : ''}` : '';
       let advice: string;
-      if (kind === 'newer') advice = `newer than ${version}; it replaces ${catalog.remappedFrom(id).join(', ')}`;
+      if (kind === 'newer') {
+        const from = catalog.remappedFrom(id);
+        const next = catalog.nextRelease(id);
+        advice = `${next ? `in ATT&CK ${next.version} ("${next.name}"), ` : ''}newer than ${version}${from.length ? `; it replaces ${from.join(', ')}` : ''}`;
+      }
       else if (kind === 'retired-next') advice = `replaced in ${nextVersion}: ${use}`;
       else if (kind === 'unknown') advice = `not in ${version}${use ? `: ${use}` : ''}`;
       else advice = `${kind} in ${version}${use ? `: ${use}` : ''}`;

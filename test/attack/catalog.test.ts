@@ -147,3 +147,30 @@ describe('Catalog over hand-made data', () => {
     expect(new Catalog({ ...data, version: '' }).version).toBe('');
   });
 });
+
+describe('next-release techniques', () => {
+  const cat = defaultCatalog();
+  // domain.md §4.4: "New in v19.1: T1027.018 Invisible Unicode, T1682 …, T1690".
+  const NEW_IN_19_1 = [
+    'T1027.018', 'T1682', 'T1683', 'T1683.001', 'T1683.002', 'T1684', 'T1684.001', 'T1684.002',
+    'T1685', 'T1685.001', 'T1685.002', 'T1685.003', 'T1685.004', 'T1685.005', 'T1685.006',
+    'T1686', 'T1686.001', 'T1686.002', 'T1686.003', 'T1687', 'T1688', 'T1689', 'T1690',
+  ];
+
+  test('every technique new in 19.1 is known by name, and nothing this release has', () => {
+    expect(Object.keys(cat.data.next?.techniques ?? {})).toEqual(NEW_IN_19_1);
+    for (const id of NEW_IN_19_1) {
+      expect(cat.status(id)).toBe('unknown');
+      expect(cat.nextRelease(id)?.version).toBe('19.1');
+    }
+    expect(cat.nextRelease('T1059.006')).toBeUndefined();
+    expect(cat.nextRelease('T1562.001')).toBeUndefined(); // retired in 19, but an 18.1 technique
+    expect(cat.nextRelease('T9999')).toBeUndefined();
+  });
+
+  test('sub-techniques are named as ATT&CK displays them, under their next-release or current parent', () => {
+    expect(cat.nextRelease('T1686.003')?.name).toBe('Disable or Modify System Firewall: Windows Host Firewall');
+    expect(cat.nextRelease('t1690')?.name).toBe('Prevent Command History Logging');
+    expect(cat.nextRelease('T1027.018')?.name).toBe(`${cat.get('T1027')?.name}: Invisible Unicode`);
+  });
+});

@@ -178,3 +178,15 @@ describe('flags and diagnostics', () => {
     expect(dups.map((d) => d.path)).toEqual(['Detection Rules/a.md', 'Detection Rules/b.md']);
   });
 });
+
+describe('techniques of the next ATT&CK release', () => {
+  test('a rule tagged with a 19.1-only ID is linked, named, and reported as newer, not unknown', () => {
+    const idx = new CoverageIndex({ catalog: defaultCatalog(), env: { parseYaml: parseYamlCore } });
+    idx.upsert({ path: 'Detection Rules/fw.md', cache: { frontmatter: { tags: ['attack.t1686.003', 'detection_rule'], title: 'Firewall rule added' } } });
+    expect(idx.statusOf('T1686.003')).toBe('newer');
+    expect(idx.technique('T1686.003').name).toBe('Disable or Modify System Firewall: Windows Host Firewall');
+    expect(idx.technique('T1686.003').rules.map((r) => r.path)).toEqual(['Detection Rules/fw.md']);
+    const d = idx.diagnostics().filter((x) => x.path === 'Detection Rules/fw.md' && /T1686\.003/.test(x.message));
+    expect(d).toEqual([{ path: 'Detection Rules/fw.md', severity: 'info', message: 'T1686.003 is in ATT&CK 19.1 ("Disable or Modify System Firewall: Windows Host Firewall"), newer than ATT&CK 18.1' }]);
+  });
+});

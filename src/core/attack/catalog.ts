@@ -86,6 +86,20 @@ export class Catalog {
     return this.remappedTo.get(norm(id));
   }
 
+  /**
+   * A technique of the next release that this one does not have (v19.1 T1686.003), with ATT&CK's display
+   * name there ("Disable or Modify System Firewall: Windows Host Firewall").
+   */
+  nextRelease(id: string): { version: string; name: string } | undefined {
+    const next = this.data.next;
+    const key = norm(id);
+    const name = next?.techniques[key];
+    if (!next || name === undefined || this.byId.has(key)) return undefined;
+    const parent = key.includes('.') ? key.slice(0, key.indexOf('.')) : undefined;
+    const parentName = parent ? (next.techniques[parent] ?? this.byId.get(parent)?.name) : undefined;
+    return { version: next.version, name: parentName ? `${parentName}: ${name}` : name };
+  }
+
   /** Reverse remap: the IDs of this release that became `id` in the next version (T1685 ← T1562, T1562.001, …). */
   remappedFrom(id: string): string[] {
     return [...(this.remappedFromIndex.get(norm(id)) ?? [])].sort();

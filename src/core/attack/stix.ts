@@ -35,6 +35,13 @@ export interface RemapTable {
   techniques: Record<string, { id: string; name: string }>;
 }
 
+/** Techniques of the next release that this one does not have yet (SigmaHQ already tags rules with them). */
+export interface NextRelease {
+  version: string; // e.g. "19.1"
+  source: string; // where the list comes from
+  techniques: Record<string, string>; // ID → name, as ATT&CK names it in that release
+}
+
 export interface CatalogData {
   /** ATT&CK release, e.g. "18.1": from the bundle's x-mitre-collection, else supplied by the caller. */
   version: string;
@@ -48,6 +55,7 @@ export interface CatalogData {
   tactics: TacticInfo[];
   techniques: TechniqueInfo[]; // sorted by ID; includes revoked and deprecated entries
   remaps?: RemapTable;
+  next?: NextRelease;
 }
 
 export const ATTACK_COPYRIGHT =
