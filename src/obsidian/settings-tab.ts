@@ -58,12 +58,26 @@ export class CoverageSettingTab extends PluginSettingTab {
   private readonly typed = new Map<ListKey, string>();
   private readonly commits = new Map<ListKey, Debouncer<[string], void>>();
 
+  /** Saves under way from this tab: their change events must not redraw the row being typed in. */
+  private saving = 0;
+
   constructor(
     app: App,
     plugin: Plugin,
     private readonly ctx: CoverageContext,
   ) {
     super(app, plugin);
+    plugin.register(ctx.onSettingsChange(() => this.showOutsideChange()));
+  }
+
+  /** Settings changed elsewhere (Sync, another device) while the tab is open: show the new values. */
+  private showOutsideChange(): void {
+    if (this.saving > 0 || !this.containerEl.isConnected) return;
+    this.typed.clear();
+    // Obsidian 1.13 re-reads its controls on update(); before that, the tab draws itself.
+    const update = (this as unknown as { update?: () => void }).update;
+    if (typeof update === 'function') update.call(this);
+    else this.display();
   }
 
   override getSettingDefinitions(): SettingDefinitionItem<ControlKey>[] {
@@ -225,6 +239,12 @@ export class CoverageSettingTab extends PluginSettingTab {
   }
 
   private save(patch: Partial<PluginSettings>): Promise<void> {
-    return this.ctx.update(patch);
+    // The context applies the change (and tells its listeners) before it starts writing data.json.
+    this.saving++;
+    try {
+      return this.ctx.update(patch);
+    } finally {
+      this.saving--;
+    }
   }
 }

@@ -138,6 +138,22 @@ describe('settings tab', () => {
     expect(DEFAULT_PLUGIN_SETTINGS.ruleFolders).toEqual(['Detection Rules']); // defaults never mutated
   });
 
+  test('an open tab shows settings changed by Sync, and is not redrawn by its own changes', async () => {
+    const { app, plugin } = await start(pythonVault());
+    const root = openTab(app);
+    const area = (): HTMLTextAreaElement => settingNamed(root, 'Rule folders').querySelector('textarea')!;
+    const before = area();
+    type(root, 'Rule folders', 'Detection Rules\nMine');
+    await advance(400 + REFRESH_MS + 10);
+    expect(area()).toBe(before); // saved without redrawing the row being typed in
+    expect((app._pluginData.get(MANIFEST.id) as { ruleFolders: string[] }).ruleFolders).toEqual(['Detection Rules', 'Mine']);
+
+    app._pluginData.set(MANIFEST.id, { ruleFolders: ['Synced'], rollUp: false });
+    await plugin.onExternalSettingsChange();
+    expect(area().value).toBe('Synced');
+    expect(settingNamed(root, 'Roll up sub-techniques').querySelector('.checkbox-container')?.classList.contains('is-enabled')).toBe(false);
+  });
+
   test('data.json changed by Sync is applied', async () => {
     const { app, plugin } = await start(pythonVault(), { open: PYTHON });
     app._pluginData.set(MANIFEST.id, { ruleColumns: ['level'] });
