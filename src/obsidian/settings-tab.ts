@@ -77,7 +77,7 @@ export class CoverageSettingTab extends PluginSettingTab {
     // Obsidian 1.13 re-reads its controls on update(); before that, the tab draws itself.
     const update = (this as unknown as { update?: () => void }).update;
     if (typeof update === 'function') update.call(this);
-    else this.display();
+    else this.draw();
   }
 
   override getSettingDefinitions(): SettingDefinitionItem<ControlKey>[] {
@@ -161,6 +161,10 @@ export class CoverageSettingTab extends PluginSettingTab {
 
   /** Obsidian before 1.13: the same rows, drawn here. */
   override display(): void {
+    this.draw();
+  }
+
+  private draw(): void {
     const { containerEl } = this;
     containerEl.empty();
     for (const item of this.getSettingDefinitions()) {
