@@ -80,7 +80,8 @@ async function createTechniqueNote(app: App, index: CoverageIndex, catalog: Cata
     if (folder && !app.vault.getFolderByPath(folder)) await app.vault.createFolder(folder);
     file = await app.vault.create(path, techniqueNote(t, { catalog, blocks: 'coverage' }));
   }
-  await app.workspace.getLeaf(false).openFile(file);
+  // The matrix is not navigable, so this opens beside it; make the new note the active one.
+  await app.workspace.getLeaf(false).openFile(file, { active: true });
 }
 
 export class CoverageMatrixView extends ItemView {
@@ -330,7 +331,7 @@ export function registerMatrix(plugin: Plugin, getIndex: () => CoverageIndex, ge
       if (state.overlay) report.comparison = compareWithLayer(model, state.overlay, state.controls.score);
       const text = gapsMarkdown(report, { subtitle: `Written ${new Date().toISOString().slice(0, 10)} from ${getIndex().size} notes; run "Show coverage gaps" again to refresh.` });
       const file = await writeVaultFile(app, normalizePath(GAPS_NOTE), text);
-      await app.workspace.getLeaf(false).openFile(file);
+      await app.workspace.getLeaf(false).openFile(file, { active: true });
     },
   });
 }

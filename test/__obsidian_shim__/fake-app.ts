@@ -579,9 +579,12 @@ export class FakeWorkspace extends Events {
     for (const l of this.leaves) if (l.side === leaf.side) l.containerEl.toggleAttribute('hidden', l !== leaf);
   }
 
+  /** As in Obsidian: without `newLeaf`, an existing main leaf that can be navigated (not a static view such as the matrix). */
   getLeaf(newLeaf?: PaneType | boolean): WorkspaceLeaf {
     if (!newLeaf) {
-      const current = this.activeLeaf?.side === 'main' ? this.activeLeaf : this.getMostRecentLeaf();
+      const navigable = (l: WorkspaceLeaf | null | undefined): l is WorkspaceLeaf =>
+        !!l && l.side === 'main' && (l.view as { navigation?: boolean } | null)?.navigation !== false;
+      const current = navigable(this.activeLeaf) ? this.activeLeaf : [...this.leaves].reverse().find((l) => navigable(l) && !l.containerEl.hasAttribute('hidden'));
       if (current) return current;
     }
     const leaf = this.newLeaf('main');

@@ -863,8 +863,8 @@ export class WorkspaceLeaf extends Events {
     this.app.workspace.trigger('layout-change');
   }
 
-  async openFile(file: TFile): Promise<void> {
-    await this.setViewState({ type: 'markdown', state: { file: file.path } });
+  async openFile(file: TFile, openState?: { active?: boolean }): Promise<void> {
+    await this.setViewState({ type: 'markdown', state: { file: file.path }, ...(openState?.active ? { active: true } : {}) });
   }
 
   async open(view: View): Promise<View> {

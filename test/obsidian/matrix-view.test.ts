@@ -1,0 +1,101 @@
+/**
+ * @jest-environment jsdom
+ *
+ * The coverage matrix as an Obsidian view (the rendering itself is checked in Chromium by test/report
+ * and test/browser): it opens from the command, patches only the cells a note edit touches, waits while
+ * hidden, and creates a technique note from an empty cell.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { MATRIX_VIEW_TYPE } from '../../src/obsidian/matrix-view';
+import type { FakeApp } from '../__obsidian_shim__/fake-app';
+import { advance, PYTHON_RULE, pythonVault, start } from './helpers';
+
+beforeEach(() => jest.useFakeTimers());
+afterEach(() => {
+  jest.useRealTimers();
+  document.body.replaceChildren();
+});
+
+/** Matrix placements straight from catalog.json: every active technique (not sub-technique) under each of its tactics. */
+const catalog = JSON.parse(readFileSync(join(__dirname, '../../src/core/attack/catalog.json'), 'utf8')) as {
+  techniques: Array<{ id: string; tactics: string[]; isSubtechnique: boolean; revoked?: boolean; deprecated?: boolean }>;
+};
+const PLACEMENTS = catalog.techniques.filter((t) => !t.isSubtechnique && !t.revoked && !t.deprecated).reduce((n, t) => n + t.tactics.length, 0);
+
+async function openMatrix(app: FakeApp): Promise<HTMLElement> {
+  const id = Object.keys(app.commands.commands).find((k) => k.endsWith(':open-coverage-matrix'));
+  if (!id || !app.commands.executeCommandById(id)) throw new Error('no matrix command');
+  await advance(50);
+  const leaf = app.workspace.getLeavesOfType(MATRIX_VIEW_TYPE)[0];
+  if (!leaf) throw new Error('the matrix did not open');
+  return (leaf.view as unknown as { contentEl: HTMLElement }).contentEl;
+}
+
+const cells = (root: HTMLElement, id: string): HTMLElement[] => [...root.querySelectorAll<HTMLElement>(`.acm-cell[data-id="${id}"]`)];
+const badge = (cell: HTMLElement | undefined): string => cell?.querySelector('.acm-badge')?.textContent ?? '';
+
+/** Rule notes of the vault naming `id` in their frontmatter tags, counted from the files themselves. */
+function rulesTagged(files: Record<string, string>, tag: string): number {
+  return Object.entries(files).filter(([p, t]) => p.startsWith('Detection Rules/') && new RegExp(`^tags: \\[.*\\b${tag}\\b`, 'm').test(t)).length;
+}
+
+describe('coverage matrix view', () => {
+  test('opens from the command with every technique of the catalog placed under its tactics', async () => {
+    const files = pythonVault();
+    const { app } = await start(files);
+    const root = await openMatrix(app);
+    expect(root.querySelectorAll('.acm-cell:not(.is-sub)').length).toBe(PLACEMENTS);
+    // The Python sub-technique's badge counts its rules, as tagged in the notes.
+    expect(badge(cells(root, 'T1059.006')[0])).toBe(`${rulesTagged(files, 't1059_006')}·4`);
+  });
+
+  test('a note edit patches the cells it touches and leaves the others as they are', async () => {
+    const files = pythonVault();
+    const { app } = await start(files);
+    const root = await openMatrix(app);
+    const python = rulesTagged(files, 't1059_006');
+    const untouched = cells(root, 'T1003')[0];
+    await app.vault.create('Detection Rules/new python rule.md', '---\ntags: [t1059_006, detection_rule]\n---\n# New rule\n');
+    await advance(1000);
+    expect(badge(cells(root, 'T1059.006')[0])).toBe(`${python + 1}·4`);
+    expect(cells(root, 'T1003')[0]).toBe(untouched); // the same element: patched in place, not redrawn
+
+    const rule = app.vault.getFileByPath(PYTHON_RULE)!;
+    await app.vault.delete(rule);
+    await advance(1000);
+    expect(badge(cells(root, 'T1059.006')[0])).toBe(`${python}·4`);
+  });
+
+  test('while hidden it does not redraw; shown again, it catches up', async () => {
+    const files = pythonVault();
+    const { app } = await start(files);
+    const root = await openMatrix(app);
+    const python = rulesTagged(files, 't1059_006');
+    root.hide();
+    await app.vault.create('Detection Rules/while hidden.md', '---\ntags: [t1059_006, detection_rule]\n---\n');
+    await advance(1000);
+    expect(badge(cells(root, 'T1059.006')[0])).toBe(`${python}·4`);
+    root.show();
+    app.workspace.trigger('layout-change');
+    expect(badge(cells(root, 'T1059.006')[0])).toBe(`${python + 1}·4`);
+  });
+
+  test('an empty cell creates the technique note in the first technique folder and opens it', async () => {
+    const { app } = await start(pythonVault());
+    const root = await openMatrix(app);
+    const create = root.querySelector<HTMLElement>('.acm-cell[data-id="T1003"] .acm-create');
+    expect(create).not.toBeNull();
+    create!.click();
+    await advance(50);
+    const made = app.vault.getMarkdownFiles().find((f) => f.path.startsWith('Use Cases/T1003 '));
+    expect(made?.path).toBe('Use Cases/T1003 - OS Credential Dumping.md');
+    expect(app.workspace.getActiveFile()?.path).toBe(made?.path);
+    // Opened beside the matrix (a view that is not navigated away), which catches up when shown again.
+    const matrix = app.workspace.getLeavesOfType(MATRIX_VIEW_TYPE);
+    expect(matrix).toHaveLength(1);
+    await app.workspace.revealLeaf(matrix[0]!);
+    await advance(1000);
+    expect(cells(root, 'T1003')[0]?.classList.contains('has-note')).toBe(true);
+  });
+});
