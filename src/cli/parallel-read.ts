@@ -18,8 +18,6 @@ import { READ_BATCH, readBatchForIndex } from './read-note';
 import { parseYamlCore } from './yaml';
 
 const MARK = 'attack-coverage/read-notes';
-/** Notes per claim: small enough to balance the threads, large enough that messages stay few. */
-const BATCH = READ_BATCH;
 /**
  * Below this, threads cost more than they save: each thread warms its JIT up on its own share, and on a
  * 5,000-note vault even the bare read-and-parse loop runs no faster on two threads than on one.
@@ -43,8 +41,9 @@ const ENV = { parseYaml: parseYamlCore };
 
 /** The next batch of `paths` nobody has claimed yet, or null when all are taken. */
 function claim(counters: Int32Array, paths: readonly string[]): readonly string[] | null {
-  const from = Atomics.add(counters, NEXT, 1) * BATCH;
-  return from < paths.length ? paths.slice(from, from + BATCH) : null;
+  // One read batch per claim: small enough to balance the threads, large enough that messages stay few.
+  const from = Atomics.add(counters, NEXT, 1) * READ_BATCH;
+  return from < paths.length ? paths.slice(from, from + READ_BATCH) : null;
 }
 
 function analyzeBatch(root: string, batch: readonly string[]): NoteFacts[] {
