@@ -7,8 +7,9 @@ import type { CoverageIndex } from './coverage-index';
 import type { Diagnostic, Severity } from './note';
 import type { ScanReport } from './report';
 
-/** An earlier `scan --json`, as far as the checks read it. `rolledUpTests` is missing from older reports. */
+/** An earlier `scan --json`, as far as the checks read it. `rollUp` and `rolledUpTests` are missing from older reports. */
 export interface Baseline {
+  rollUp?: boolean;
   techniques: Array<{ id: string; name: string; rules: string[]; rolledUpRules: string[]; tests: string[]; rolledUpTests?: string[] }>;
 }
 
@@ -62,7 +63,8 @@ export function parseBaseline(text: string): Baseline {
       ...(isStrings(o.rolledUpTests) ? { rolledUpTests: o.rolledUpTests } : {}),
     });
   }
-  return { techniques: out };
+  const rollUp = (json as { rollUp?: unknown }).rollUp;
+  return { ...(typeof rollUp === 'boolean' ? { rollUp } : {}), techniques: out };
 }
 
 function pct(n: number, of: number): string {
@@ -102,15 +104,19 @@ export function runChecks(index: CoverageIndex, scan: Pick<ScanReport, 'counts' 
   return { failures, notes };
 }
 
-/** A technique that had rules (or tests) in the baseline and has none now fails; fewer than before is noted. */
+/**
+ * A technique that had rules (or tests) in the baseline and has none now fails; fewer than before is noted.
+ * Counts are taken the way the baseline took them, with or without roll-up, whatever this scan's setting.
+ */
 function compareWithBaseline(index: CoverageIndex, baseline: Baseline, failures: string[], notes: string[]): void {
+  const rollUp = baseline.rollUp === undefined ? {} : { rollUp: baseline.rollUp };
   const withNote = new Set(index.techniqueNoteIds());
   const lost: string[] = [];
   const fewer: string[] = [];
   const gone: string[] = [];
   for (const t of baseline.techniques) {
     const label = t.name ? `${t.id} ${t.name}` : t.id;
-    const now = index.techniqueCounts(t.id);
+    const now = index.techniqueCounts(t.id, rollUp);
     const rulesThen = t.rules.length + t.rolledUpRules.length;
     const testsThen = t.tests.length + (t.rolledUpTests?.length ?? 0);
     const rulesNow = now.rules + now.rolledUpRules;

@@ -7,6 +7,8 @@ import type { Diagnostic } from './note';
 export interface ScanReport {
   vault: string;
   attackVersion: string;
+  /** Whether sub-techniques' rules and tests counted for their parents (`--no-rollup` turns it off). */
+  rollUp: boolean;
   counts: {
     notes: number;
     techniques: number;
@@ -52,6 +54,7 @@ export function scanReport(index: CoverageIndex, vault: string): ScanReport {
   return {
     vault,
     attackVersion: index.catalogVersion,
+    rollUp: index.roleSettings.rollUp,
     counts: vaultCounts(
       index,
       techniques.map((t) => ({ rules: t.rules.length, rolledUpRules: t.rolledUpRules.length, tests: t.tests.length, rolledUpTests: t.rolledUpTests.length })),

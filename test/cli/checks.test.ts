@@ -85,6 +85,30 @@ describe('scan checks', () => {
     }
   });
 
+  test('a baseline is compared the way it was taken, with or without roll-up', async () => {
+    const dir = tempDir();
+    try {
+      const baseline = join(dir, 'baseline.json');
+      expect(before.rollUp).toBe(true);
+      writeFileSync(baseline, JSON.stringify(before));
+      const same = await scanJson(VAULT, '--no-rollup', '--baseline', baseline);
+      expect(same.report.rollUp).toBe(false);
+      expect(same.report.checks).toEqual({ failures: [], notes: [] });
+
+      // A baseline from before reports said how they were taken: compared under this scan's setting.
+      const { rollUp: _, ...old } = before;
+      writeFileSync(baseline, JSON.stringify(old));
+      const parents = before.techniques.filter((t) => t.rolledUpRules.length > 0);
+      expect(parents.length).toBeGreaterThan(0);
+      const unrolled = await scanJson(VAULT, '--no-rollup', '--baseline', baseline);
+      expect(unrolled.report.checks?.notes).toEqual(
+        expect.arrayContaining(parents.filter((t) => t.rules.length > 0).map((t) => `${t.id} ${t.name}: ${t.rules.length + t.rolledUpRules.length} → ${t.rules.length} rules`)),
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('a baseline that is not a scan report is a bad argument: exit 2, one line, the vault unread', async () => {
     const dir = tempDir();
     try {
