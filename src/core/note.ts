@@ -158,16 +158,18 @@ function ownRule(r: RuleMeta): RuleMeta {
 
 export function analyzeNote(source: NoteSource<IndexMetadata>, env: AnalyzeEnv): NoteFacts {
   const { path } = source;
+  // Only a note read from its text can hand out views into it; Obsidian's cache holds strings of its own.
+  const fromText = source.text === undefined ? (s: string): string => s : own;
   const diagnostics: Diagnostic[] = source.readProblems?.length ? source.readProblems.map((message) => ({ path, severity: 'error', message })) : [];
   const warn = (message: string, severity: Severity = 'warning'): void => {
-    diagnostics.push({ path, severity, message: own(message) });
+    diagnostics.push({ path, severity, message: fromText(message) });
   };
   const cache = source.cache ?? {};
   const rawFm = cache.frontmatter;
   const fm: Record<string, unknown> = rawFm && typeof rawFm === 'object' && !Array.isArray(rawFm) ? rawFm : {};
   const basename = basenameOf(path);
 
-  const bodyTags = cache.tags ? cache.tags.map((t) => own(t.tag.replace(/^#/, ''))) : NONE;
+  const bodyTags = cache.tags ? cache.tags.map((t) => fromText(t.tag.replace(/^#/, ''))) : NONE;
   const fmTags = frontmatterTagBodies(fm) ?? NONE;
   const tags = dedupeCaseless(fmTags, bodyTags);
   // Dataview reads the same tags as Obsidian unless the frontmatter has something Obsidian rejects:
@@ -219,7 +221,7 @@ export function analyzeNote(source: NoteSource<IndexMetadata>, env: AnalyzeEnv):
   const headings = cache.headings ?? [];
   let atomicTests = 0;
   for (const h of headings) if (h.level === 2 && ATOMIC_HEADING.test(h.heading)) atomicTests++;
-  const title = own((rule?.title || headings[0]?.heading || basename).trim());
+  const title = fromText((rule?.title || headings[0]?.heading || basename).trim());
 
   return {
     path,
