@@ -22,7 +22,7 @@ export const GAP_TITLES: Readonly<Record<GapSection, string>> = {
   'no-tests': 'Techniques without tests',
   'untested-rules': 'Rules whose techniques have no tests',
   'undetected-tests': 'Tests whose techniques have no rules',
-  outdated: 'Notes using revoked, deprecated or retired IDs',
+  outdated: 'Notes using revoked, deprecated, retiring, unknown or newer IDs',
 };
 
 export interface GapTechnique {
