@@ -31,6 +31,17 @@ export interface TechniqueCatalog {
   nextRelease?(id: TechniqueId): { version: string; name: string } | undefined;
 }
 
+/**
+ * Why an ID newer than the catalog's release is not in it, for diagnostics and gap lists alike:
+ * `in ATT&CK 19.1 ("Windows Host Firewall"), newer than ATT&CK 18.1; it replaces T1562.004`.
+ */
+export function newerThanCatalog(catalog: TechniqueCatalog, id: TechniqueId): string {
+  const next = catalog.nextRelease?.(id);
+  const from = catalog.remappedFrom?.(id) ?? [];
+  const release = catalog.version ? `ATT&CK ${catalog.version}` : 'the catalog';
+  return `${next ? `in ATT&CK ${next.version} ("${next.name}"), ` : ''}newer than ${release}${from.length ? `; it replaces ${from.join(', ')}` : ''}`;
+}
+
 /** A catalog that knows nothing: every ID is "unknown" but still indexed. */
 export const EMPTY_CATALOG: TechniqueCatalog = {
   version: '',
@@ -483,10 +494,7 @@ export class CoverageIndex {
         if (status === 'active') continue;
         const version = `ATT&CK ${this.catalog.version}`;
         if (status === 'newer') {
-          const from = this.catalog.remappedFrom?.(id) ?? [];
-          const next = this.catalog.nextRelease?.(id);
-          const what = next ? `${id} is in ATT&CK ${next.version} ("${next.name}"), newer than ${version}` : `${id} is newer than ${version}`;
-          out.push({ path: n.facts.path, severity: 'info', message: from.length ? `${what}; it replaces ${from.join(', ')}` : what });
+          out.push({ path: n.facts.path, severity: 'info', message: `${id} is ${newerThanCatalog(this.catalog, id)}` });
           continue;
         }
         const repl = this.catalog.replacement(id);

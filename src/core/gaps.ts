@@ -8,7 +8,7 @@
  */
 import type { Catalog } from './attack/catalog';
 import { GAP_LISTS, filterRules } from './coverage-block';
-import type { CoverageIndex, TechniqueStatus } from './coverage-index';
+import { newerThanCatalog, type CoverageIndex, type TechniqueStatus } from './coverage-index';
 import type { TechniqueId } from './ids';
 import type { Comparison } from './layers/compare';
 import { MatrixModel, type MatrixCell, type MatrixOptions } from './matrix';
@@ -171,11 +171,7 @@ export function gapsFromModel(model: MatrixModel, scope: 'notes' | 'catalog' = '
       const replacementName = replacement ? (catalog.displayName(replacement) ?? (remap?.id === replacement ? remap.name : undefined)) : undefined;
       const use = replacement ? `use ${replacement}${replacementName ? ` ${replacementName}` : ''}` : '';
       let advice: string;
-      if (kind === 'newer') {
-        const from = catalog.remappedFrom(id);
-        const next = catalog.nextRelease(id);
-        advice = `${next ? `in ATT&CK ${next.version} ("${next.name}"), ` : ''}newer than ${version}${from.length ? `; it replaces ${from.join(', ')}` : ''}`;
-      }
+      if (kind === 'newer') advice = newerThanCatalog(catalog, id);
       else if (kind === 'retired-next') advice = `replaced in ${nextVersion}: ${use}`;
       else if (kind === 'unknown') advice = `not in ${version}${use ? `: ${use}` : ''}`;
       else advice = `${kind} in ${version}${use ? `: ${use}` : ''}`;

@@ -61,7 +61,8 @@ export interface AnalyzeEnv {
 
 const NONE: readonly string[] = Object.freeze([]);
 
-function strings(v: unknown): readonly string[] {
+/** A frontmatter-style value as its strings: one string, or the strings of a list; nothing else. */
+export function stringValues(v: unknown): readonly string[] {
   if (typeof v === 'string') return [v];
   if (Array.isArray(v)) return v.filter((x): x is string => typeof x === 'string');
   return NONE;
@@ -94,7 +95,7 @@ function dedupeCaseless(a: readonly string[], b: readonly string[]): string[] {
 
 /** Own ID by the precedence of domain.md §1.2: aliases, file name, `url`/`mitre-attack`, then ID tags. */
 function ownTechniqueId(fm: Record<string, unknown>, basename: string, tagIds: TechniqueId[]): TechniqueId | null {
-  for (const list of [strings(fm.aliases), strings(fm.alias)]) {
+  for (const list of [stringValues(fm.aliases), stringValues(fm.alias)]) {
     for (const a of list) {
       const id = idFromAlias(a);
       if (id) return id;
@@ -107,7 +108,7 @@ function ownTechniqueId(fm: Record<string, unknown>, basename: string, tagIds: T
   }
   for (const key of OWN_ID_KEYS) {
     if (fm[key] === undefined) continue;
-    for (const v of strings(fm[key])) {
+    for (const v of stringValues(fm[key])) {
       const id = idFromPathOrUrl(v) ?? idFromAlias(v);
       if (id) return id;
     }
@@ -193,14 +194,14 @@ export function analyzeNote(source: NoteSource<IndexMetadata>, env: AnalyzeEnv):
   }
   for (const key of ID_LIST_KEYS) {
     if (fm[key] === undefined) continue;
-    for (const v of strings(fm[key])) {
+    for (const v of stringValues(fm[key])) {
       const id = idFromTag(v);
       if (id) taggedIds.push(id);
       else if (looksLikeMalformedId(v)) warn(`"${key}: ${v}" looks like a technique ID but is malformed`);
     }
   }
 
-  const aliases = fm.aliases === undefined && fm.alias === undefined ? NONE : [...strings(fm.aliases), ...strings(fm.alias)];
+  const aliases = fm.aliases === undefined && fm.alias === undefined ? NONE : [...stringValues(fm.aliases), ...stringValues(fm.alias)];
   const ownId = ownTechniqueId(fm, basename, taggedIds);
 
   // Rule metadata: frontmatter first, then the embedded original rule (needs the body).

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { FROM_DEVICE_TEXT, MATRIX_VIEW_TYPE, MAX_LAYER_BYTES } from '../../src/obsidian/matrix-view';
 import type { FakeApp } from '../__obsidian_shim__/fake-app';
 import { Notice } from '../__obsidian_shim__/obsidian';
-import { advance, pythonVault, start } from './helpers';
+import { advance, command, pythonVault, start } from './helpers';
 
 beforeEach(() => {
   jest.useFakeTimers();
@@ -25,8 +25,7 @@ const LAYER_TEXT = readFileSync(join(__dirname, '../layers/fixtures/art-layer.js
 const LAYER_NAME = (JSON.parse(LAYER_TEXT) as { name: string }).name;
 
 function runImport(app: FakeApp): void {
-  const id = Object.keys(app.commands.commands).find((k) => k.endsWith(':import-navigator-layer'));
-  if (!id || !app.commands.executeCommandById(id)) throw new Error('no import command');
+  if (!app.commands.executeCommandById(command(app, 'import-navigator-layer'))) throw new Error('no import command');
 }
 
 function suggestions(): HTMLElement[] {

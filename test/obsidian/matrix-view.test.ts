@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MATRIX_VIEW_TYPE } from '../../src/obsidian/matrix-view';
 import type { FakeApp } from '../__obsidian_shim__/fake-app';
-import { advance, PYTHON_RULE, pythonVault, start } from './helpers';
+import { advance, command, PYTHON_RULE, pythonVault, start } from './helpers';
 
 beforeEach(() => jest.useFakeTimers());
 afterEach(() => {
@@ -24,8 +24,7 @@ const catalog = JSON.parse(readFileSync(join(__dirname, '../../src/core/attack/c
 const PLACEMENTS = catalog.techniques.filter((t) => !t.isSubtechnique && !t.revoked && !t.deprecated).reduce((n, t) => n + t.tactics.length, 0);
 
 async function openMatrix(app: FakeApp): Promise<HTMLElement> {
-  const id = Object.keys(app.commands.commands).find((k) => k.endsWith(':open-coverage-matrix'));
-  if (!id || !app.commands.executeCommandById(id)) throw new Error('no matrix command');
+  if (!app.commands.executeCommandById(command(app, 'open-coverage-matrix'))) throw new Error('no matrix command');
   await advance(50);
   const leaf = app.workspace.getLeavesOfType(MATRIX_VIEW_TYPE)[0];
   if (!leaf) throw new Error('the matrix did not open');

@@ -18,9 +18,7 @@ afterEach(() => {
 });
 
 function openTab(app: FakeApp): HTMLElement {
-  const tab = app.setting.openTabById(MANIFEST.id);
-  if (!tab) throw new Error('no settings tab');
-  return tab.containerEl;
+  return declarative(app).containerEl;
 }
 
 function settingNamed(root: HTMLElement, name: string): HTMLElement {
@@ -39,7 +37,7 @@ function toggle(root: HTMLElement, name: string): void {
   settingNamed(root, name).querySelector<HTMLElement>('.checkbox-container')!.click();
 }
 
-/** The tab as Obsidian 1.13 sees it: definitions, values read and written by key. */
+/** The open tab; Obsidian 1.13 reads its definitions and its values by key. */
 function declarative(app: FakeApp): CoverageSettingTab {
   const tab = app.setting.openTabById(MANIFEST.id);
   if (!tab) throw new Error('no settings tab');

@@ -5,6 +5,7 @@
  * for the platform, and the `index` patterns (`logs-endpoint.events.process-*`, `winlogbeat-*`).
  * Nothing is guessed beyond that: a rule that names no category (`any where …`) gets none.
  */
+import { stringValues } from '../note';
 import type { LogSource } from './events';
 import type { Predicate } from './sigma';
 
@@ -25,7 +26,6 @@ const ENDPOINT_STREAM = /^logs-endpoint\.events\.([a-z]+)-/;
 const WINDOWS_INDEX = /^(winlogbeat-|logs-windows\.|logs-system\.security|logs-system\.system)/;
 const PLATFORMS = new Set(['windows', 'linux', 'macos']);
 
-const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : typeof v === 'string' ? [v] : []);
 
 /** Values a field is required to equal (not under `not`), lower-cased. */
 function required(predicates: readonly Predicate[], field: string): string[] {
@@ -45,7 +45,7 @@ export function elasticLogSources(
   eqlCategories: readonly string[] = [],
   fallbackProduct?: string,
 ): LogSource[] {
-  const indexes = strings(rule.index).map((i) => i.toLowerCase());
+  const indexes = stringValues(rule.index).map((i) => i.toLowerCase());
   const os = required(predicates, 'host.os.type').filter((o) => PLATFORMS.has(o));
   const fromIndex = indexes.length > 0 && indexes.every((i) => WINDOWS_INDEX.test(i)) ? 'windows' : undefined;
   const product = os.length === 1 ? os[0] : os.length === 0 ? (fromIndex ?? (fallbackProduct?.toLowerCase() || undefined)) : undefined;
