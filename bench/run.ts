@@ -189,14 +189,16 @@ function floorProcess(dir: string): number {
 
 /**
  * One run of the bundled CLI's `scan` (text output), as a user runs it, start-up included: reading on
- * one thread, or on the threads it picks for itself (`ATTACK_COVERAGE_THREADS` unset).
+ * one thread, or on the threads it picks for itself (`ATTACK_COVERAGE_THREADS` unset); with `cache`, as
+ * `scan --cache <cache>`.
  */
-function cliRun(dir: string, threads: 'auto' | 1): number {
+function cliRun(dir: string, threads: 'auto' | 1, cache?: string): number {
   const env = { ...process.env };
   if (threads === 1) env.ATTACK_COVERAGE_THREADS = '1';
   else delete env.ATTACK_COVERAGE_THREADS;
   const t0 = now();
-  const r = spawnSync(process.execPath, [join(ROOT, 'dist/cli.js'), 'scan', dir], { stdio: ['ignore', 'ignore', 'pipe'], env });
+  const args = [join(ROOT, 'dist/cli.js'), 'scan', dir, ...(cache ? ['--cache', cache] : [])];
+  const r = spawnSync(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'], env });
   const ms = msSince(t0);
   if (r.status !== 0) throw new Error(`dist/cli.js scan failed (${r.status}): ${r.stderr.toString().slice(0, 500)}`);
   return ms;
@@ -247,6 +249,8 @@ function main(): void {
   const floorProc = {} as Record<Label, Stat>;
   const cliOne = {} as Record<Label, Stat>;
   const cliAuto = {} as Record<Label, Stat>;
+  const cacheFill = {} as Record<Label, Stat>;
+  const cacheWarm = {} as Record<Label, Stat>;
   const mismatches: string[] = [];
   let cold: Record<string, number> = {};
 
@@ -292,21 +296,30 @@ function main(): void {
     floorStat[label] = stat(f);
     scan[label] = stat(s);
     breakdown[label] = scanBreakdown(dir, floor.parse);
-    console.error(`[${label}] processes: floor program, CLI scan (its own threads), CLI scan on one thread…`);
-    // Interleaved after one untimed round, so that all three see the same page cache and machine load.
+    console.error(`[${label}] processes: floor program, CLI scan (its own threads, one thread, filling a cache, with the cache filled)…`);
+    // Interleaved after one untimed round, so that all of them see the same page cache and machine load.
+    const cacheFile = join(OUT, `scan-cache-${label}`);
     floorProcess(dir);
     cliRun(dir, 'auto');
     const fp: number[] = [];
     const ca: number[] = [];
     const c1: number[] = [];
+    const cf: number[] = [];
+    const cw: number[] = [];
     for (let i = 0; i < runs; i++) {
       fp.push(floorProcess(dir));
       ca.push(cliRun(dir, 'auto'));
       c1.push(cliRun(dir, 1));
+      rmSync(cacheFile, { force: true });
+      cf.push(cliRun(dir, 'auto', cacheFile));
+      cw.push(cliRun(dir, 'auto', cacheFile));
     }
+    rmSync(cacheFile, { force: true });
     floorProc[label] = stat(fp);
     cliAuto[label] = stat(ca);
     cliOne[label] = stat(c1);
+    cacheFill[label] = stat(cf);
+    cacheWarm[label] = stat(cw);
     if (label === '5k') {
       console.error(`[${label}] a fresh scan process, phase by phase…`);
       cold = coldPhases(dir, runs);
@@ -355,6 +368,9 @@ function main(): void {
       floor_process: { unit: 'ms', ...floorProc },
       cli_scan_auto_threads: { unit: 'ms', ...cliAuto, over_floor: { '5k': over(cliAuto, '5k'), '50k': over(cliAuto, '50k') }, ...targets.scan_vs_floor },
       cli_scan_one_thread: { unit: 'ms', ...cliOne, over_floor: { '5k': over(cliOne, '5k'), '50k': over(cliOne, '50k') } },
+      // `scan --cache`: the run that fills the cache, and a run after it with no note changed.
+      cli_scan_cache_fill: { unit: 'ms', ...cacheFill, over_floor: { '5k': over(cacheFill, '5k'), '50k': over(cacheFill, '50k') } },
+      cli_scan_cache_warm: { unit: 'ms', ...cacheWarm, over_floor: { '5k': over(cacheWarm, '5k'), '50k': over(cacheWarm, '50k') } },
       // Diagnosis: the same work in this process, one thread, warmed up, without start-up.
       read_parse_floor_in_process: { unit: 'ms', ...floorStat },
       scan_in_process: { unit: 'ms', ...scan, over_floor: { '5k': inProcessRatio('5k'), '50k': inProcessRatio('50k') } },
@@ -384,6 +400,8 @@ function main(): void {
     `| floor program (list, read, parse frontmatter) | ${ms(floorProc['5k'])} | ${ms(floorProc['50k'])} | |`,
     `| \`attack-coverage scan\` | ${ms(cliAuto['5k'])} | ${ms(cliAuto['50k'])} | scan/floor ${x(over(cliAuto, '5k'))} / ${x(over(cliAuto, '50k'))} · target ≤ 1.3×: 5k ${pass(over(cliAuto, '5k') <= 1.3)}, 50k ${pass(over(cliAuto, '50k') <= 1.3)} |`,
     `| \`attack-coverage scan\`, one thread | ${ms(cliOne['5k'])} | ${ms(cliOne['50k'])} | scan/floor ${x(over(cliOne, '5k'))} / ${x(over(cliOne, '50k'))} |`,
+    `| \`scan --cache\`, filling the cache | ${ms(cacheFill['5k'])} | ${ms(cacheFill['50k'])} | scan/floor ${x(over(cacheFill, '5k'))} / ${x(over(cacheFill, '50k'))} |`,
+    `| \`scan --cache\`, no note changed since | ${ms(cacheWarm['5k'])} | ${ms(cacheWarm['50k'])} | scan/floor ${x(over(cacheWarm, '5k'))} / ${x(over(cacheWarm, '50k'))} |`,
     `| in process, warm: floor | ${ms(floorStat['5k'])} | ${ms(floorStat['50k'])} | |`,
     `| in process, warm: scan, one thread | ${ms(scan['5k'])} | ${ms(scan['50k'])} | scan/floor ${x(inProcessRatio('5k'))} / ${x(inProcessRatio('50k'))} |`,
   ].join('\n');

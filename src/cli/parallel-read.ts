@@ -14,6 +14,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { MessageChannel, receiveMessageOnPort, Worker, workerData, type MessagePort } from 'node:worker_threads';
 import { analyzeNote, type NoteFacts } from '../core/note';
+import { textHash } from './fact-cache';
 import { READ_BATCH, readBatchForIndex } from './read-note';
 import { parseYamlCore } from './yaml';
 
@@ -33,9 +34,17 @@ interface ReadJob {
   paths: string[];
   port: MessagePort;
   counters: Int32Array;
+  /** Whether to hash each note's text too, for the fact cache. */
+  hash: boolean;
 }
 
-type Message = { facts: NoteFacts[] } | { done: true } | { error: string };
+/** Facts of a batch of notes, with the hash of each note's text when asked for (undefined for unreadable notes). */
+export interface AnalyzedBatch {
+  facts: NoteFacts[];
+  hashes?: Array<string | undefined>;
+}
+
+type Message = AnalyzedBatch | { done: true } | { error: string };
 
 const ENV = { parseYaml: parseYamlCore };
 
@@ -46,8 +55,10 @@ function claim(counters: Int32Array, paths: readonly string[]): readonly string[
   return from < paths.length ? paths.slice(from, from + READ_BATCH) : null;
 }
 
-function analyzeBatch(root: string, batch: readonly string[]): NoteFacts[] {
-  return readBatchForIndex(root, batch).map((source) => analyzeNote(source, ENV));
+export function analyzeBatch(root: string, batch: readonly string[], hash: boolean): AnalyzedBatch {
+  const sources = readBatchForIndex(root, batch);
+  const facts = sources.map((source) => analyzeNote(source, ENV));
+  return hash ? { facts, hashes: sources.map((s) => (s.text === undefined ? undefined : textHash(s.text))) } : { facts };
 }
 
 export function isReadWorker(): boolean {
@@ -64,7 +75,7 @@ export function runReadWorker(): void {
   };
   try {
     for (let batch = claim(job.counters, job.paths); batch; batch = claim(job.counters, job.paths)) {
-      post({ facts: analyzeBatch(job.root, batch) });
+      post(analyzeBatch(job.root, batch, job.hash));
     }
     post({ done: true });
   } catch (e) {
@@ -93,10 +104,10 @@ export function threadsFor(notes: number): number {
 
 /**
  * Analyse `paths` on `threads` threads (this one and `threads - 1` workers), handing each batch of
- * facts to `onFacts` on this thread as it is ready. Throws if a worker fails, so the caller can start
+ * facts to `onBatch` on this thread as it is ready. Throws if a worker fails, so the caller can start
  * again on one thread.
  */
-export function readInParallel(root: string, paths: string[], threads: number, onFacts: (facts: NoteFacts[]) => void): void {
+export function readInParallel(root: string, paths: string[], threads: number, onBatch: (batch: AnalyzedBatch) => void, opts: { hash?: boolean } = {}): void {
   const file = workerFile();
   if (!file) throw new Error('parallel reading needs the bundled CLI');
   const counters = new Int32Array(new SharedArrayBuffer(8));
@@ -104,14 +115,14 @@ export function readInParallel(root: string, paths: string[], threads: number, o
   try {
     for (let k = 1; k < threads; k++) {
       const { port1, port2 } = new MessageChannel();
-      const job: ReadJob = { mark: MARK, root, paths, port: port2, counters };
+      const job: ReadJob = { mark: MARK, root, paths, port: port2, counters, hash: opts.hash ?? false };
       workers.push({ worker: new Worker(file, { workerData: job, transferList: [port2] }), port: port1, done: false });
     }
     const drain = (): void => {
       for (const w of workers) {
         for (let m = receiveMessageOnPort(w.port); m; m = receiveMessageOnPort(w.port)) {
           const msg = m.message as Message;
-          if ('facts' in msg) onFacts(msg.facts);
+          if ('facts' in msg) onBatch(msg);
           else if ('done' in msg) w.done = true;
           else throw new Error(`a reader thread failed: ${msg.error}`);
         }
@@ -119,7 +130,7 @@ export function readInParallel(root: string, paths: string[], threads: number, o
     };
     // This thread reads too, and indexes what the workers have posted between its own batches.
     for (let batch = claim(counters, paths); batch; batch = claim(counters, paths)) {
-      onFacts(analyzeBatch(root, batch));
+      onBatch(analyzeBatch(root, batch, opts.hash ?? false));
       drain();
     }
     let seen = Atomics.load(counters, POSTED);

@@ -5,10 +5,11 @@ import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { defaultCatalog } from '../core/attack/catalog';
 import { CoverageIndex } from '../core/coverage-index';
-import type { IndexMetadata, NoteSource } from '../core/metadata';
+import type { NoteSource } from '../core/metadata';
 import { withDefaults, type EngineSettings } from '../core/settings';
-import { readInParallel, threadsFor } from './parallel-read';
-import { READ_BATCH, readBatchForIndex, readNote } from './read-note';
+import { textHash, type FactCache } from './fact-cache';
+import { analyzeBatch, readInParallel, threadsFor, type AnalyzedBatch } from './parallel-read';
+import { READ_BATCH, readNote } from './read-note';
 
 import { parseYamlCore } from './yaml';
 import { walkFiles } from './walk';
@@ -48,56 +49,89 @@ export interface LoadedVault {
   sources: Map<string, NoteSource>;
 }
 
+export interface LoadOptions {
+  settings?: Partial<EngineSettings>;
+  progress?: (done: number, total: number) => void;
+  keepSources?: boolean;
+  /** Facts from earlier runs, used and updated when notes are not kept (the caller saves it). */
+  cache?: FactCache;
+}
+
 /**
  * Reads and indexes a vault in one streaming pass: each note is analysed as soon as it is read, and its
  * text is dropped unless the caller needs it (`blocks`, `migrate`), so memory stays flat on large vaults.
  */
-export function loadVault(
-  root: string,
-  opts: { settings?: Partial<EngineSettings>; progress?: (done: number, total: number) => void; keepSources?: boolean } = {},
-): LoadedVault {
+export function loadVault(root: string, opts: LoadOptions = {}): LoadedVault {
   const paths = listNotes(root);
   const index = new CoverageIndex({ settings: vaultSettings(root, opts.settings), catalog: defaultCatalog(), env: { parseYaml: parseYamlCore } });
   const sources = new Map<string, NoteSource>();
-  const keep = opts.keepSources ?? true;
   const step = Math.max(500, Math.floor(paths.length / 20));
-  function* read(): Generator<NoteSource<IndexMetadata>> {
-    let i = 0;
-    // Notes that are not kept are read a batch at a time (see readBatchForIndex).
-    for (let from = 0; from < paths.length; from += READ_BATCH) {
-      const batch = paths.slice(from, from + READ_BATCH);
-      const read: Array<NoteSource<IndexMetadata>> = keep
-        ? batch.map((path) => {
-            const full = readNote(root, path);
-            sources.set(path, full);
-            return full;
-          })
-        : readBatchForIndex(root, batch);
-      for (const src of read) {
-        i++;
-        if (opts.progress && i % step === 0) opts.progress(i, paths.length);
-        yield src;
-      }
-    }
+  let done = 0;
+  const tick = (n: number): void => {
+    const before = done;
+    done += n;
+    if (opts.progress && Math.floor(done / step) > Math.floor(before / step)) opts.progress(done, paths.length);
+  };
+
+  if (opts.keepSources ?? true) {
+    index.upsertAll(
+      (function* read(): Generator<NoteSource> {
+        for (const path of paths) {
+          const full = readNote(root, path);
+          sources.set(path, full);
+          tick(1);
+          yield full;
+        }
+      })(),
+    );
+    return { index, sources };
   }
-  const threads = keep ? 1 : threadsFor(paths.length);
+
+  const cache = opts.cache;
+  const record = (batch: AnalyzedBatch): void => {
+    batch.facts.forEach((facts, i) => {
+      index.upsertFacts(facts, false);
+      const hash = batch.hashes?.[i];
+      if (cache) hash === undefined ? cache.forget(facts.path) : cache.put(facts.path, hash, facts);
+    });
+    tick(batch.facts.length);
+  };
+  // Notes the cache knows are read and hashed first: those whose text is unchanged keep their facts.
+  const known = cache ? paths.filter((p) => cache.has(p)) : [];
+  for (let from = 0; from < known.length; from += READ_BATCH) {
+    const batch = known.slice(from, from + READ_BATCH);
+    const changed = batch.filter((path) => {
+      const text = readText(root, path);
+      // An unreadable note is analysed again, so that its diagnostic says why.
+      const facts = text === undefined ? undefined : cache?.get(path, textHash(text));
+      if (facts) index.upsertFacts(facts, false);
+      return !facts;
+    });
+    tick(batch.length - changed.length);
+    if (changed.length) record(analyzeBatch(root, changed, cache !== undefined));
+  }
+  // The rest are read, several threads at a time on large vaults.
+  const todo = cache ? paths.filter((p) => !cache.has(p)) : paths;
+  const threads = threadsFor(todo.length);
+  let parallel = false;
   if (threads > 1) {
     try {
-      let done = 0;
-      readInParallel(root, paths, threads, (facts) => {
-        for (const f of facts) index.upsertFacts(f, false);
-        const before = done;
-        done += facts.length;
-        if (opts.progress && Math.floor(done / step) > Math.floor(before / step)) opts.progress(done, paths.length);
-      });
-      index.upsertAll([]); // one change event for the whole load
-      return { index, sources };
+      readInParallel(root, todo, threads, record, { hash: cache !== undefined });
+      parallel = true;
     } catch (e) {
-      // A failed thread: say so and read again on this one.
+      // A failed thread: say so and read its share again on this one (upserting a note twice is harmless).
       process.stderr.write(`attack-coverage: reader threads failed (${e instanceof Error ? e.message : String(e)}); reading on one thread\n`);
-      index.clear();
     }
   }
-  index.upsertAll(read());
+  if (!parallel) for (let from = 0; from < todo.length; from += READ_BATCH) record(analyzeBatch(root, todo.slice(from, from + READ_BATCH), cache !== undefined));
+  index.upsertAll([]); // one change event for the whole load
   return { index, sources };
+}
+
+function readText(root: string, path: string): string | undefined {
+  try {
+    return readFileSync(join(root, path), 'utf8');
+  } catch {
+    return undefined;
+  }
 }

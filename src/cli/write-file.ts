@@ -75,24 +75,46 @@ export function replaceFileAtomic(snapshot: FileSnapshot, text: string, opts: Wr
   }
   const first = drift(snapshot, target);
   if (first) return { ok: false, reason: 'changed', message: first };
-  const temp = join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  let fd: number | null = null;
+  let temp: string | null = null;
   try {
-    fd = openSync(temp, 'wx', statSync(target).mode & 0o7777);
-    const data = Buffer.from(text, 'utf8');
-    for (let off = 0; off < data.length; ) off += writeSync(fd, data, off, data.length - off);
-    fsyncSync(fd);
-    closeSync(fd);
-    fd = null;
-    chmodSync(temp, statSync(target).mode & 0o7777); // openSync's mode is masked by the umask
+    temp = writeTempBeside(target, Buffer.from(text, 'utf8'), statSync(target).mode & 0o7777);
     opts.beforeCommit?.();
     const last = drift(snapshot, target);
     if (last) {
-      unlinkSync(temp);
+      removeQuietly(temp);
       return { ok: false, reason: 'changed', message: last };
     }
     renameSync(temp, target);
     return { ok: true };
+  } catch (e) {
+    if (temp !== null) removeQuietly(temp);
+    return { ok: false, reason: 'error', message: e instanceof Error ? e.message : String(e) };
+  }
+}
+
+function removeQuietly(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // never created, or already renamed
+  }
+}
+
+/**
+ * Writes `data` to a new temporary file in `target`'s folder (same file system, so renaming it over
+ * `target` is atomic), flushed to disk, with `mode` when given. Returns its path; on failure nothing is left.
+ */
+export function writeTempBeside(target: string, data: Buffer, mode?: number): string {
+  const temp = join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  let fd: number | null = null;
+  try {
+    fd = openSync(temp, 'wx', mode ?? 0o666);
+    for (let off = 0; off < data.length; ) off += writeSync(fd, data, off, data.length - off);
+    fsyncSync(fd);
+    closeSync(fd);
+    fd = null;
+    if (mode !== undefined) chmodSync(temp, mode); // openSync's mode is masked by the umask
+    return temp;
   } catch (e) {
     if (fd !== null) {
       try {
@@ -101,11 +123,7 @@ export function replaceFileAtomic(snapshot: FileSnapshot, text: string, opts: Wr
         // already closed
       }
     }
-    try {
-      unlinkSync(temp);
-    } catch {
-      // never created, or already renamed
-    }
-    return { ok: false, reason: 'error', message: e instanceof Error ? e.message : String(e) };
+    removeQuietly(temp);
+    throw e;
   }
 }

@@ -20,18 +20,35 @@ const built = existsSync(CLI);
 if (!built) console.log(`Skipping the bundled-CLI comparison: ${CLI} is not built (run npm run build)`);
 const maybe = built ? test : test.skip;
 
-function bundled(threads: number): unknown {
-  const r = spawnSync('node', [CLI, 'scan', VAULT, '--json'], { env: { ...process.env, ATTACK_COVERAGE_THREADS: String(threads) }, maxBuffer: 1 << 28 });
+function bundled(threads: number, extra: string[] = []): { report: unknown; stderr: string } {
+  const r = spawnSync('node', [CLI, 'scan', VAULT, '--json', ...extra], { env: { ...process.env, ATTACK_COVERAGE_THREADS: String(threads) }, maxBuffer: 1 << 28 });
   expect(r.status).toBe(0);
   expect(r.stderr.toString()).not.toMatch(/reader threads failed/);
-  return JSON.parse(r.stdout.toString());
+  return { report: JSON.parse(r.stdout.toString()), stderr: r.stderr.toString() };
 }
 
 maybe('dist/cli.js scan equals the sources, on one thread and on reader threads', () => {
   const expected = JSON.parse(JSON.stringify(scanReport(loadVault(VAULT, { keepSources: false }).index, VAULT)));
   expect((expected as { counts: { notes: number } }).counts.notes).toBeGreaterThan(600);
-  expect(bundled(1)).toEqual(expected);
-  expect(bundled(2)).toEqual(expected);
+  expect(bundled(1).report).toEqual(expected);
+  expect(bundled(2).report).toEqual(expected);
+}, 60_000);
+
+maybe('dist/cli.js scan --cache, filled on reader threads, then reused, equals the sources', () => {
+  const expected = JSON.parse(JSON.stringify(scanReport(loadVault(VAULT, { keepSources: false }).index, VAULT)));
+  const notes = (expected as { counts: { notes: number } }).counts.notes;
+  const dir = mkdtempSync(join(tmpdir(), 'attack-coverage-bundle-cache-'));
+  try {
+    const cache = ['--cache', join(dir, 'cache')];
+    const cold = bundled(2, cache);
+    expect(cold.report).toEqual(expected);
+    expect(cold.stderr).toContain(`cache: 0 of ${notes} notes unchanged`);
+    const warm = bundled(1, cache);
+    expect(warm.report).toEqual(expected);
+    expect(warm.stderr).toContain(`cache: ${notes} of ${notes} notes unchanged`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }, 60_000);
 
 maybe("the bundles leave out gray-matter's own js-yaml and esprima", () => {

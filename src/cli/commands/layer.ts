@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { defaultCatalog } from '../../core/attack/catalog';
 import { compareWithLayer, exportLayer, LayerError, overlayCatalog, parseLayerFile, validateLayer, type Comparison, type LayerOverlay } from '../../core/layers';
 import { MatrixModel, SCORE_KINDS, type MatrixFilters, type ScoreKind } from '../../core/matrix';
-import { json, load, out } from '../io';
+import { cacheOption, json, load, out } from '../io';
 import { VaultError, type LoadedVault } from '../vault';
 
 /** Options the layer, gaps and report commands share. */
@@ -18,6 +18,7 @@ export interface MatrixCliOptions {
   status?: string[];
   level?: string[];
   product?: string[];
+  cache?: string | boolean;
 }
 
 const collect = (v: string, prev: string[] = []): string[] => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)];
@@ -32,7 +33,8 @@ export function matrixOptions(cmd: Command): Command {
     .option('--status <status>', 'only rules with this status', collect)
     .option('--level <level>', 'only rules with this level', collect)
     .option('--product <product>', 'only rules for this log source product', collect)
-    .option('--no-rollup', 'do not count sub-techniques in their parents');
+    .option('--no-rollup', 'do not count sub-techniques in their parents')
+    .addOption(cacheOption());
 }
 
 export function parseScore(raw: string | undefined, fallback: ScoreKind): ScoreKind {
@@ -72,7 +74,8 @@ export interface MatrixContext {
 /** Reads the vault, builds the matrix with the command's filters and reads the overlay, if any. */
 export function matrixContext(vaultDir: string, o: MatrixCliOptions, score: ScoreKind): MatrixContext {
   const overlay = o.overlay ? readOverlay(o.overlay) : null;
-  const vault = load(vaultDir, { rollUp: o.rollup });
+  // The matrix needs facts only, so notes are not kept (and `--cache` can stand in for reading them).
+  const vault = load(vaultDir, { rollUp: o.rollup, keepSources: false, ...(o.cache !== undefined ? { cache: o.cache } : {}) });
   const model = new MatrixModel(vault.index, defaultCatalog(), { filters: filtersOf(o), rollUp: o.rollup });
   const vaultName = o.vaultName ?? basename(resolve(vaultDir));
   return { vault, model, vaultName, overlay, ...(overlay ? { comparison: compareWithLayer(model, overlay, score) } : {}) };

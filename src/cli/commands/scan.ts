@@ -3,7 +3,7 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { BaselineError, parseBaseline, runChecks, type Baseline, type CheckOptions, type CheckResult } from '../../core/checks';
 import { scanReport, scanSummary, type ScanSummary } from '../../core/report';
 import { VaultError } from '../vault';
-import { json, load, out, setExitStatus } from '../io';
+import { cacheOption, json, load, out, setExitStatus } from '../io';
 
 function pct(n: number, of: number): string {
   return of ? `${Math.round((100 * n) / of)}%` : '-';
@@ -69,6 +69,7 @@ interface ScanOptions {
   minWithTests?: number;
   failOn?: CheckOptions['failOn'];
   baseline?: string;
+  cache?: string | boolean;
 }
 
 export function registerScan(program: Command): void {
@@ -78,6 +79,7 @@ export function registerScan(program: Command): void {
     .argument('<vault>', 'vault folder')
     .option('--json', 'machine-readable output')
     .option('--no-rollup', 'do not roll sub-technique rules up into parents')
+    .addOption(cacheOption())
     .option('--min-with-rules <percent>', 'check: fail (exit 1) when fewer technique notes have rules', percent)
     .option('--min-with-tests <percent>', 'check: fail (exit 1) when fewer technique notes have tests', percent)
     .addOption(new Option('--fail-on <severity>', 'check: fail (exit 1) on any diagnostic this severe or worse').choices(['error', 'warning']))
@@ -85,7 +87,7 @@ export function registerScan(program: Command): void {
     .action((vault: string, opts: ScanOptions) => {
       // Read the baseline first: a bad one is a bad argument, reported before the vault is read.
       const baseline = opts.baseline === undefined ? undefined : readBaseline(opts.baseline);
-      const { index } = load(vault, { rollUp: opts.rollup, keepSources: false });
+      const { index } = load(vault, { rollUp: opts.rollup, keepSources: false, ...(opts.cache !== undefined ? { cache: opts.cache } : {}) });
       const options: CheckOptions = {
         ...(opts.minWithRules !== undefined ? { minWithRules: opts.minWithRules } : {}),
         ...(opts.minWithTests !== undefined ? { minWithTests: opts.minWithTests } : {}),

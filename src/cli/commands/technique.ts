@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { TechniqueCoverage } from '../../core/coverage-index';
 import { parseBareId } from '../../core/ids';
-import { json, load, out } from '../io';
+import { cacheOption, json, load, out } from '../io';
 import { VaultError } from '../vault';
 
 function printTechnique(t: TechniqueCoverage): void {
@@ -31,10 +31,11 @@ export function registerTechnique(program: Command): void {
     .argument('<id>', 'technique ID, e.g. T1059.006 or t1059_006')
     .option('--json', 'machine-readable output')
     .option('--no-rollup', 'do not roll sub-technique rules up into parents')
-    .action((vault: string, raw: string, opts: { json?: boolean; rollup: boolean }) => {
+    .addOption(cacheOption())
+    .action((vault: string, raw: string, opts: { json?: boolean; rollup: boolean; cache?: string | boolean }) => {
       const id = parseBareId(raw.replace(/^#/, '').replace(/^attack\./i, ''));
       if (!id) throw new VaultError(`"${raw}" is not a technique ID (expected T1234 or T1234.567)`);
-      const t = load(vault, { rollUp: opts.rollup, keepSources: false }).index.technique(id);
+      const t = load(vault, { rollUp: opts.rollup, keepSources: false, ...(opts.cache !== undefined ? { cache: opts.cache } : {}) }).index.technique(id);
       if (opts.json) json(t);
       else printTechnique(t);
     });

@@ -1,0 +1,173 @@
+/**
+ * What `--cache` keeps between runs: each note's facts (what analysis found in it), keyed by its
+ * vault-relative path and checked against a hash of its text, much as Obsidian keeps its metadata cache.
+ * A note whose text is unchanged is not parsed again; any other note is. Facts depend on the note's text
+ * and path only (settings and the ATT&CK catalog apply later, in the index), so nothing else can make
+ * an entry stale except the code that made it: a cache written by another build is ignored whole.
+ *
+ * The file is one `v8.serialize`d record. Opening never throws: a missing, unreadable, corrupt or foreign
+ * file gives an empty cache (and a note saying why, except when the file simply does not exist yet).
+ * Saving replaces the file atomically, so an interrupted run leaves the old cache or the new one.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync, renameSync, unlinkSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { types } from 'node:util';
+import { deserialize, serialize } from 'node:v8';
+import type { NoteFacts } from '../core/note';
+import { writeTempBeside } from './write-file';
+
+/** Bump when the file's layout changes. */
+const FORMAT = 1;
+
+interface CacheFile {
+  format: number;
+  build: string;
+  vault: string;
+  entries: Map<string, { hash: string; facts: NoteFacts }>;
+}
+
+/** Hash of a note's text as read (UTF-8 decoded), the key an entry is checked against. */
+export function textHash(text: string): string {
+  return createHash('sha1').update(text).digest('base64');
+}
+
+let buildId: string | undefined;
+/**
+ * Identifies the code that computes facts: the file it runs from (the CLI bundle) and the V8 that
+ * serializes them. Any rebuild changes it, so facts from older analysis code are never reused.
+ */
+function currentBuild(): string {
+  if (buildId === undefined) {
+    let code = '';
+    try {
+      code = createHash('sha1').update(readFileSync(__filename)).digest('base64');
+    } catch {
+      code = 'unknown';
+    }
+    buildId = `${code}:${process.versions.v8}`;
+  }
+  return buildId;
+}
+
+function isCacheFile(v: unknown): v is CacheFile {
+  if (typeof v !== 'object' || v === null) return false;
+  const c = v as Partial<CacheFile>;
+  return typeof c.format === 'number' && typeof c.build === 'string' && typeof c.vault === 'string' && types.isMap(c.entries);
+}
+
+function isEntry(v: unknown): v is { hash: string; facts: NoteFacts } {
+  if (typeof v !== 'object' || v === null) return false;
+  const e = v as { hash?: unknown; facts?: unknown };
+  if (typeof e.hash !== 'string' || typeof e.facts !== 'object' || e.facts === null) return false;
+  const f = e.facts as Partial<NoteFacts>;
+  return typeof f.path === 'string' && Array.isArray(f.tags) && Array.isArray(f.diagnostics);
+}
+
+export class FactCache {
+  private readonly entries: Map<string, { hash: string; facts: NoteFacts }>;
+  private readonly seen = new Set<string>();
+  private changed = false;
+  /** Notes this run took from the cache, and notes it analysed (new, changed or unreadable). */
+  hits = 0;
+  analysed = 0;
+
+  private constructor(
+    readonly file: string,
+    private readonly vault: string,
+    loaded: CacheFile | null,
+    /** Why an existing file was not used, or null. */
+    readonly problem: string | null,
+  ) {
+    this.entries = loaded?.entries ?? new Map<string, { hash: string; facts: NoteFacts }>();
+    this.changed = loaded === null;
+  }
+
+  /** The cache for the vault at `root` kept in `file`; empty when the file holds none for this vault and build. */
+  static open(file: string, root: string): FactCache {
+    const vault = resolve(root);
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(file);
+    } catch (e) {
+      const missing = (e as { code?: unknown }).code === 'ENOENT';
+      return new FactCache(file, vault, null, missing ? null : `cannot read cache "${file}": ${e instanceof Error ? e.message : String(e)}`);
+    }
+    let data: unknown;
+    try {
+      data = deserialize(bytes);
+    } catch {
+      return new FactCache(file, vault, null, `cache "${file}" is not a cache file; starting a new one`);
+    }
+    if (!isCacheFile(data) || data.format !== FORMAT) return new FactCache(file, vault, null, `cache "${file}" is not a cache file; starting a new one`);
+    // Another build or another vault: start again without a word, as after an upgrade.
+    if (data.build !== currentBuild() || data.vault !== vault) return new FactCache(file, vault, null, null);
+    for (const [path, entry] of data.entries) if (typeof path !== 'string' || !isEntry(entry)) data.entries.delete(path);
+    return new FactCache(file, vault, data, null);
+  }
+
+  /** Whether an entry exists for `path`, whatever its text: such notes are worth reading and hashing first. */
+  has(path: string): boolean {
+    return this.entries.has(path);
+  }
+
+  /** The facts kept for `path` if its text still hashes to `hash`. */
+  get(path: string, hash: string): NoteFacts | undefined {
+    this.seen.add(path);
+    const e = this.entries.get(path);
+    if (e && e.hash === hash && e.facts.path === path) {
+      this.hits++;
+      return e.facts;
+    }
+    return undefined;
+  }
+
+  /** Records the facts just computed for `path`, whose text hashed to `hash`. */
+  put(path: string, hash: string, facts: NoteFacts): void {
+    this.seen.add(path);
+    this.analysed++;
+    this.entries.set(path, { hash, facts });
+    this.changed = true;
+  }
+
+  /** Notes read this run but not kept (unreadable ones): their entries go, so they are read again next time. */
+  forget(path: string): void {
+    this.seen.add(path);
+    this.analysed++;
+    if (this.entries.delete(path)) this.changed = true;
+  }
+
+  /**
+   * Writes the cache if anything changed, dropping the entries of notes this run did not see (deleted
+   * or renamed). Returns why it could not be written, or null.
+   */
+  save(): string | null {
+    for (const path of this.entries.keys()) {
+      if (!this.seen.has(path)) {
+        this.entries.delete(path);
+        this.changed = true;
+      }
+    }
+    if (!this.changed) return null;
+    const data: CacheFile = { format: FORMAT, build: currentBuild(), vault: this.vault, entries: this.entries };
+    const error = writeAtomic(this.file, serialize(data));
+    if (error === null) this.changed = false;
+    return error;
+  }
+}
+
+/** Readers see the old file or the new one, never a part. */
+function writeAtomic(file: string, data: Buffer): string | null {
+  try {
+    const temp = writeTempBeside(file, data);
+    try {
+      renameSync(temp, file);
+    } catch (e) {
+      unlinkSync(temp);
+      throw e;
+    }
+    return null;
+  } catch (e) {
+    return `cannot write cache "${file}": ${e instanceof Error ? e.message : String(e)}`;
+  }
+}
