@@ -56,12 +56,47 @@ function isCacheFile(v: unknown): v is CacheFile {
   return typeof c.format === 'number' && typeof c.build === 'string' && typeof c.vault === 'string' && types.isMap(c.entries);
 }
 
-function isEntry(v: unknown): v is { hash: string; facts: NoteFacts } {
+const isStrings = (v: unknown): boolean => Array.isArray(v) && v.every((x) => typeof x === 'string');
+const RULE_FIELDS = ['title', 'vendor', 'status', 'level', 'product', 'service', 'category', 'ruleId'] as const;
+
+function isRule(v: unknown): boolean {
+  if (v === null) return true;
+  if (typeof v !== 'object') return false;
+  const r = v as Record<string, unknown>;
+  return RULE_FIELDS.every((k) => typeof r[k] === 'string') && isStrings(r.techniques);
+}
+
+function isDiagnostic(v: unknown): boolean {
+  const d = v as Record<string, unknown> | null;
+  return typeof d === 'object' && d !== null && typeof d.path === 'string' && typeof d.message === 'string' && (d.severity === 'error' || d.severity === 'warning' || d.severity === 'info');
+}
+
+/**
+ * An entry as this build writes it, checked field by field: an entry that is not (a damaged or doctored
+ * file) is dropped, and its note read again, rather than handed to the index.
+ */
+function isEntry(path: string, v: unknown): v is { hash: string; facts: NoteFacts } {
   if (typeof v !== 'object' || v === null) return false;
   const e = v as { hash?: unknown; facts?: unknown };
   if (typeof e.hash !== 'string' || typeof e.facts !== 'object' || e.facts === null) return false;
-  const f = e.facts as Partial<NoteFacts>;
-  return typeof f.path === 'string' && Array.isArray(f.tags) && Array.isArray(f.diagnostics);
+  const f = e.facts as Record<string, unknown>;
+  return (
+    f.path === path &&
+    typeof f.basename === 'string' &&
+    typeof f.folder === 'string' &&
+    typeof f.title === 'string' &&
+    (f.frontmatter === null || (typeof f.frontmatter === 'object' && !Array.isArray(f.frontmatter))) &&
+    isStrings(f.tags) &&
+    isStrings(f.dataviewTags) &&
+    isStrings(f.aliases) &&
+    (f.ownId === null || typeof f.ownId === 'string') &&
+    isStrings(f.taggedIds) &&
+    isRule(f.rule) &&
+    typeof f.ruleLike === 'boolean' &&
+    typeof f.atomicTests === 'number' &&
+    Array.isArray(f.diagnostics) &&
+    f.diagnostics.every(isDiagnostic)
+  );
 }
 
 export class FactCache {
@@ -102,7 +137,7 @@ export class FactCache {
     if (!isCacheFile(data) || data.format !== FORMAT) return new FactCache(file, vault, null, `cache "${file}" is not a cache file; starting a new one`);
     // Another build or another vault: start again without a word, as after an upgrade.
     if (data.build !== currentBuild() || data.vault !== vault) return new FactCache(file, vault, null, null);
-    for (const [path, entry] of data.entries) if (typeof path !== 'string' || !isEntry(entry)) data.entries.delete(path);
+    for (const [path, entry] of data.entries) if (typeof path !== 'string' || !isEntry(path, entry)) data.entries.delete(path);
     return new FactCache(file, vault, data, null);
   }
 
@@ -115,7 +150,7 @@ export class FactCache {
   get(path: string, hash: string): NoteFacts | undefined {
     this.seen.add(path);
     const e = this.entries.get(path);
-    if (e && e.hash === hash && e.facts.path === path) {
+    if (e && e.hash === hash) {
       this.hits++;
       return e.facts;
     }

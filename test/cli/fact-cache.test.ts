@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { deserialize, serialize } from 'node:v8';
 import { FactCache } from '../../src/cli/fact-cache';
 import { listNotes, loadVault } from '../../src/cli/vault';
 import { scanReport } from '../../src/core/report';
@@ -95,6 +96,36 @@ describe('a cache file that cannot be used is set aside, never trusted', () => {
       expect(cache.save()).toBeNull();
       expect(cached(vault, file)).toMatchObject({ hits: 2, problem: null });
     }
+  });
+
+  test('entries that are not what this build writes are dropped and their notes read again', () => {
+    const vault = join(dir, 'vault');
+    cpSync(VAULT, vault, { recursive: true });
+    const file = join(dir, 'cache');
+    cached(vault, file);
+    const data = deserialize(readFileSync(file)) as { entries: Map<string, { hash: string; facts: Record<string, unknown> }> };
+    const paths = [...data.entries.keys()];
+    // One way of spoiling an entry per kind of field; every other entry stays as written.
+    const spoils: Array<(f: Record<string, unknown>) => void> = [
+      (f) => (f.tags = 5),
+      (f) => (f.taggedIds = 'T1059'),
+      (f) => (f.path = 'elsewhere.md'),
+      (f) => (f.rule = { title: 'x' }),
+      (f) => (f.diagnostics = [{ path: f.path, severity: 'fatal', message: 'x' }]),
+      (f) => (f.atomicTests = '2'),
+      (f) => delete f.ruleLike,
+    ];
+    const spoilt = spoils.map((spoil, k) => {
+      const path = paths[k * 37] as string;
+      spoil((data.entries.get(path) as { facts: Record<string, unknown> }).facts);
+      return path;
+    });
+    writeFileSync(file, serialize(data));
+    const cache = FactCache.open(file, vault);
+    expect(cache.problem).toBeNull();
+    expect(spoilt.filter((p) => cache.has(p))).toEqual([]);
+    expect(paths.filter((p) => !cache.has(p))).toEqual(spoilt);
+    expect(cached(vault, file)).toMatchObject({ report: plain(vault), hits: paths.length - spoilt.length, analysed: spoilt.length });
   });
 
   test("another vault's cache is not used for this one", () => {
