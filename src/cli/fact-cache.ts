@@ -5,9 +5,10 @@
  * and path only (settings and the ATT&CK catalog apply later, in the index), so nothing else can make
  * an entry stale except the code that made it: a cache written by another build is ignored whole.
  *
- * The file is one `v8.serialize`d record. Opening never throws: a missing, unreadable, corrupt or foreign
- * file gives an empty cache (and a note saying why, except when the file simply does not exist yet).
- * Saving replaces the file atomically, so an interrupted run leaves the old cache or the new one.
+ * The file is a marker line and one `v8.serialize`d record. Opening never throws: a missing, unreadable or
+ * damaged file gives an empty cache (and a note saying why, except when the file simply does not exist
+ * yet). A file without the marker is somebody else's and is never written over. Saving replaces the file
+ * atomically, so an interrupted run leaves the old cache or the new one.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync, renameSync, unlinkSync } from 'node:fs';
@@ -19,6 +20,8 @@ import { writeTempBeside } from './write-file';
 
 /** Bump when the file's layout changes. */
 const FORMAT = 1;
+/** First bytes of every cache file: a file without them is not ours to replace. */
+const MAGIC = Buffer.from('attack-coverage fact cache\n');
 
 interface CacheFile {
   format: number;
@@ -113,6 +116,8 @@ export class FactCache {
     loaded: CacheFile | null,
     /** Why an existing file was not used, or null. */
     readonly problem: string | null,
+    /** False when `file` is somebody else's: then nothing is saved. */
+    private readonly writable = true,
   ) {
     this.entries = loaded?.entries ?? new Map<string, { hash: string; facts: NoteFacts }>();
     this.changed = loaded === null;
@@ -128,13 +133,19 @@ export class FactCache {
       const missing = (e as { code?: unknown }).code === 'ENOENT';
       return new FactCache(file, vault, null, missing ? null : `cannot read cache "${file}": ${e instanceof Error ? e.message : String(e)}`);
     }
+    // Any other file (a note, a typo'd path) is never overwritten: no cache is used this run.
+    if (bytes.length && !bytes.subarray(0, MAGIC.length).equals(MAGIC)) {
+      return new FactCache(file, vault, null, `"${file}" is not a cache file; it is left as it is and no cache is used (choose another file)`, false);
+    }
     let data: unknown;
     try {
-      data = deserialize(bytes);
+      data = bytes.length ? deserialize(bytes.subarray(MAGIC.length)) : null;
     } catch {
-      return new FactCache(file, vault, null, `cache "${file}" is not a cache file; starting a new one`);
+      data = null;
     }
-    if (!isCacheFile(data) || data.format !== FORMAT) return new FactCache(file, vault, null, `cache "${file}" is not a cache file; starting a new one`);
+    if (!isCacheFile(data) || data.format !== FORMAT) {
+      return new FactCache(file, vault, null, bytes.length ? `cache "${file}" is damaged; starting a new one` : null);
+    }
     // Another build or another vault: start again without a word, as after an upgrade.
     if (data.build !== currentBuild() || data.vault !== vault) return new FactCache(file, vault, null, null);
     for (const [path, entry] of data.entries) if (typeof path !== 'string' || !isEntry(path, entry)) data.entries.delete(path);
@@ -183,9 +194,9 @@ export class FactCache {
         this.changed = true;
       }
     }
-    if (!this.changed) return null;
+    if (!this.changed || !this.writable) return null;
     const data: CacheFile = { format: FORMAT, build: currentBuild(), vault: this.vault, entries: this.entries };
-    const error = writeAtomic(this.file, serialize(data));
+    const error = writeAtomic(this.file, Buffer.concat([MAGIC, serialize(data)]));
     if (error === null) this.changed = false;
     return error;
   }

@@ -70,32 +70,64 @@ test('an edited, a new, a deleted and a renamed note are read again; the others 
 });
 
 describe('a cache file that cannot be used is set aside, never trusted', () => {
-  const cases: Array<[string, (file: string) => void, RegExp | null]> = [
-    ['random bytes', (f) => writeFileSync(f, Buffer.from([0xff, 0x0d, 0x01, 0x02, 0x99, 0x00, 0x42])), /is not a cache file/],
-    ['a JSON file', (f) => writeFileSync(f, '{"format":1,"entries":{}}'), /is not a cache file/],
-    ['a truncated cache', (f) => writeFileSync(f, readFileSync(f).subarray(0, readFileSync(f).length >> 1)), /is not a cache file/],
-    ['a folder', (f) => mkdirSync(f), /cannot read cache/],
-  ];
-  test.each(cases)('%s', (name, spoil, message) => {
+  /** A two-note vault, cached in `file` once. */
+  function cachedVault(): { vault: string; file: string } {
     const vault = join(dir, 'vault');
     mkdirSync(join(vault, 'Use Cases'), { recursive: true });
     writeFileSync(join(vault, 'Use Cases/T1059.006 - Python.md'), '---\ntags: [techniques, T1059_006]\n---\n# Python\n');
     writeFileSync(join(vault, 'rule.md'), '---\ntags: [detection_rule, attack.t1059.006]\n---\n');
     const file = join(dir, 'cache');
     cached(vault, file);
-    if (name === 'a folder') rmSync(file);
-    spoil(file);
+    return { vault, file };
+  }
+  /** Opens the cache as the CLI does, checks what it says, and indexes through it as a plain load does. */
+  function openSpoilt(vault: string, file: string, message: RegExp): FactCache {
     const cache = FactCache.open(file, vault);
-    expect(cache.problem ?? null).toEqual(message === null ? null : expect.stringMatching(message));
+    expect(cache.problem).toMatch(message);
     expect(cache.has('rule.md')).toBe(false);
     const report = JSON.parse(JSON.stringify(scanReport(loadVault(vault, { keepSources: false, cache }).index, vault)));
     expect(report).toEqual(plain(vault));
-    if (name === 'a folder') expect(cache.save()).toMatch(/^cannot write cache/);
-    else {
-      // Saved over the bad file, the cache works again.
-      expect(cache.save()).toBeNull();
-      expect(cached(vault, file)).toMatchObject({ hits: 2, problem: null });
-    }
+    return cache;
+  }
+
+  const damaged: Array<[string, (bytes: Buffer) => Buffer]> = [
+    ['truncated', (b) => b.subarray(0, b.length >> 1)],
+    ['with its record replaced by JSON', (b) => Buffer.concat([b.subarray(0, b.indexOf(10) + 1), Buffer.from('{"format":1}')])],
+    ['with random bytes after the marker line', (b) => Buffer.concat([b.subarray(0, b.indexOf(10) + 1), Buffer.from([0xff, 0x0d, 0x01, 0x99, 0x00])])],
+  ];
+  test.each(damaged)('a cache file %s is replaced by a good one', (_name, spoil) => {
+    const { vault, file } = cachedVault();
+    writeFileSync(file, spoil(readFileSync(file)));
+    expect(openSpoilt(vault, file, /is damaged; starting a new one/).save()).toBeNull();
+    expect(cached(vault, file)).toMatchObject({ hits: 2, problem: null });
+  });
+
+  const foreign: Array<[string, string | Buffer]> = [
+    ['a note', '---\ntags: [detection_rule]\n---\n# My rule\n'],
+    ['a JSON file', '{"format":1,"entries":{}}'],
+    ['random bytes', Buffer.from([0xff, 0x0d, 0x01, 0x02, 0x99, 0x00, 0x42])],
+  ];
+  test.each(foreign)('%s given as the cache is never written over', (_name, content) => {
+    const { vault, file } = cachedVault();
+    writeFileSync(file, content);
+    const cache = openSpoilt(vault, file, /is not a cache file; it is left as it is/);
+    expect(cache.save()).toBeNull();
+    expect(readFileSync(file)).toEqual(Buffer.isBuffer(content) ? content : Buffer.from(content));
+  });
+
+  test('a folder given as the cache: nothing is written, and the reason is given', () => {
+    const { vault, file } = cachedVault();
+    rmSync(file);
+    mkdirSync(file);
+    expect(openSpoilt(vault, file, /cannot read cache/).save()).toMatch(/^cannot write cache/);
+  });
+
+  test('an empty file is taken as a new cache', () => {
+    const { vault, file } = cachedVault();
+    writeFileSync(file, '');
+    expect(FactCache.open(file, vault).problem).toBeNull();
+    expect(cached(vault, file)).toMatchObject({ hits: 0, analysed: 2 });
+    expect(cached(vault, file)).toMatchObject({ hits: 2, analysed: 0 });
   });
 
   test('entries that are not what this build writes are dropped and their notes read again', () => {
@@ -103,7 +135,9 @@ describe('a cache file that cannot be used is set aside, never trusted', () => {
     cpSync(VAULT, vault, { recursive: true });
     const file = join(dir, 'cache');
     cached(vault, file);
-    const data = deserialize(readFileSync(file)) as { entries: Map<string, { hash: string; facts: Record<string, unknown> }> };
+    const bytes = readFileSync(file);
+    const marker = bytes.subarray(0, bytes.indexOf(10) + 1);
+    const data = deserialize(bytes.subarray(marker.length)) as { entries: Map<string, { hash: string; facts: Record<string, unknown> }> };
     const paths = [...data.entries.keys()];
     // One way of spoiling an entry per kind of field; every other entry stays as written.
     const spoils: Array<(f: Record<string, unknown>) => void> = [
@@ -120,7 +154,7 @@ describe('a cache file that cannot be used is set aside, never trusted', () => {
       spoil((data.entries.get(path) as { facts: Record<string, unknown> }).facts);
       return path;
     });
-    writeFileSync(file, serialize(data));
+    writeFileSync(file, Buffer.concat([marker, serialize(data)]));
     const cache = FactCache.open(file, vault);
     expect(cache.problem).toBeNull();
     expect(spoilt.filter((p) => cache.has(p))).toEqual([]);
