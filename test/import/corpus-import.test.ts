@@ -17,8 +17,26 @@ import { runImport, type ImportSummary } from '../../src/core/import/run';
 import type { SourceKind } from '../../src/core/import/merge';
 import { describeCorpus, listFiles } from '../support/corpus';
 
-/** Raw parsed YAML / TOML, walked by the oracle without the project's types. */
-type Obj = Record<string, any>;
+/** The source shapes the oracle reads, typed here rather than with the project's types. */
+interface SigmaDoc {
+  correlation?: unknown;
+  filter?: unknown;
+  detection?: unknown;
+  tags?: unknown[];
+}
+interface AtomicDoc {
+  attack_technique: string;
+  atomic_tests: unknown[];
+}
+interface ElasticDoc {
+  rule: { threat?: Array<{ technique?: Array<{ id: string; subtechnique?: Array<{ id: string }> }> }> };
+}
+interface SplunkDoc {
+  tags?: { mitre_attack_id?: string[] };
+}
+interface StixBundle {
+  objects: Array<{ type: string; external_references?: Array<{ source_name: string; external_id?: string }> }>;
+}
 
 function snapshot(dir: string): Map<string, string> {
   const out = new Map<string, string>();
@@ -56,7 +74,7 @@ describeCorpus('import the whole corpus, then count with the engine', (corpus) =
   let sigmaNotRules = 0;
   for (const f of listFiles(path.join(corpus, 'sigma'), ['.yml', '.yaml'])) {
     if (!/^(rules[^/]*|deprecated|unsupported)\//.test(path.relative(path.join(corpus, 'sigma'), f).split(path.sep).join('/'))) continue;
-    const docs = loadAll(readFileSync(f, 'utf8'), { schema: CORE_SCHEMA }) as Obj[];
+    const docs = loadAll(readFileSync(f, 'utf8'), { schema: CORE_SCHEMA }) as Array<SigmaDoc | null>;
     if (docs.some((d) => d?.correlation || (d?.filter && !d?.detection))) {
       sigmaNotRules++;
       continue;
@@ -73,13 +91,13 @@ describeCorpus('import the whole corpus, then count with the engine', (corpus) =
   }
   const atomicFiles = listFiles(path.join(corpus, 'atomic-red-team/atomics'), ['.yaml']);
   for (const f of atomicFiles) {
-    const a = load(readFileSync(f, 'utf8')) as Obj;
+    const a = load(readFileSync(f, 'utf8')) as AtomicDoc;
     add(tests, a.attack_technique, a.atomic_tests.length);
   }
   const elasticFiles = listFiles(path.join(corpus, 'samples/elastic'), ['.toml']);
   for (const f of elasticFiles) {
     const ids = new Set<string>();
-    const doc: Obj = parseToml(readFileSync(f, 'utf8'));
+    const doc = parseToml(readFileSync(f, 'utf8')) as unknown as ElasticDoc;
     for (const threat of doc.rule.threat ?? []) {
       for (const t of threat.technique ?? []) {
         ids.add(t.id);
@@ -89,10 +107,10 @@ describeCorpus('import the whole corpus, then count with the engine', (corpus) =
     for (const id of ids) add(rules, id);
   }
   const splunkFiles = listFiles(path.join(corpus, 'samples/splunk'), ['.yml']);
-  for (const f of splunkFiles) for (const id of new Set<string>((load(readFileSync(f, 'utf8')) as Obj).tags?.mitre_attack_id ?? [])) add(rules, id);
-  const attackIds = ((JSON.parse(readFileSync(path.join(corpus, 'attack/enterprise-attack-18.1.json'), 'utf8')) as Obj).objects as Obj[])
+  for (const f of splunkFiles) for (const id of new Set<string>((load(readFileSync(f, 'utf8')) as SplunkDoc).tags?.mitre_attack_id ?? [])) add(rules, id);
+  const attackIds = (JSON.parse(readFileSync(path.join(corpus, 'attack/enterprise-attack-18.1.json'), 'utf8')) as StixBundle).objects
     .filter((o) => o.type === 'attack-pattern')
-    .map((o) => (o.external_references as Obj[]).find((r) => r.source_name === 'mitre-attack')?.external_id as string)
+    .map((o) => (o.external_references ?? []).find((r) => r.source_name === 'mitre-attack')?.external_id as string)
     .sort();
 
   let first: Map<SourceKind, ImportSummary>;
