@@ -88,42 +88,45 @@ export function loadVault(root: string, opts: LoadOptions = {}): LoadedVault {
   }
 
   const cache = opts.cache;
+  const hashing = cache !== undefined;
   const record = (batch: AnalyzedBatch): void => {
     batch.facts.forEach((facts, i) => {
       index.upsertFacts(facts, false);
+      if (!cache) return;
       const hash = batch.hashes?.[i];
-      if (cache) hash === undefined ? cache.forget(facts.path) : cache.put(facts.path, hash, facts);
+      if (hash === undefined) cache.forget(facts.path); // unreadable: try again next time
+      else cache.put(facts.path, hash, facts);
     });
     tick(batch.facts.length);
   };
   // Notes the cache knows are read and hashed first: those whose text is unchanged keep their facts.
   const known = cache ? paths.filter((p) => cache.has(p)) : [];
-  for (let from = 0; from < known.length; from += READ_BATCH) {
+  const todo = cache ? paths.filter((p) => !cache.has(p)) : paths;
+  for (let from = 0; cache && from < known.length; from += READ_BATCH) {
     const batch = known.slice(from, from + READ_BATCH);
     const changed = batch.filter((path) => {
       const text = readText(root, path);
       // An unreadable note is analysed again, so that its diagnostic says why.
-      const facts = text === undefined ? undefined : cache?.get(path, textHash(text));
+      const facts = text === undefined ? undefined : cache.get(path, textHash(text));
       if (facts) index.upsertFacts(facts, false);
       return !facts;
     });
     tick(batch.length - changed.length);
-    if (changed.length) record(analyzeBatch(root, changed, cache !== undefined));
+    if (changed.length) record(analyzeBatch(root, changed, hashing));
   }
   // The rest are read, several threads at a time on large vaults.
-  const todo = cache ? paths.filter((p) => !cache.has(p)) : paths;
   const threads = threadsFor(todo.length);
   let parallel = false;
   if (threads > 1) {
     try {
-      readInParallel(root, todo, threads, record, { hash: cache !== undefined });
+      readInParallel(root, todo, threads, record, { hash: hashing });
       parallel = true;
     } catch (e) {
       // A failed thread: say so and read its share again on this one (upserting a note twice is harmless).
       process.stderr.write(`attack-coverage: reader threads failed (${e instanceof Error ? e.message : String(e)}); reading on one thread\n`);
     }
   }
-  if (!parallel) for (let from = 0; from < todo.length; from += READ_BATCH) record(analyzeBatch(root, todo.slice(from, from + READ_BATCH), cache !== undefined));
+  if (!parallel) for (let from = 0; from < todo.length; from += READ_BATCH) record(analyzeBatch(root, todo.slice(from, from + READ_BATCH), hashing));
   index.upsertAll([]); // one change event for the whole load
   return { index, sources };
 }
