@@ -1,7 +1,7 @@
 /**
  * The coverage matrix in Obsidian: a workspace view ("Coverage matrix") and the commands around it —
  * export a Navigator layer, import one as an overlay (compared with the vault), write the gap lists
- * into a note. The view refreshes only the cells that changed, only when it is visible, debounced.
+ * into a note, save the HTML report that the CLI's `report` writes. The view refreshes only the cells that changed, only when it is visible, debounced.
  * Obsidian glue only; the model and the DOM come from core/ and ui/. No Node APIs here.
  */
 import {
@@ -25,10 +25,12 @@ import { compareWithLayer, exportLayer, LayerError, overlayCatalog, parseLayerFi
 import { MatrixModel, type MatrixFilters, type ScoreKind } from '../core/matrix';
 import type { LinkHandler } from '../ui/dom';
 import { renderComparison, renderMatrix, renderMatrixControls, type MatrixControlValues, type MatrixHandle } from '../ui/matrix';
+import { renderReport, serializeReport } from '../ui/report';
 
 export const MATRIX_VIEW_TYPE = 'attack-coverage-matrix';
 export const LAYER_FILE = 'ATT&CK coverage layer.json';
 export const GAPS_NOTE = 'ATT&CK coverage gaps.md';
+export const REPORT_FILE = 'ATT&CK coverage report.html';
 
 /** Shared by the views and commands of one plugin instance (never stored on the plugin). */
 class MatrixState {
@@ -275,7 +277,18 @@ async function writeVaultFile(app: App, path: string, text: string): Promise<TFi
   return app.vault.create(path, text);
 }
 
-/** Register the matrix view and its four commands. `main.ts` calls this once in `onload`. */
+/** The plugin's stylesheet, inlined into the report so that it looks as it does in Obsidian; null if unreadable. */
+async function pluginCss(plugin: Plugin): Promise<string | null> {
+  const dir = plugin.manifest.dir;
+  if (!dir) return null;
+  try {
+    return await plugin.app.vault.adapter.read(normalizePath(`${dir}/styles.css`));
+  } catch {
+    return null;
+  }
+}
+
+/** Register the matrix view and its five commands. `main.ts` calls this once in `onload`. */
 export function registerMatrix(plugin: Plugin, getIndex: () => CoverageIndex, getCatalog: () => Catalog): void {
   const state = new MatrixState(getIndex, getCatalog);
   const app = plugin.app;
@@ -321,6 +334,38 @@ export function registerMatrix(plugin: Plugin, getIndex: () => CoverageIndex, ge
       new Notice(e instanceof LayerError ? `${source.name}: ${e.message}` : `Could not import ${source.name}: ${String(e)}`);
     }
   }
+
+  plugin.addCommand({
+    id: 'save-coverage-report',
+    name: 'Save coverage report as HTML',
+    callback: async () => {
+      const css = await pluginCss(plugin);
+      if (css === null) {
+        new Notice("Could not read the plugin's styles.css; the report was not saved");
+        return;
+      }
+      const model = state.model();
+      const score = state.controls.score;
+      const comparison = state.overlay ? compareWithLayer(model, state.overlay, score) : undefined;
+      // A document of its own: nothing is drawn into the app's window, and the serialiser escapes all note text.
+      const doc = activeDocument.implementation.createHTMLDocument('');
+      renderReport(doc, {
+        model,
+        gaps: gapsFromModel(model, 'notes'),
+        score,
+        css,
+        vaultName: app.vault.getName(),
+        generated: new Date().toISOString().slice(0, 10),
+        overlay: state.overlay,
+        ...(comparison ? { comparison } : {}),
+        notes: getIndex().size,
+        attribution: model.catalog.data.copyright,
+      });
+      const path = normalizePath(REPORT_FILE);
+      await writeVaultFile(app, path, serializeReport(doc));
+      new Notice(`Report written to ${path}: open it in a browser, or send it to colleagues without Obsidian`);
+    },
+  });
 
   plugin.addCommand({
     id: 'show-coverage-gaps',

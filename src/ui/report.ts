@@ -1,8 +1,9 @@
 /**
  * A self-contained HTML report for colleagues without Obsidian: the matrix, a technique table and the
- * gap lists, rendered by the same functions as the plugin's views onto a linkedom document, with the
- * plugin's styles inlined and Obsidian's theme variables defined for light and dark
- * (`prefers-color-scheme`). No script, no network: a Content-Security-Policy forbids both.
+ * gap lists, rendered by the same functions as the plugin's views onto any document (the CLI uses
+ * linkedom, the plugin a fresh document of its own), with the plugin's styles inlined and Obsidian's
+ * theme variables defined for light and dark (`prefers-color-scheme`). No script, no network: a
+ * Content-Security-Policy forbids both.
  */
 import type { GapReport } from '../core/gaps';
 import type { Comparison } from '../core/layers/compare';
@@ -194,19 +195,10 @@ export function renderReport(doc: Document, r: ReportInput): void {
   if (r.attribution) el(footer, 'div', { text: r.attribution });
 }
 
-/** A rendered report document as HTML text (linkedom's serialiser escapes every text node). */
-export function serializeReport(doc: Document): string {
-  const html = (doc as unknown as { toString(): string }).toString();
-  return `${html.startsWith('<!DOCTYPE') ? '' : '<!DOCTYPE html>\n'}${html}\n`;
-}
-
 /**
- * The report as one HTML string, rendered on a linkedom document. linkedom is loaded on first use:
- * only the CLI's `report` command needs it, and nothing else pays for loading it.
+ * A rendered report document as HTML text. The serialiser (browser, jsdom or linkedom) escapes every
+ * text node and attribute value, so note content stays text.
  */
-export async function buildReportHtml(r: ReportInput): Promise<string> {
-  const { parseHTML } = await import('linkedom');
-  const { document } = parseHTML('<!DOCTYPE html><html><head></head><body></body></html>');
-  renderReport(document, r);
-  return serializeReport(document);
+export function serializeReport(doc: Document): string {
+  return `<!DOCTYPE html>\n${doc.documentElement.outerHTML}\n`;
 }

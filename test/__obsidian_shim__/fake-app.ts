@@ -138,7 +138,18 @@ export class FakeVault extends Events {
   private folders = new Map<string, TFolder>();
   private readonly root: TFolder;
   configDir = '.obsidian';
-  adapter = { basePath: '' };
+  /**
+   * Obsidian's DataAdapter reads any path under the vault, the config folder included. Files in the
+   * config folder (a plugin's styles.css) are not vault notes: tests put them in `configFiles`.
+   */
+  readonly configFiles = new Map<string, string>();
+  adapter = {
+    basePath: '',
+    read: (path: string): Promise<string> => {
+      const text = this.configFiles.get(path) ?? this.files.get(path)?.text;
+      return text === undefined ? Promise.reject(new Error(`ENOENT: no such file or directory, open '${path}'`)) : Promise.resolve(text);
+    },
+  };
 
   constructor(private readonly app: FakeApp) {
     super();
@@ -870,7 +881,8 @@ export class FakeApp {
 
   /** Loads a plugin as Obsidian does (awaiting an async onload); `userEnable` also calls onUserEnable. */
   async enablePlugin<P>(PluginClass: new (app: never, manifest: never) => P, manifest: PluginManifest, opts: { userEnable?: boolean } = {}): Promise<P> {
-    const instance = new PluginClass(this as never, manifest as never);
+    // Obsidian fills in where the plugin lives.
+    const instance = new PluginClass(this as never, { dir: `${this.vault.configDir}/plugins/${manifest.id}`, ...manifest } as never);
     const plugin = instance as unknown as Plugin;
     await plugin._loadAsync();
     this.plugins.plugins[manifest.id] = plugin;

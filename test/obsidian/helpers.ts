@@ -99,3 +99,9 @@ export function ruleTitles(root: Element): string[] {
 export function command(app: FakeApp, id: string): string {
   return `${MANIFEST.id}:${id}`;
 }
+
+const catalog = JSON.parse(readFileSync(join(__dirname, '../../src/core/attack/catalog.json'), 'utf8')) as {
+  techniques: Array<{ tactics: string[]; isSubtechnique: boolean; revoked?: boolean; deprecated?: boolean }>;
+};
+/** Matrix placements straight from catalog.json: every active technique (not sub-technique) under each of its tactics. */
+export const MATRIX_PLACEMENTS = catalog.techniques.filter((t) => !t.isSubtechnique && !t.revoked && !t.deprecated).reduce((n, t) => n + t.tactics.length, 0);

@@ -5,11 +5,9 @@
  * and test/browser): it opens from the command, patches only the cells a note edit touches, waits while
  * hidden, and creates a technique note from an empty cell.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { MATRIX_VIEW_TYPE } from '../../src/obsidian/matrix-view';
 import type { FakeApp } from '../__obsidian_shim__/fake-app';
-import { advance, command, PYTHON_RULE, pythonVault, start } from './helpers';
+import { advance, command, MATRIX_PLACEMENTS as PLACEMENTS, PYTHON_RULE, pythonVault, start } from './helpers';
 
 beforeEach(() => jest.useFakeTimers());
 afterEach(() => {
@@ -17,11 +15,6 @@ afterEach(() => {
   document.body.replaceChildren();
 });
 
-/** Matrix placements straight from catalog.json: every active technique (not sub-technique) under each of its tactics. */
-const catalog = JSON.parse(readFileSync(join(__dirname, '../../src/core/attack/catalog.json'), 'utf8')) as {
-  techniques: Array<{ id: string; tactics: string[]; isSubtechnique: boolean; revoked?: boolean; deprecated?: boolean }>;
-};
-const PLACEMENTS = catalog.techniques.filter((t) => !t.isSubtechnique && !t.revoked && !t.deprecated).reduce((n, t) => n + t.tactics.length, 0);
 
 async function openMatrix(app: FakeApp): Promise<HTMLElement> {
   if (!app.commands.executeCommandById(command(app, 'open-coverage-matrix'))) throw new Error('no matrix command');

@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import type { Command } from 'commander';
 import { gapsFromModel } from '../../core/gaps';
 import { SCORE_KINDS } from '../../core/matrix';
-import { buildReportHtml } from '../../ui/report';
+import { renderReport, serializeReport, type ReportInput } from '../../ui/report';
 import { out } from '../io';
 import { VaultError } from '../vault';
 import { matrixContext, matrixOptions, parseScore, writeOutput, type MatrixCliOptions } from './layer';
@@ -34,6 +34,17 @@ export function registerReport(program: Command): void {
   ).action(async (vaultDir: string, opts: MatrixCliOptions & { output: string; title?: string }) => {
     await writeReport(vaultDir, opts);
   });
+}
+
+/**
+ * The report as one HTML string, rendered on a linkedom document. linkedom is loaded on first use: only
+ * this command needs it, and nothing else pays for loading it.
+ */
+export async function buildReportHtml(r: ReportInput): Promise<string> {
+  const { parseHTML } = await import('linkedom');
+  const { document } = parseHTML('<!DOCTYPE html><html><head></head><body></body></html>');
+  renderReport(document, r);
+  return serializeReport(document);
 }
 
 /** Reads the vault and writes the report file. */
