@@ -32,6 +32,13 @@ export const LAYER_FILE = 'ATT&CK coverage layer.json';
 export const GAPS_NOTE = 'ATT&CK coverage gaps.md';
 export const REPORT_FILE = 'ATT&CK coverage report.html';
 
+/** What the matrix view's header buttons run: the export commands' own functions. */
+interface MatrixActions {
+  exportLayer: () => Promise<void>;
+  saveReport: () => Promise<void>;
+  showGaps: () => Promise<void>;
+}
+
 /** Shared by the views and commands of one plugin instance (never stored on the plugin). */
 class MatrixState {
   overlay: LayerOverlay | null = null;
@@ -96,6 +103,7 @@ export class CoverageMatrixView extends ItemView {
   constructor(
     leaf: WorkspaceLeaf,
     private readonly state: MatrixState,
+    private readonly actions: MatrixActions,
   ) {
     super(leaf);
   }
@@ -113,6 +121,10 @@ export class CoverageMatrixView extends ItemView {
   }
 
   override async onOpen(): Promise<void> {
+    // Header buttons, right to left: the same exports as the commands.
+    this.addAction('list-checks', 'Show coverage gaps', () => void this.actions.showGaps());
+    this.addAction('file-code', 'Save coverage report as HTML', () => void this.actions.saveReport());
+    this.addAction('download', 'Export Navigator layer', () => void this.actions.exportLayer());
     this.contentEl.addClass('acm-view');
     this.render();
     const refresh = debounce(() => this.maybeRefresh(), 300, true);
@@ -292,23 +304,60 @@ async function pluginCss(plugin: Plugin): Promise<string | null> {
 export function registerMatrix(plugin: Plugin, getIndex: () => CoverageIndex, getCatalog: () => Catalog): void {
   const state = new MatrixState(getIndex, getCatalog);
   const app = plugin.app;
-  plugin.registerView(MATRIX_VIEW_TYPE, (leaf) => new CoverageMatrixView(leaf, state));
+  const today = (): string => new Date().toISOString().slice(0, 10);
+
+  /** The three exports, shared by their commands and the matrix view's header buttons. */
+  const exportLayerFile = async (): Promise<void> => {
+    const model = state.model();
+    const score: ScoreKind = state.controls.score;
+    const layer = exportLayer(model, { score, vaultName: app.vault.getName(), overlay: state.overlay, generated: today() });
+    const path = normalizePath(LAYER_FILE);
+    await writeVaultFile(app, path, JSON.stringify(layer, null, 2) + '\n');
+    new Notice(`Layer written to ${path}: ${layer.techniques?.length ?? 0} entries, scored by ${score}`);
+  };
+  const saveReport = async (): Promise<void> => {
+    const css = await pluginCss(plugin);
+    if (css === null) {
+      new Notice("Could not read the plugin's styles.css; the report was not saved");
+      return;
+    }
+    const model = state.model();
+    const score = state.controls.score;
+    const comparison = state.overlay ? compareWithLayer(model, state.overlay, score) : undefined;
+    // A document of its own: nothing is drawn into the app's window, and the serialiser escapes all note text.
+    const doc = activeDocument.implementation.createHTMLDocument('');
+    renderReport(doc, {
+      model,
+      gaps: gapsFromModel(model, 'notes'),
+      score,
+      css,
+      vaultName: app.vault.getName(),
+      generated: today(),
+      overlay: state.overlay,
+      ...(comparison ? { comparison } : {}),
+      notes: getIndex().size,
+      attribution: model.catalog.data.copyright,
+    });
+    const path = normalizePath(REPORT_FILE);
+    await writeVaultFile(app, path, serializeReport(doc));
+    new Notice(`Report written to ${path}: open it in a browser, or send it to colleagues without Obsidian`);
+  };
+  const showGaps = async (): Promise<void> => {
+    const model = state.model();
+    const report = gapsFromModel(model, 'notes');
+    if (state.overlay) report.comparison = compareWithLayer(model, state.overlay, state.controls.score);
+    const text = gapsMarkdown(report, { subtitle: `Written ${today()} from ${getIndex().size} notes; run "Show coverage gaps" again to refresh.` });
+    const file = await writeVaultFile(app, normalizePath(GAPS_NOTE), text);
+    await app.workspace.getLeaf(false).openFile(file, { active: true });
+  };
+  const actions: MatrixActions = { exportLayer: exportLayerFile, saveReport, showGaps };
+
+  plugin.registerView(MATRIX_VIEW_TYPE, (leaf) => new CoverageMatrixView(leaf, state, actions));
   plugin.registerHoverLinkSource(MATRIX_VIEW_TYPE, { display: 'ATT&CK coverage matrix', defaultMod: true });
 
   plugin.addCommand({ id: 'open-coverage-matrix', name: 'Open coverage matrix', callback: () => void openMatrix(plugin) });
 
-  plugin.addCommand({
-    id: 'export-navigator-layer',
-    name: 'Export Navigator layer',
-    callback: async () => {
-      const model = state.model();
-      const score: ScoreKind = state.controls.score;
-      const layer = exportLayer(model, { score, vaultName: app.vault.getName(), overlay: state.overlay, generated: new Date().toISOString().slice(0, 10) });
-      const path = normalizePath(LAYER_FILE);
-      await writeVaultFile(app, path, JSON.stringify(layer, null, 2) + '\n');
-      new Notice(`Layer written to ${path}: ${layer.techniques?.length ?? 0} entries, scored by ${score}`);
-    },
-  });
+  plugin.addCommand({ id: 'export-navigator-layer', name: 'Export Navigator layer', callback: exportLayerFile });
 
   plugin.addCommand({
     id: 'import-navigator-layer',
@@ -335,48 +384,6 @@ export function registerMatrix(plugin: Plugin, getIndex: () => CoverageIndex, ge
     }
   }
 
-  plugin.addCommand({
-    id: 'save-coverage-report',
-    name: 'Save coverage report as HTML',
-    callback: async () => {
-      const css = await pluginCss(plugin);
-      if (css === null) {
-        new Notice("Could not read the plugin's styles.css; the report was not saved");
-        return;
-      }
-      const model = state.model();
-      const score = state.controls.score;
-      const comparison = state.overlay ? compareWithLayer(model, state.overlay, score) : undefined;
-      // A document of its own: nothing is drawn into the app's window, and the serialiser escapes all note text.
-      const doc = activeDocument.implementation.createHTMLDocument('');
-      renderReport(doc, {
-        model,
-        gaps: gapsFromModel(model, 'notes'),
-        score,
-        css,
-        vaultName: app.vault.getName(),
-        generated: new Date().toISOString().slice(0, 10),
-        overlay: state.overlay,
-        ...(comparison ? { comparison } : {}),
-        notes: getIndex().size,
-        attribution: model.catalog.data.copyright,
-      });
-      const path = normalizePath(REPORT_FILE);
-      await writeVaultFile(app, path, serializeReport(doc));
-      new Notice(`Report written to ${path}: open it in a browser, or send it to colleagues without Obsidian`);
-    },
-  });
-
-  plugin.addCommand({
-    id: 'show-coverage-gaps',
-    name: 'Show coverage gaps',
-    callback: async () => {
-      const model = state.model();
-      const report = gapsFromModel(model, 'notes');
-      if (state.overlay) report.comparison = compareWithLayer(model, state.overlay, state.controls.score);
-      const text = gapsMarkdown(report, { subtitle: `Written ${new Date().toISOString().slice(0, 10)} from ${getIndex().size} notes; run "Show coverage gaps" again to refresh.` });
-      const file = await writeVaultFile(app, normalizePath(GAPS_NOTE), text);
-      await app.workspace.getLeaf(false).openFile(file, { active: true });
-    },
-  });
+  plugin.addCommand({ id: 'save-coverage-report', name: 'Save coverage report as HTML', callback: saveReport });
+  plugin.addCommand({ id: 'show-coverage-gaps', name: 'Show coverage gaps', callback: showGaps });
 }

@@ -5,9 +5,9 @@
  * and test/browser): it opens from the command, patches only the cells a note edit touches, waits while
  * hidden, and creates a technique note from an empty cell.
  */
-import { MATRIX_VIEW_TYPE } from '../../src/obsidian/matrix-view';
+import { GAPS_NOTE, LAYER_FILE, MATRIX_VIEW_TYPE, REPORT_FILE } from '../../src/obsidian/matrix-view';
 import type { FakeApp } from '../__obsidian_shim__/fake-app';
-import { advance, command, MATRIX_PLACEMENTS as PLACEMENTS, PYTHON_RULE, pythonVault, start } from './helpers';
+import { advance, command, MANIFEST, MATRIX_PLACEMENTS as PLACEMENTS, PYTHON_RULE, pythonVault, start } from './helpers';
 
 beforeEach(() => jest.useFakeTimers());
 afterEach(() => {
@@ -89,5 +89,33 @@ describe('coverage matrix view', () => {
     await app.workspace.revealLeaf(matrix[0]!);
     await advance(1000);
     expect(cells(root, 'T1003')[0]?.classList.contains('has-note')).toBe(true);
+  });
+});
+
+describe('matrix view header buttons', () => {
+  test('export the layer, save the report and write the gaps, as their commands do', async () => {
+    const { app } = await start(pythonVault());
+    app.vault.configFiles.set(`.obsidian/plugins/${MANIFEST.id}/styles.css`, '.acm-matrix {}');
+    await openMatrix(app);
+    const leaf = app.workspace.getLeavesOfType(MATRIX_VIEW_TYPE)[0];
+    const header = (leaf?.view as unknown as { actionsEl: HTMLElement }).actionsEl;
+    const button = (label: string): HTMLElement => {
+      const b = header.querySelector<HTMLElement>(`.view-action[aria-label="${label}"]`);
+      if (!b) throw new Error(`no "${label}" button`);
+      return b;
+    };
+    const written: Array<[string, string]> = [
+      ['Export Navigator layer', LAYER_FILE],
+      ['Save coverage report as HTML', REPORT_FILE],
+      ['Show coverage gaps', GAPS_NOTE],
+    ];
+    for (const [label, file] of written) {
+      expect(app.vault.getFileByPath(file)).toBeNull();
+      button(label).click();
+      await advance(100);
+      expect({ label, written: app.vault.getFileByPath(file) !== null }).toEqual({ label, written: true });
+    }
+    const layer = JSON.parse(await app.vault.read(app.vault.getFileByPath(LAYER_FILE) as never)) as { techniques: Array<{ techniqueID: string }> };
+    expect(layer.techniques.some((t) => t.techniqueID === 'T1059.006')).toBe(true);
   });
 });
