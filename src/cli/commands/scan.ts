@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { BaselineError, parseBaseline, runChecks, type Baseline, type CheckOptions, type CheckResult } from '../../core/checks';
 import { scanReport, scanSummary, type ScanSummary } from '../../core/report';
+import { scanMarkdown } from '../../core/scan-markdown';
 import { VaultError } from '../vault';
 import { cacheOption, json, load, out, setExitStatus } from '../io';
 
@@ -64,6 +65,7 @@ function printChecks(r: CheckResult): void {
 
 interface ScanOptions {
   json?: boolean;
+  markdown?: boolean;
   rollup: boolean;
   minWithRules?: number;
   minWithTests?: number;
@@ -78,6 +80,7 @@ export function registerScan(program: Command): void {
     .description('summarise coverage: techniques with and without rules and tests, and diagnostics')
     .argument('<vault>', 'vault folder')
     .option('--json', 'machine-readable output')
+    .addOption(new Option('--markdown', 'the summary as Markdown, e.g. for a CI job summary').conflicts('json'))
     .option('--no-rollup', 'do not roll sub-technique rules up into parents')
     .addOption(cacheOption())
     .option('--min-with-rules <percent>', 'check: fail (exit 1) when fewer technique notes have rules', percent)
@@ -105,11 +108,14 @@ export function registerScan(program: Command): void {
         const checks = check(report);
         json(checks ? { ...report, checks } : report);
       } else {
-        // The text output needs counts only; building every technique's sorted lists is for --json.
+        // The text and Markdown outputs need counts only; building every technique's sorted lists is for --json.
         const summary = scanSummary(index, vault);
-        printScan(summary);
         const checks = check(summary);
-        if (checks) printChecks(checks);
+        if (opts.markdown) out(scanMarkdown(summary, checks));
+        else {
+          printScan(summary);
+          if (checks) printChecks(checks);
+        }
       }
     });
 }
