@@ -11,6 +11,7 @@ import { GAP_LISTS, filterRules } from './coverage-block';
 import { newerThanCatalog, type CoverageIndex, type TechniqueStatus } from './coverage-index';
 import type { TechniqueId } from './ids';
 import type { Comparison } from './layers/compare';
+import { escapeMarkdown } from './markdown/escape';
 import { MatrixModel, type MatrixCell, type MatrixOptions } from './matrix';
 
 /** The gap lists (the block's `show:` values in `view: gaps`). */
@@ -231,10 +232,24 @@ export interface GapMarkdownOptions {
   subtitle?: string;
   /** Rows per list before "… and N more" (default 200). */
   limit?: number;
+  /**
+   * `wiki` (the default): notes as `[[wikilinks]]`, for the note the plugin writes. `text`: titles and
+   * paths as escaped text, for Markdown read outside the vault (a CI job summary).
+   */
+  links?: 'wiki' | 'text';
 }
 
+/**
+ * The gap lists as Markdown. Text that comes from notes or layers (rule levels, layer and technique
+ * names outside links, and in `text` mode every title and path) is escaped, so that it cannot add
+ * links, images or HTML to the page.
+ */
 export function gapsMarkdown(r: GapReport, o: GapMarkdownOptions = {}): string {
   const limit = o.limit ?? 200;
+  const text = o.links === 'text';
+  const ref = (path: string, label: string): string => (text ? `${escapeMarkdown(label)} (${escapeMarkdown(path)})` : wikilink(path, label));
+  // Names without a note come from the catalog; escaped in text mode for one rule throughout.
+  const catalogName = (s: string): string => (text ? escapeMarkdown(s) : s);
   const out: string[] = ['# ATT&CK coverage gaps', ''];
   if (o.subtitle) out.push(o.subtitle, '');
   const scope = r.scope === 'catalog' ? `every active technique of ATT&CK ${r.attackVersion}` : 'techniques that have a note';
@@ -250,17 +265,17 @@ export function gapsMarkdown(r: GapReport, o: GapMarkdownOptions = {}): string {
     if (rows.length > limit) out.push(`- … and ${rows.length - limit} more`);
     out.push('');
   };
-  const tech = (t: GapTechnique): string =>
-    `${t.notePath ? wikilink(t.notePath, `${t.id} ${t.name}`) : `${t.id} ${t.name}`} — ${t.rules} rules, ${t.tests} tests`;
+  const tech = (t: GapTechnique): string => `${t.notePath ? ref(t.notePath, `${t.id} ${t.name}`) : `${t.id} ${catalogName(t.name)}`} — ${t.rules} rules, ${t.tests} tests`;
   list(GAP_TITLES['no-rules'], r.noRules, tech);
   list(GAP_TITLES['no-tests'], r.noTests, tech);
-  list(GAP_TITLES['untested-rules'], r.untestedRules, (x) => `${wikilink(x.path, x.title)} — ${x.techniques.join(', ')}${x.level ? ` (${x.level})` : ''}`);
-  list(GAP_TITLES['undetected-tests'], r.undetectedTests, (x) => `${wikilink(x.path, x.title)} — ${x.technique}, ${x.testCount} tests`);
-  list(GAP_TITLES.outdated, r.outdated, (x) => `${wikilink(x.path, x.title)} (${x.role}) — ${x.id} ${x.advice}`);
+  list(GAP_TITLES['untested-rules'], r.untestedRules, (x) => `${ref(x.path, x.title)} — ${x.techniques.join(', ')}${x.level ? ` (${escapeMarkdown(x.level)})` : ''}`);
+  list(GAP_TITLES['undetected-tests'], r.undetectedTests, (x) => `${ref(x.path, x.title)} — ${x.technique}, ${x.testCount} tests`);
+  list(GAP_TITLES.outdated, r.outdated, (x) => `${ref(x.path, x.title)} (${x.role}) — ${x.id} ${x.advice}`);
   const c = r.comparison;
   if (c) {
-    list(`In layer "${c.layer}" but undetected`, c.undetected, (x) => `${x.notePath ? wikilink(x.notePath, `${x.id} ${x.name}`) : `${x.id} ${x.name}`}${x.layerScore !== undefined ? ` — layer score ${x.layerScore}` : ''}`);
-    list(`Detected, not in layer "${c.layer}"`, c.vaultOnly, (x) => `${x.id} ${x.name} — ${x.rules} rules`);
+    const layer = escapeMarkdown(c.layer);
+    list(`In layer "${layer}" but undetected`, c.undetected, (x) => `${x.notePath ? ref(x.notePath, `${x.id} ${x.name}`) : `${x.id} ${escapeMarkdown(x.name)}`}${x.layerScore !== undefined ? ` — layer score ${x.layerScore}` : ''}`);
+    list(`Detected, not in layer "${layer}"`, c.vaultOnly, (x) => `${x.id} ${escapeMarkdown(x.name)} — ${x.rules} rules`);
   }
   return out.join('\n');
 }

@@ -1,16 +1,12 @@
 /**
  * `scan --markdown`: the scan summary (and the checks, if any ran) as GitHub-flavoured Markdown, for CI
- * job summaries and pull-request comments. Note titles, paths and messages are untrusted: every ASCII
- * punctuation character in them is backslash-escaped and line breaks become spaces, so a note cannot add
- * a link, an image, markup or a table cell to the page.
+ * job summaries and pull-request comments. Note titles, paths and messages are untrusted and go through
+ * escapeMarkdown, so a note cannot add a link, an image, markup or a table cell to the page.
  */
 import type { CheckResult } from './checks';
+import { escapeMarkdown } from './markdown/escape';
 import type { ScanSummary } from './report';
 
-/** Escapes text for Markdown, table cells included (CommonMark lets any ASCII punctuation be escaped). */
-export function escapeMarkdown(s: string): string {
-  return s.replace(/[\r\n]+/g, ' ').replace(/[!-/:-@[-`{-~]/g, (c) => `\\${c}`);
-}
 
 const pct = (n: number, of: number): string => (of ? `${Math.round((100 * n) / of)}%` : '-');
 

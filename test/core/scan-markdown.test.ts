@@ -13,7 +13,8 @@ import { dirname, join } from 'node:path';
 import { loadVault } from '../../src/cli/vault';
 import { runChecks } from '../../src/core/checks';
 import { scanReport, scanSummary } from '../../src/core/report';
-import { escapeMarkdown, scanMarkdown } from '../../src/core/scan-markdown';
+import { escapeMarkdown } from '../../src/core/markdown';
+import { scanMarkdown } from '../../src/core/scan-markdown';
 
 const VAULT = join(__dirname, '../../test-vault');
 const md = new MarkdownIt({ linkify: true, html: true });

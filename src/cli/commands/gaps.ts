@@ -1,5 +1,5 @@
-import type { Command } from 'commander';
-import { GAP_TITLES, gapsFromModel, type GapReport } from '../../core/gaps';
+import { Option, type Command } from 'commander';
+import { GAP_TITLES, gapsFromModel, gapsMarkdown, type GapReport } from '../../core/gaps';
 import { json, out } from '../io';
 
 const n = (count: number, one: string): string => `${count} ${one}${count === 1 ? '' : 's'}`;
@@ -30,14 +30,17 @@ export function registerGaps(program: Command): void {
       .description('list coverage gaps: techniques without rules or tests, untested rules, undetected tests, outdated IDs')
       .argument('<vault>', 'vault folder')
       .option('--json', 'machine-readable output')
+      .addOption(new Option('--markdown', 'the lists as Markdown, e.g. for a CI job summary (titles and paths as text)').conflicts('json'))
       .option('--all', 'technique lists over every active technique, not only those with a note')
-      .option('--limit <n>', 'rows per list in the text output', '25'),
-  ).action((vaultDir: string, opts: MatrixCliOptions & { json?: boolean; all?: boolean; limit: string }) => {
+      .option('--limit <n>', 'rows per list in the text and Markdown output', '25'),
+  ).action((vaultDir: string, opts: MatrixCliOptions & { json?: boolean; markdown?: boolean; all?: boolean; limit: string }) => {
     const ctx = matrixContext(vaultDir, opts, 'rules');
     const report = gapsFromModel(ctx.model, opts.all ? 'catalog' : 'notes');
     if (ctx.comparison) report.comparison = ctx.comparison;
     if (opts.json) return json(report);
-    printGaps(report, Math.max(1, Number.parseInt(opts.limit, 10) || 25));
+    const limit = Math.max(1, Number.parseInt(opts.limit, 10) || 25);
+    if (opts.markdown) return out(gapsMarkdown(report, { links: 'text', limit }));
+    printGaps(report, limit);
     if (ctx.comparison) {
       out('');
       printComparison(ctx.comparison, out);

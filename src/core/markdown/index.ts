@@ -1,5 +1,9 @@
-/** Reads Markdown the way Obsidian's MetadataCache does. Pure TypeScript: no Node built-ins, no `obsidian`. */
+/**
+ * Reads Markdown the way Obsidian's MetadataCache does, and escapes text for the Markdown the product
+ * writes. Pure TypeScript: no Node built-ins, no `obsidian`.
+ */
 export { findCodeBlocks, type CodeBlock } from './code-blocks';
+export { escapeMarkdown } from './escape';
 export { findFrontmatter, type FrontmatterBlock } from './frontmatter';
 export { bodyLinks, frontmatterLinks, splitWikilink, wikiDisplay } from './links';
 export { LineIndex } from './position';
