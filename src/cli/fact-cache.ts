@@ -11,7 +11,7 @@
  * atomically, so an interrupted run leaves the old cache or the new one.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync, renameSync, unlinkSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, renameSync, unlinkSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { types } from 'node:util';
 import { deserialize, serialize } from 'node:v8';
@@ -128,14 +128,14 @@ export class FactCache {
     const vault = resolve(root);
     let bytes: Buffer;
     try {
+      // Any other file (a note, a mistyped path, something huge) is never read whole or overwritten.
+      if (!startsWithMarker(file)) {
+        return new FactCache(file, vault, null, `"${file}" is not a cache file; it is left as it is and no cache is used (choose another file)`, false);
+      }
       bytes = readFileSync(file);
     } catch (e) {
       const missing = (e as { code?: unknown }).code === 'ENOENT';
       return new FactCache(file, vault, null, missing ? null : `cannot read cache "${file}": ${e instanceof Error ? e.message : String(e)}`);
-    }
-    // Any other file (a note, a typo'd path) is never overwritten: no cache is used this run.
-    if (bytes.length && !bytes.subarray(0, MAGIC.length).equals(MAGIC)) {
-      return new FactCache(file, vault, null, `"${file}" is not a cache file; it is left as it is and no cache is used (choose another file)`, false);
     }
     let data: unknown;
     try {
@@ -199,6 +199,18 @@ export class FactCache {
     const error = writeAtomic(this.file, Buffer.concat([MAGIC, serialize(data)]));
     if (error === null) this.changed = false;
     return error;
+  }
+}
+
+/** Whether `file` starts with the cache marker, or is empty (a new cache). Throws when it cannot be read. */
+function startsWithMarker(file: string): boolean {
+  const fd = openSync(file, 'r');
+  try {
+    const head = Buffer.alloc(MAGIC.length);
+    const n = readSync(fd, head, 0, head.length, 0);
+    return n === 0 || (n === head.length && head.equals(MAGIC));
+  } finally {
+    closeSync(fd);
   }
 }
 
