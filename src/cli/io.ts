@@ -3,10 +3,36 @@ import { Option } from 'commander';
 import { FactCache } from './fact-cache';
 import { loadVault, type LoadedVault } from './vault';
 
+/** Control characters other than tab, and Unicode's line and paragraph separators. */
+const isControl = (c: number): boolean => (c <= 0x1f && c !== 0x09) || (c >= 0x7f && c <= 0x9f) || c === 0x2028 || c === 0x2029;
+
+/**
+ * `s` with its control characters shown as escapes (`\n`, `\r`, `\u001b`). Text output puts note
+ * content (file names, titles, messages) into lines: a line break in a file name must not start a line
+ * of its own (CI runners act on lines such as `::error::`), nor an escape sequence drive the terminal.
+ */
+export function visible(s: string): string {
+  let shown = '';
+  let from = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (!isControl(c)) continue;
+    shown += s.slice(from, i) + (c === 0x0a ? '\\n' : c === 0x0d ? '\\r' : `\\u${c.toString(16).padStart(4, '0')}`);
+    from = i + 1;
+  }
+  return from === 0 ? s : shown + s.slice(from);
+}
+
+/** One line of text output, made visible (see `visible`). */
 export const out = (s: string): void => {
+  process.stdout.write(`${visible(s)}\n`);
+};
+
+/** Several lines the CLI made itself, in which note content is already escaped (JSON, Markdown). */
+export const outLines = (s: string): void => {
   process.stdout.write(s.endsWith('\n') ? s : s + '\n');
 };
-export const json = (v: unknown): void => out(JSON.stringify(v, null, 2));
+export const json = (v: unknown): void => outLines(JSON.stringify(v, null, 2));
 
 /** A command's exit status when it is not 0 (failures that are not bad arguments, e.g. writes that failed). */
 let exitStatus = 0;

@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import { GAP_TITLES, gapsFromModel, gapsMarkdown, type GapReport } from '../../core/gaps';
-import { json, out } from '../io';
+import { json, out, outLines } from '../io';
 
 const n = (count: number, one: string): string => `${count} ${one}${count === 1 ? '' : 's'}`;
 import { matrixContext, matrixOptions, printComparison, type MatrixCliOptions } from './layer';
@@ -39,7 +39,7 @@ export function registerGaps(program: Command): void {
     if (ctx.comparison) report.comparison = ctx.comparison;
     if (opts.json) return json(report);
     const limit = Math.max(1, Number.parseInt(opts.limit, 10) || 25);
-    if (opts.markdown) return out(gapsMarkdown(report, { links: 'text', limit }));
+    if (opts.markdown) return outLines(gapsMarkdown(report, { links: 'text', limit }));
     printGaps(report, limit);
     if (ctx.comparison) {
       out('');

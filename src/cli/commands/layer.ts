@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { defaultCatalog } from '../../core/attack/catalog';
 import { compareWithLayer, exportLayer, LayerError, overlayCatalog, parseLayerFile, validateLayer, type Comparison, type LayerOverlay } from '../../core/layers';
 import { MatrixModel, SCORE_KINDS, type MatrixFilters, type ScoreKind } from '../../core/matrix';
-import { cacheOption, json, load, out } from '../io';
+import { cacheOption, json, load, out, visible } from '../io';
 import { VaultError, type LoadedVault } from '../vault';
 
 /** Options the layer, gaps and report commands share. */
@@ -114,7 +114,7 @@ export function registerLayer(program: Command): void {
     const check = validateLayer(layer);
     if (check.errors.length) throw new Error(`the exported layer breaks the 4.5 spec: ${check.errors.slice(0, 3).join('; ')}`);
     const text = JSON.stringify(layer, null, 2) + '\n';
-    const log = (s: string): void => void process.stderr.write(s + '\n');
+    const log = (s: string): void => void process.stderr.write(`${visible(s)}\n`);
     if (opts.output) {
       writeOutput(opts.output, text);
       const n = layer.techniques?.length ?? 0;

@@ -103,7 +103,7 @@ function printText(r: MigrationReport): void {
         continue;
       }
       out(`${n.path}:${b.line} ${b.language} -> attack-coverage (${b.technique ?? ''} ${b.section ?? ''})`);
-      out(['  before:', ...indent(b.before, '-'), '  after:', ...indent(b.after, '+')].join('\n'));
+      for (const l of ['  before:', ...indent(b.before, '-'), '  after:', ...indent(b.after, '+')]) out(l);
     }
     if (n.status === 'skipped' || n.status === 'failed') out(`${n.path}: ${n.status === 'skipped' ? 'skipped' : 'FAILED'}: ${n.message ?? ''}`);
   }

@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
+import { relative, resolve, sep } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
+import { githubAnnotations } from '../../core/annotations';
 import { BaselineError, parseBaseline, runChecks, type Baseline, type CheckOptions, type CheckResult } from '../../core/checks';
 import { scanReport, scanSummary, type ScanSummary } from '../../core/report';
 import { scanMarkdown } from '../../core/scan-markdown';
 import { VaultError } from '../vault';
-import { cacheOption, json, load, out, setExitStatus } from '../io';
+import { cacheOption, json, load, out, outLines, setExitStatus } from '../io';
 
 function pct(n: number, of: number): string {
   return of ? `${Math.round((100 * n) / of)}%` : '-';
@@ -34,6 +36,12 @@ function printScan(r: ScanSummary): void {
     for (const d of errors.slice(0, 20)) out(`  ${d.severity.padEnd(7)} ${d.path}: ${d.message}`);
     if (errors.length > 20) out(`  … ${errors.length - 20} more`);
   }
+}
+
+/** The vault's folder as seen from the current one, `/`-separated and ending in `/` ('' for the current folder). */
+function pathFromCwd(vault: string): string {
+  const rel = relative(process.cwd(), resolve(vault)).split(sep).join('/');
+  return rel ? `${rel}/` : '';
 }
 
 function percent(value: string): number {
@@ -66,6 +74,7 @@ function printChecks(r: CheckResult): void {
 interface ScanOptions {
   json?: boolean;
   markdown?: boolean;
+  annotations?: boolean;
   rollup: boolean;
   minWithRules?: number;
   minWithTests?: number;
@@ -81,6 +90,12 @@ export function registerScan(program: Command): void {
     .argument('<vault>', 'vault folder')
     .option('--json', 'machine-readable output')
     .addOption(new Option('--markdown', 'the summary as Markdown, e.g. for a CI job summary').conflicts('json'))
+    .addOption(
+      new Option('--annotations', 'also print warnings and errors as GitHub Actions annotations on the notes (paths from the current folder)').conflicts([
+        'json',
+        'markdown',
+      ]),
+    )
     .option('--no-rollup', 'do not roll sub-technique rules up into parents')
     .addOption(cacheOption())
     .option('--min-with-rules <percent>', 'check: fail (exit 1) when fewer technique notes have rules', percent)
@@ -111,10 +126,11 @@ export function registerScan(program: Command): void {
         // The text and Markdown outputs need counts only; building every technique's sorted lists is for --json.
         const summary = scanSummary(index, vault);
         const checks = check(summary);
-        if (opts.markdown) out(scanMarkdown(summary, checks));
+        if (opts.markdown) outLines(scanMarkdown(summary, checks));
         else {
           printScan(summary);
           if (checks) printChecks(checks);
+          if (opts.annotations) for (const line of githubAnnotations(summary.diagnostics, { prefix: pathFromCwd(vault) })) out(line);
         }
       }
     });
