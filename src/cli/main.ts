@@ -3,7 +3,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { COMMANDS } from './commands';
-import { takeExitStatus } from './io';
+import { takeExitStatus, visible } from './io';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -25,7 +25,7 @@ export async function run(argv: string[]): Promise<number> {
   } catch (e) {
     takeExitStatus();
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
-    process.stderr.write(`attack-coverage: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.stderr.write(`attack-coverage: ${visible(e instanceof Error ? e.message : String(e))}\n`);
     return 2;
   }
 }
