@@ -69,6 +69,24 @@ test('an edited, a new, a deleted and a renamed note are read again; the others 
   expect(cached(vault, file)).toMatchObject({ hits: notes.length, analysed: 0 });
 });
 
+test('settings changed between runs apply to cached facts: they hold no classification of their own', () => {
+  const vault = join(dir, 'vault');
+  cpSync(VAULT, vault, { recursive: true });
+  const file = join(dir, 'cache');
+  const notes = listNotes(vault).length;
+  const before = cached(vault, file).report;
+  // The plugin's saved settings now roll nothing up and know other role folders and tags.
+  const settings = join(vault, '.obsidian/plugins/attack-coverage/data.json');
+  mkdirSync(dirname(settings), { recursive: true });
+  writeFileSync(settings, JSON.stringify({ ruleFolders: [], ruleTags: ['no_such_tag'], testFolders: [], testTags: ['no_such_tag'], rollUp: false }));
+  const after = cached(vault, file);
+  expect(after).toMatchObject({ hits: notes, analysed: 0 });
+  expect(after.report).toEqual(plain(vault));
+  // The settings did change what the scan reports, so the equality above is not the old report again.
+  expect(after.report).not.toEqual(before);
+  expect((after.report as { rollUp: boolean }).rollUp).toBe(false);
+});
+
 describe('a cache file that cannot be used is set aside, never trusted', () => {
   /** A two-note vault, cached in `file` once. */
   function cachedVault(): { vault: string; file: string } {
