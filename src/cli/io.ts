@@ -61,7 +61,7 @@ export function cacheOption(): Option {
  * Reads the vault with progress on stderr; `rollUp: false` comes from `--no-rollup`. With `cache`
  * (`--cache`: true for the default file), unchanged notes are not parsed again and the cache is saved after.
  */
-export function load(vault: string, opts: { rollUp?: boolean; keepSources?: boolean; cache?: string | boolean } = {}): LoadedVault {
+export function load(vault: string, opts: { rollUp?: boolean; keepSources?: boolean; cache?: string | boolean | undefined } = {}): LoadedVault {
   const keepSources = opts.keepSources ?? true;
   const file = opts.cache === true ? DEFAULT_CACHE_FILE : opts.cache || undefined;
   const cache = file !== undefined && !keepSources ? FactCache.open(file, vault) : undefined;

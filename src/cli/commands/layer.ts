@@ -75,7 +75,7 @@ export interface MatrixContext {
 export function matrixContext(vaultDir: string, o: MatrixCliOptions, score: ScoreKind): MatrixContext {
   const overlay = o.overlay ? readOverlay(o.overlay) : null;
   // The matrix needs facts only, so notes are not kept (and `--cache` can stand in for reading them).
-  const vault = load(vaultDir, { rollUp: o.rollup, keepSources: false, ...(o.cache !== undefined ? { cache: o.cache } : {}) });
+  const vault = load(vaultDir, { rollUp: o.rollup, keepSources: false, cache: o.cache });
   const model = new MatrixModel(vault.index, defaultCatalog(), { filters: filtersOf(o), rollUp: o.rollup });
   const vaultName = o.vaultName ?? basename(resolve(vaultDir));
   return { vault, model, vaultName, overlay, ...(overlay ? { comparison: compareWithLayer(model, overlay, score) } : {}) };

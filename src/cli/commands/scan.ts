@@ -105,7 +105,7 @@ export function registerScan(program: Command): void {
     .action((vault: string, opts: ScanOptions) => {
       // Read the baseline first: a bad one is a bad argument, reported before the vault is read.
       const baseline = opts.baseline === undefined ? undefined : readBaseline(opts.baseline);
-      const { index } = load(vault, { rollUp: opts.rollup, keepSources: false, ...(opts.cache !== undefined ? { cache: opts.cache } : {}) });
+      const { index } = load(vault, { rollUp: opts.rollup, keepSources: false, cache: opts.cache });
       const options: CheckOptions = {
         ...(opts.minWithRules !== undefined ? { minWithRules: opts.minWithRules } : {}),
         ...(opts.minWithTests !== undefined ? { minWithTests: opts.minWithTests } : {}),

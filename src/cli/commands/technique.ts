@@ -35,7 +35,7 @@ export function registerTechnique(program: Command): void {
     .action((vault: string, raw: string, opts: { json?: boolean; rollup: boolean; cache?: string | boolean }) => {
       const id = parseBareId(raw.replace(/^#/, '').replace(/^attack\./i, ''));
       if (!id) throw new VaultError(`"${raw}" is not a technique ID (expected T1234 or T1234.567)`);
-      const t = load(vault, { rollUp: opts.rollup, keepSources: false, ...(opts.cache !== undefined ? { cache: opts.cache } : {}) }).index.technique(id);
+      const t = load(vault, { rollUp: opts.rollup, keepSources: false, cache: opts.cache }).index.technique(id);
       if (opts.json) json(t);
       else printTechnique(t);
     });
