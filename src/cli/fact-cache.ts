@@ -10,7 +10,7 @@
  * yet). A file without the marker is somebody else's and is never written over. Saving replaces the file
  * atomically, so an interrupted run leaves the old cache or the new one.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { closeSync, openSync, readFileSync, readSync, renameSync, unlinkSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { types } from 'node:util';
@@ -46,7 +46,8 @@ function currentBuild(): string {
     try {
       code = createHash('sha1').update(readFileSync(__filename)).digest('base64');
     } catch {
-      code = 'unknown';
+      // Without the code to identify, no earlier cache can be trusted: this run's ID matches none.
+      code = `unidentified-${randomUUID()}`;
     }
     buildId = `${code}:${process.versions.v8}`;
   }
