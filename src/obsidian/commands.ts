@@ -4,6 +4,8 @@
  */
 import { Notice, TFile, type Editor, type MarkdownFileInfo, type MarkdownView, type Plugin } from 'obsidian';
 import type { TechniqueId } from '../core/ids';
+import { scanSummary } from '../core/report';
+import { scanMarkdown } from '../core/scan-markdown';
 import { BLOCK_LANGUAGE, PRODUCT } from './constants';
 import type { CoverageContext } from './context';
 import { activatePane } from './pane';
@@ -87,6 +89,24 @@ export function registerCommands(plugin: Plugin, ctx: CoverageContext): void {
         );
       }
       return true;
+    },
+  });
+
+  plugin.addCommand({
+    id: 'copy-coverage-summary',
+    name: 'Copy coverage summary as Markdown',
+    callback: () => {
+      // A summary of half the vault would mislead: wait for the first pass.
+      if (!ctx.indexer.ready) {
+        new Notice(`${PRODUCT}: the index is still being built; try again in a moment.`);
+        return;
+      }
+      // The tables `attack-coverage scan --markdown` prints, for a ticket, a chat or a pull request.
+      const text = scanMarkdown(scanSummary(ctx.indexer.index, ctx.app.vault.getName()));
+      navigator.clipboard.writeText(text).then(
+        () => new Notice('Copied the coverage summary'),
+        () => new Notice('Could not copy to the clipboard.'),
+      );
     },
   });
 }

@@ -3,9 +3,14 @@
  *
  * Command palette entries: names, availability and what they do.
  */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { escapeMarkdown } from '../../src/core/markdown';
 import { VIEW_TYPE_COVERAGE } from '../../src/obsidian/constants';
 import { FakeEditor } from '../__obsidian_shim__/fake-app';
 import { Notice } from '../__obsidian_shim__/obsidian';
+import { capture } from '../support/cli';
 import { APPLOCKER_RULE, MANIFEST, PYTHON, advance, command, pane, paneView, pythonVault, start } from './helpers';
 
 beforeEach(() => jest.useFakeTimers());
@@ -15,16 +20,17 @@ afterEach(() => {
 });
 
 describe('commands', () => {
-  test('our five commands first; no default hotkeys, no plugin id in ids, no "command" in ids', async () => {
+  test('our own commands first; no default hotkeys, no plugin id in ids, no "command" in ids', async () => {
     const { app } = await start(pythonVault(), { userEnable: false });
     const all = app.commands.listCommands().filter((c) => c.id.startsWith(`${MANIFEST.id}:`));
     const names = all.map((c) => c.name.replace(`${MANIFEST.name}: `, ''));
-    expect(names.slice(0, 5)).toEqual([
+    expect(names.slice(0, 6)).toEqual([
       'Open coverage pane',
       'Show coverage for current note',
       'Insert coverage block',
       'Rebuild index',
       'Copy technique ID of current note',
+      'Copy coverage summary as Markdown',
     ]);
     // The matrix, conversion and import commands are wired in too.
     expect(names).toEqual(expect.arrayContaining(['Open coverage matrix', 'Convert queries to coverage blocks in this note']));
@@ -56,6 +62,38 @@ describe('commands', () => {
     expect(app.commands.executeCommandById(command(app, 'show-current-note'))).toBe(true);
     await advance(200);
     expect(paneView(app).notePath).toBe(APPLOCKER_RULE);
+  });
+
+  test('copy coverage summary: the Markdown that scan --markdown prints for the same notes', async () => {
+    const writeText = jest.fn((_: string) => Promise.resolve());
+    Object.defineProperty(navigator, 'clipboard', { value: { writeText }, configurable: true });
+    const files = pythonVault();
+    // Before the first pass over the vault is done, nothing is copied.
+    const cold = await start(files, { ready: false });
+    cold.app.commands.executeCommandById(command(cold.app, 'copy-coverage-summary'));
+    await advance(0);
+    expect(writeText).not.toHaveBeenCalled();
+    expect(Notice.shown.at(-1)).toMatch(/still being built/);
+    const { app } = await start(files);
+    expect(app.commands.executeCommandById(command(app, 'copy-coverage-summary'))).toBe(true);
+    await advance(0);
+    expect(Notice.shown.at(-1)).toBe('Copied the coverage summary');
+    const copied = writeText.mock.calls.at(-1)?.[0] ?? '';
+    // The CLI over the same notes written to disk; only the title line names the vault differently.
+    const dir = mkdtempSync(join(tmpdir(), 'attack-coverage-copy-'));
+    try {
+      for (const [p, text] of Object.entries(files)) {
+        mkdirSync(dirname(join(dir, p)), { recursive: true });
+        writeFileSync(join(dir, p), text);
+      }
+      const cli = await capture(['scan', dir, '--markdown']);
+      expect(cli.code).toBe(0);
+      const body = (s: string): string => s.trim().split('\n').slice(1).join('\n');
+      expect(body(copied)).toBe(body(cli.stdout));
+      expect(copied.split('\n')[0]).toBe(`## ATT&CK coverage: ${escapeMarkdown(app.vault.getName())} (ATT&CK 18.1)`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('copy technique ID: the note\'s own ID, or a rule\'s IDs', async () => {
