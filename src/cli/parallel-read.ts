@@ -13,6 +13,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { MessageChannel, receiveMessageOnPort, Worker, workerData, type MessagePort } from 'node:worker_threads';
+import type { IndexMetadata, NoteSource } from '../core/metadata';
 import { analyzeNote, type NoteFacts } from '../core/note';
 import { textHash } from './fact-cache';
 import { READ_BATCH, readBatchForIndex } from './read-note';
@@ -56,7 +57,11 @@ function claim(counters: Int32Array, paths: readonly string[]): readonly string[
 }
 
 export function analyzeBatch(root: string, batch: readonly string[], hash: boolean): AnalyzedBatch {
-  const sources = readBatchForIndex(root, batch);
+  return analyzeSources(readBatchForIndex(root, batch), hash);
+}
+
+/** Facts of notes already read, with the hashes of their texts when asked for. */
+export function analyzeSources(sources: ReadonlyArray<NoteSource<IndexMetadata>>, hash: boolean): AnalyzedBatch {
   const facts = sources.map((source) => analyzeNote(source, ENV));
   return hash ? { facts, hashes: sources.map((s) => (s.text === undefined ? undefined : textHash(s.text))) } : { facts };
 }

@@ -21,19 +21,31 @@ export function readNoteForIndex(root: string, path: string): NoteSource<IndexMe
 /** Notes read together by readBatchForIndex: on one thread, and per claim on reader threads. */
 export const READ_BATCH = 100;
 
+/** A note's text as read from disk, or why it could not be read. */
+export type ReadText = { text: string } | { problem: string };
+
+export function readText(root: string, path: string): ReadText {
+  try {
+    return { text: readFileSync(join(root, path), 'utf8') };
+  } catch (e) {
+    return { problem: `cannot read: ${e instanceof Error ? e.message : String(e)}` };
+  }
+}
+
 /**
  * Several notes read for indexing, in two passes over the batch: every file read and its frontmatter
  * parsed, then the Markdown pass over each. The result is readNoteForIndex's, note for note; a fresh
  * process gets through a vault about 5% sooner this way, as each pass's code stays hot while it runs.
  */
 export function readBatchForIndex(root: string, paths: readonly string[]): Array<NoteSource<IndexMetadata>> {
-  const parsed = paths.map((path): { text: string; fm: () => ReturnType<typeof readFrontmatter> } | { problem: string } => {
-    let text: string;
-    try {
-      text = readFileSync(join(root, path), 'utf8');
-    } catch (e) {
-      return { problem: `cannot read: ${e instanceof Error ? e.message : String(e)}` };
-    }
+  return parseBatchForIndex(paths.map((path) => ({ path, read: readText(root, path) })));
+}
+
+/** readBatchForIndex for notes whose texts are already read (the fact cache hashes them first). */
+export function parseBatchForIndex(notes: ReadonlyArray<{ path: string; read: ReadText }>): Array<NoteSource<IndexMetadata>> {
+  const parsed = notes.map(({ read }): { text: string; fm: () => ReturnType<typeof readFrontmatter> } | { problem: string } => {
+    if ('problem' in read) return read;
+    const { text } = read;
     try {
       const result = readFrontmatter(text);
       return { text, fm: () => result };
@@ -42,20 +54,15 @@ export function readBatchForIndex(root: string, paths: readonly string[]): Array
       return { text, fm: () => { throw e; } };
     }
   });
-  return paths.map((path, i) => {
+  return notes.map(({ path }, i) => {
     const p = parsed[i] as (typeof parsed)[number];
     return 'problem' in p ? { path, cache: null, readProblems: [p.problem] } : fromText(path, p.text, p.fm, readForIndex);
   });
 }
 
 function readWith<M extends IndexMetadata>(root: string, path: string, reader: Reader<M>): NoteSource<M> {
-  let text: string;
-  try {
-    text = readFileSync(join(root, path), 'utf8');
-  } catch (e) {
-    return { path, cache: null, readProblems: [`cannot read: ${e instanceof Error ? e.message : String(e)}`] };
-  }
-  return fromText(path, text, readFrontmatter, reader);
+  const read = readText(root, path);
+  return 'problem' in read ? { path, cache: null, readProblems: [read.problem] } : fromText(path, read.text, readFrontmatter, reader);
 }
 
 type Reader<M> = (text: string, fm: FrontmatterReader) => { cache: M; problems: string[]; codeBlocks: NoteSource['codeBlocks'] };

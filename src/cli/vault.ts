@@ -8,8 +8,8 @@ import { CoverageIndex } from '../core/coverage-index';
 import type { NoteSource } from '../core/metadata';
 import { withDefaults, type EngineSettings } from '../core/settings';
 import { textHash, type FactCache } from './fact-cache';
-import { analyzeBatch, readInParallel, threadsFor, type AnalyzedBatch } from './parallel-read';
-import { READ_BATCH, readNote } from './read-note';
+import { analyzeBatch, analyzeSources, readInParallel, threadsFor, type AnalyzedBatch } from './parallel-read';
+import { parseBatchForIndex, READ_BATCH, readNote, readText } from './read-note';
 
 import { parseYamlCore } from './yaml';
 import { walkFiles } from './walk';
@@ -103,16 +103,16 @@ export function loadVault(root: string, opts: LoadOptions = {}): LoadedVault {
   const known = cache ? paths.filter((p) => cache.has(p)) : [];
   const todo = cache ? paths.filter((p) => !cache.has(p)) : paths;
   for (let from = 0; cache && from < known.length; from += READ_BATCH) {
-    const batch = known.slice(from, from + READ_BATCH);
-    const changed = batch.filter((path) => {
-      const text = readText(root, path);
+    const batch = known.slice(from, from + READ_BATCH).map((path) => ({ path, read: readText(root, path) }));
+    const changed = batch.filter(({ path, read }) => {
       // An unreadable note is analysed again, so that its diagnostic says why.
-      const facts = text === undefined ? undefined : cache.get(path, textHash(text));
+      const facts = 'problem' in read ? undefined : cache.get(path, textHash(read.text));
       if (facts) index.upsertFacts(facts, false);
       return !facts;
     });
     tick(batch.length - changed.length);
-    if (changed.length) record(analyzeBatch(root, changed, hashing));
+    // The texts just hashed are parsed as they are, not read again.
+    if (changed.length) record(analyzeSources(parseBatchForIndex(changed), hashing));
   }
   // The rest are read, several threads at a time on large vaults.
   const threads = threadsFor(todo.length);
@@ -129,12 +129,4 @@ export function loadVault(root: string, opts: LoadOptions = {}): LoadedVault {
   if (!parallel) for (let from = 0; from < todo.length; from += READ_BATCH) record(analyzeBatch(root, todo.slice(from, from + READ_BATCH), hashing));
   index.upsertAll([]); // one change event for the whole load
   return { index, sources };
-}
-
-function readText(root: string, path: string): string | undefined {
-  try {
-    return readFileSync(join(root, path), 'utf8');
-  } catch {
-    return undefined;
-  }
 }

@@ -5,10 +5,9 @@
  * `:` and `,`. Note text reaches messages (a YAML error quotes the line), so without them a note could
  * end the command early and start one of its own.
  */
-import type { Diagnostic, Severity } from './note';
+import { SEVERITY_RANK, type Diagnostic, type Severity } from './note';
 
 const COMMAND: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'notice' };
-const RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
 
 export const escapeCommandData = (s: string): string => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
 export const escapeCommandProperty = (s: string): string => escapeCommandData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
@@ -22,9 +21,9 @@ export interface AnnotationOptions {
 
 /** One workflow command per diagnostic at or above `minSeverity`, errors first. */
 export function githubAnnotations(diagnostics: readonly Diagnostic[], o: AnnotationOptions = {}): string[] {
-  const min = RANK[o.minSeverity ?? 'warning'];
+  const min = SEVERITY_RANK[o.minSeverity ?? 'warning'];
   return diagnostics
-    .filter((d) => RANK[d.severity] >= min)
-    .sort((a, b) => RANK[b.severity] - RANK[a.severity])
+    .filter((d) => SEVERITY_RANK[d.severity] >= min)
+    .sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity])
     .map((d) => `::${COMMAND[d.severity]} file=${escapeCommandProperty((o.prefix ?? '') + d.path)},title=${escapeCommandProperty('ATT&CK coverage')}::${escapeCommandData(d.message)}`);
 }

@@ -4,7 +4,7 @@
  * and has none now). Plain data in, sentences out; the CLI turns a failed check into exit status 1.
  */
 import type { CoverageIndex } from './coverage-index';
-import type { Diagnostic, Severity } from './note';
+import { SEVERITY_RANK, type Diagnostic, type Severity } from './note';
 import type { ScanReport } from './report';
 
 /** An earlier `scan --json`, as far as the checks read it. `rollUp` and `rolledUpTests` are missing from older reports. */
@@ -32,7 +32,6 @@ export interface CheckResult {
 
 export class BaselineError extends Error {}
 
-const RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
 /** Lines of each kind listed before the rest is counted. */
 const LIST_MAX = 20;
 
@@ -93,8 +92,8 @@ export function runChecks(index: CoverageIndex, scan: Pick<ScanReport, 'counts' 
     if (f) failures.push(f);
   }
   if (opts.failOn) {
-    const floor = RANK[opts.failOn];
-    const bad: Diagnostic[] = scan.diagnostics.filter((d) => RANK[d.severity] >= floor);
+    const floor = SEVERITY_RANK[opts.failOn];
+    const bad: Diagnostic[] = scan.diagnostics.filter((d) => SEVERITY_RANK[d.severity] >= floor);
     if (bad.length) {
       const first = bad[0] as Diagnostic;
       failures.push(`${bad.length} problem${bad.length === 1 ? '' : 's'} of severity ${opts.failOn} or worse, the first: ${first.path}: ${first.message}`);

@@ -24,6 +24,8 @@ import {
 import { basenameOf, folderOf } from './settings';
 
 export type Severity = 'error' | 'warning' | 'info';
+/** Severities in order, for "this severe or worse". */
+export const SEVERITY_RANK: Readonly<Record<Severity, number>> = { info: 0, warning: 1, error: 2 };
 
 export interface Diagnostic {
   path: string;

@@ -107,6 +107,11 @@ export function scanSummary(index: CoverageIndex, vault: string, top = 10): Scan
   };
 }
 
+/** `n` as a whole percentage of `of`, or '-' when `of` is 0: the share column of the scan summaries. */
+export function percentOf(n: number, of: number): string {
+  return of ? `${Math.round((100 * n) / of)}%` : '-';
+}
+
 type ListSizes = Pick<CoverageCounts, 'rules' | 'rolledUpRules' | 'tests' | 'rolledUpTests'>;
 
 /** The vault's totals, from the list sizes of every technique that has a note. */

@@ -5,10 +5,8 @@
  */
 import type { CheckResult } from './checks';
 import { escapeMarkdown } from './markdown/escape';
-import type { ScanSummary } from './report';
+import { percentOf, type ScanSummary } from './report';
 
-
-const pct = (n: number, of: number): string => (of ? `${Math.round((100 * n) / of)}%` : '-');
 
 function table(header: string[], align: Array<'l' | 'r'>, rows: string[][]): string[] {
   const line = (cells: string[]): string => `| ${cells.join(' | ')} |`;
@@ -27,10 +25,10 @@ export function scanMarkdown(r: ScanSummary, checks: CheckResult | null = null):
       ['Technique notes', 'Count', 'Share'],
       ['l', 'r', 'r'],
       [
-        ['with rules', String(c.techniquesWithRules), pct(c.techniquesWithRules, c.techniques)],
-        ['with tests', String(c.techniquesWithTests), pct(c.techniquesWithTests, c.techniques)],
-        ['with both', String(c.techniquesWithBoth), pct(c.techniquesWithBoth, c.techniques)],
-        ['with neither', String(c.techniquesWithNeither), pct(c.techniquesWithNeither, c.techniques)],
+        ['with rules', String(c.techniquesWithRules), percentOf(c.techniquesWithRules, c.techniques)],
+        ['with tests', String(c.techniquesWithTests), percentOf(c.techniquesWithTests, c.techniques)],
+        ['with both', String(c.techniquesWithBoth), percentOf(c.techniquesWithBoth, c.techniques)],
+        ['with neither', String(c.techniquesWithNeither), percentOf(c.techniquesWithNeither, c.techniques)],
       ],
     ),
     '',

@@ -3,14 +3,10 @@ import { relative, resolve, sep } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { githubAnnotations } from '../../core/annotations';
 import { BaselineError, parseBaseline, runChecks, type Baseline, type CheckOptions, type CheckResult } from '../../core/checks';
-import { scanReport, scanSummary, type ScanSummary } from '../../core/report';
+import { percentOf, scanReport, scanSummary, type ScanSummary } from '../../core/report';
 import { scanMarkdown } from '../../core/scan-markdown';
 import { VaultError } from '../vault';
 import { cacheOption, json, load, out, outLines, setExitStatus } from '../io';
-
-function pct(n: number, of: number): string {
-  return of ? `${Math.round((100 * n) / of)}%` : '-';
-}
 
 function printScan(r: ScanSummary): void {
   const c = r.counts;
@@ -20,10 +16,10 @@ function printScan(r: ScanSummary): void {
   out(`  rule notes      ${c.rules}`);
   out(`  test notes      ${c.tests}`);
   out('');
-  out(`Techniques with rules        ${c.techniquesWithRules} (${pct(c.techniquesWithRules, c.techniques)})`);
-  out(`Techniques with tests        ${c.techniquesWithTests} (${pct(c.techniquesWithTests, c.techniques)})`);
-  out(`Techniques with both         ${c.techniquesWithBoth} (${pct(c.techniquesWithBoth, c.techniques)})`);
-  out(`Techniques with neither      ${c.techniquesWithNeither} (${pct(c.techniquesWithNeither, c.techniques)})`);
+  out(`Techniques with rules        ${c.techniquesWithRules} (${percentOf(c.techniquesWithRules, c.techniques)})`);
+  out(`Techniques with tests        ${c.techniquesWithTests} (${percentOf(c.techniquesWithTests, c.techniques)})`);
+  out(`Techniques with both         ${c.techniquesWithBoth} (${percentOf(c.techniquesWithBoth, c.techniques)})`);
+  out(`Techniques with neither      ${c.techniquesWithNeither} (${percentOf(c.techniquesWithNeither, c.techniques)})`);
   if (r.mostCovered.length) {
     out('');
     out('Most covered:');
