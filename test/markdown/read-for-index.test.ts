@@ -11,6 +11,7 @@ import { readFrontmatter } from '../../src/cli/frontmatter';
 import { parseYamlCore } from '../../src/cli/yaml';
 import { analyzeNote } from '../../src/core/note';
 import { listFiles } from '../support/corpus';
+import { mayHoldTag, scanInline } from '../../src/core/markdown/inline';
 
 function sameReading(text: string, notePath = 'Notes/x.md'): void {
   const full = readMarkdown(text, readFrontmatter);
@@ -47,5 +48,30 @@ describe('readForIndex reads what readMarkdown reads', () => {
     const files = listFiles(root, ['.md']);
     expect(files.length).toBeGreaterThan(600);
     for (const f of files) sameReading(readFileSync(f, 'utf8'), path.relative(root, f));
+  });
+});
+
+// readForIndex skips the inline pass when mayHoldTag says no tag can be there: it must never say so wrongly.
+describe('mayHoldTag', () => {
+  const tagsFound = (text: string): number => scanInline(text, 0, []).filter((t) => t.kind === 'tag').length;
+
+  test('is true wherever the inline pass finds a tag, on generated Markdown', () => {
+    const tagish = fc.oneof(piece, fc.constantFrom('#1', '#12a', '#\u2001x', 'a#b', '\\#x', '#_', '#/', '#-'), fc.string({ unit: 'binary', maxLength: 3 }));
+    fc.assert(
+      fc.property(fc.array(tagish, { maxLength: 40 }).map((p) => p.join('')), (t) => {
+        if (tagsFound(t) > 0) expect(mayHoldTag(t, 0)).toBe(true);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  test('says no only where no tag can start', () => {
+    for (const t of ['', 'no hash', '# Heading', '## Atomic Test #1 - x', '#123 and #4', 'a # b', '#!x', '#\u2000x']) {
+      expect(tagsFound(t)).toBe(0);
+      expect(mayHoldTag(t, 0)).toBe(false);
+    }
+    for (const t of ['#tag', 'x #T1059_001', '#1a', '#é', '#a/b']) expect(mayHoldTag(t, 0)).toBe(true);
+    // Only the text from `from` on counts: the frontmatter before the body is not the inline pass's.
+    expect(mayHoldTag('#tag\nbody', 5)).toBe(false);
   });
 });

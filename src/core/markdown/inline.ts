@@ -19,6 +19,9 @@ export type InlineToken = InlineTag | InlineLink;
 
 /** Characters that end a tag, as in Obsidian's app.js: whitespace, ASCII punctuation except - _ /, and Unicode punctuation blocks. */
 export const TAG_STOP = /[\u2000-\u206F\u2E00-\u2E7F'!"#$%&()*+,.:;<=>?@^`{|}~[\]\\\s]/;
+/** TAG_STOP for ASCII, as a table. */
+const TAG_STOP_ASCII = new Uint8Array(128);
+for (let c = 0; c < 128; c++) if (TAG_STOP.test(String.fromCharCode(c))) TAG_STOP_ASCII[c] = 1;
 const ASCII_PUNCT = /[!-/:-@[-`{-~]/;
 const SPACE = /\s/;
 const SPACE_G = /\s/g;
@@ -121,6 +124,25 @@ function backtickRuns(text: string, from: number, opaque: readonly Range[], find
     seen.set(run.len, k);
   }
   return { runs, next };
+}
+
+/**
+ * Whether text[from…] holds anything `scanInline` could take for a tag: a '#' followed by a tag body that
+ * is not all digits. A necessary condition only (it ignores code, links and what precedes the '#'), so a
+ * reader that needs only tags may skip the inline pass when it is false: most rule notes hold no tag.
+ */
+export function mayHoldTag(text: string, from: number): boolean {
+  for (let i = text.indexOf('#', from); i !== -1; i = text.indexOf('#', i + 1)) {
+    let digitsOnly = true;
+    let j = i + 1;
+    for (; j < text.length; j++) {
+      const c = text.charCodeAt(j);
+      if (c < 128 ? TAG_STOP_ASCII[c] === 1 : TAG_STOP.test(text[j] as string)) break;
+      if (c < 48 || c > 57) digitsOnly = false;
+    }
+    if (j > i + 1 && !digitsOnly) return true;
+  }
+  return false;
 }
 
 /**

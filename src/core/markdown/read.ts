@@ -1,9 +1,9 @@
 import type { CodeBlock } from './code-blocks';
 import type { IndexMetadata, LinkCacheLike, MetadataLike, SectionCacheLike, TagCacheLike } from '../metadata';
-import { scanBlocks, type Range } from './blocks';
+import { scanBlocks, type BlockScan, type Range } from './blocks';
 import { scanCodeBlocks } from './code-blocks';
-import { findFrontmatter } from './frontmatter';
-import { scanInline } from './inline';
+import { findFrontmatter, type FrontmatterBlock } from './frontmatter';
+import { mayHoldTag, scanInline, type InlineToken } from './inline';
 import { frontmatterLinks } from './links';
 import { LineIndex } from './position';
 
@@ -30,7 +30,8 @@ function isRecord(v: unknown): v is Record<string, unknown> {
  * need them (embedded rules, query blocks) do not scan the text again.
  */
 export function readMarkdown(text: string, readFrontmatter: FrontmatterReader): { cache: MetadataLike; problems: string[]; codeBlocks: CodeBlock[] } {
-  const { fm, frontmatter, problems, fenced, blocks, tokens, index } = scanNote(text, readFrontmatter);
+  const { fm, frontmatter, problems, fenced, blocks, index } = readBlocks(text, readFrontmatter);
+  const tokens = inlineTokens(text, fm, blocks);
   const cache: MetadataLike = { frontmatter: null };
   const sections: SectionCacheLike[] = [];
   if (fm) {
@@ -68,17 +69,20 @@ export function readMarkdown(text: string, readFrontmatter: FrontmatterReader): 
  * no positions, sections, links or embeds. The tags and headings are exactly `readMarkdown`'s.
  */
 export function readForIndex(text: string, readFrontmatter: FrontmatterReader): { cache: IndexMetadata; problems: string[]; codeBlocks: CodeBlock[] } {
-  const { frontmatter, problems, fenced, blocks, tokens } = scanNote(text, readFrontmatter);
+  const { fm, frontmatter, problems, fenced, blocks } = readBlocks(text, readFrontmatter);
   const cache: IndexMetadata = { frontmatter };
   const tags: Array<{ tag: string }> = [];
-  for (const t of tokens) if (t.kind === 'tag') tags.push({ tag: t.tag });
+  // Only tags are wanted from the inline pass; most notes (rule notes above all) cannot hold one.
+  if (mayHoldTag(text, fm ? fm.bodyStart : 0)) {
+    for (const t of inlineTokens(text, fm, blocks)) if (t.kind === 'tag') tags.push({ tag: t.tag });
+  }
   if (tags.length) cache.tags = tags;
   if (blocks.headings.length) cache.headings = blocks.headings.map((h) => ({ heading: h.heading, level: h.level }));
   return { cache, problems, codeBlocks: fenced };
 }
 
-/** The passes both readers share: frontmatter, fenced code, blocks and inline tokens, all in offsets. */
-function scanNote(text: string, readFrontmatter: FrontmatterReader) {
+/** The passes both readers share: frontmatter, fenced code and blocks, all in offsets. */
+function readBlocks(text: string, readFrontmatter: FrontmatterReader) {
   const problems: string[] = [];
   const index = new LineIndex(text);
   const fm = findFrontmatter(text);
@@ -99,7 +103,11 @@ function scanNote(text: string, readFrontmatter: FrontmatterReader) {
   }
   const bodyStart = fm ? fm.bodyStart : 0;
   const fenced = scanCodeBlocks(text, bodyStart, index);
-  const blocks = scanBlocks(text, bodyStart, fenced);
+  return { fm, frontmatter, problems, fenced, blocks: scanBlocks(text, bodyStart, fenced), index };
+}
+
+/** Tags, links and embeds outside the frontmatter and the opaque blocks. */
+function inlineTokens(text: string, fm: FrontmatterBlock | null, blocks: BlockScan): InlineToken[] {
   const skip: Range[] = fm ? [[0, fm.bodyStart], ...blocks.opaque] : blocks.opaque;
-  return { fm, frontmatter, problems, fenced, blocks, tokens: scanInline(text, 0, skip), index };
+  return scanInline(text, 0, skip);
 }
