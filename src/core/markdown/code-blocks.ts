@@ -1,5 +1,5 @@
 import type { Loc } from '../metadata';
-import { LineIndex, lineAt } from './position';
+import { LineIndex, lineAt, type Line } from './position';
 
 export interface CodeBlock {
   /** First word of the info string, lower-cased ('' when none). */
@@ -63,8 +63,17 @@ interface Open {
   fenceStart: number;
   info: string;
   contentStart: number;
-  lines: string[];
+  /** Content lines as cut, for blocks in quotes or with indented fences; null when they are the text as it stands. */
+  lines: string[] | null;
   lastEnd: number;
+}
+
+/** text[from, to) as lines joined by '\n': what cutting it into lines (lineAt drops '\r' before '\n') and joining gives. */
+function linesAsIs(text: string, from: number, to: number): string {
+  if (to <= from) return '';
+  const end = text.charCodeAt(to - 1) === 13 && to - 1 >= from ? to - 1 : to;
+  const s = text.slice(from, end);
+  return s.includes('\r') ? s.replace(/\r\n/g, '\n') : s;
 }
 
 /** Offset of the next ``` or ~~~ at or after `from` (-1 if none), remembering earlier answers so that the scan stays linear. */
@@ -85,6 +94,25 @@ function afterIndent(text: string, start: number, end: number): number {
   return p < end ? text.charCodeAt(p) : -1;
 }
 
+/** End of the text's last line (lineAt's `end`): a final line break ends the line before it. */
+function lastLineEnd(text: string): number {
+  const last = text.charCodeAt(text.length - 1) === 10 ? text.lastIndexOf('\n', text.length - 2) + 1 : text.lastIndexOf('\n') + 1;
+  return lineAt(text, last).end;
+}
+
+/** The first line at or after `from` that closes `open` (same fence character, at least as long), if any. */
+function closingLine(text: string, open: Open, from: number): { line: Line; fenceEnd: number } | null {
+  const run = open.char.repeat(3);
+  for (let p = text.indexOf(run, from); p !== -1; ) {
+    const line = lineAt(text, text.lastIndexOf('\n', p - 1) + 1);
+    const rest = text.slice(line.start, line.end);
+    const close = CLOSE.exec(rest);
+    if (close && close[1]?.[0] === open.char && close[1].length >= open.len) return { line, fenceEnd: line.start + rest.trimEnd().length };
+    p = line.next < text.length ? text.indexOf(run, line.next) : -1;
+  }
+  return null;
+}
+
 export function scanCodeBlocks(text: string, from: number, index: LineIndex): FencedBlock[] {
   const blocks: FencedBlock[] = [];
   let open: Open | null = null;
@@ -95,7 +123,7 @@ export function scanCodeBlocks(text: string, from: number, index: LineIndex): Fe
     blocks.push({
       lang: (info.split(/\s+/)[0] ?? '').toLowerCase(),
       info,
-      content: o.lines.join('\n'),
+      content: o.lines ? o.lines.join('\n') : linesAsIs(text, o.contentStart, o.lastEnd),
       start: index.loc(o.fenceStart),
       end: index.loc(end),
       contentStart: o.contentStart,
@@ -111,6 +139,21 @@ export function scanCodeBlocks(text: string, from: number, index: LineIndex): Fe
       const fence = nextFence(at);
       if (fence === -1) break;
       at = Math.max(at, text.lastIndexOf('\n', fence - 1) + 1);
+    }
+    if (open && !open.lines) {
+      // A top-level block with an unindented fence ends only at a closing fence line, and its lines are
+      // taken as they stand: go from one run of its fence character to the next.
+      const closer = closingLine(text, open, at);
+      if (!closer) {
+        // Never closed: the block runs to the end of the file.
+        if (text.length > open.contentStart) open.lastEnd = lastLineEnd(text);
+        break;
+      }
+      if (closer.line.start > open.contentStart) open.lastEnd = closer.line.start - 1;
+      finish(open, closer.line.start, closer.fenceEnd);
+      open = null;
+      at = closer.line.next;
+      continue;
     }
     const line = lineAt(text, at);
     at = line.next;
@@ -131,7 +174,7 @@ export function scanCodeBlocks(text: string, from: number, index: LineIndex): Fe
           // Drop up to the opening fence's indentation, as CommonMark does.
           let strip = 0;
           while (strip < open.indent && rest.charCodeAt(strip) === 32) strip++;
-          open.lines.push(strip ? rest.slice(strip) : rest);
+          (open.lines ??= []).push(strip ? rest.slice(strip) : rest);
           open.lastEnd = line.end;
         }
         continue;
@@ -155,7 +198,7 @@ export function scanCodeBlocks(text: string, from: number, index: LineIndex): Fe
       fenceStart: q.after + indent.length,
       info,
       contentStart: line.next,
-      lines: [],
+      lines: q.depth || indent.length ? [] : null,
       lastEnd: line.end,
     };
   }
