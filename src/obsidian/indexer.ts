@@ -99,7 +99,7 @@ export class VaultIndexer extends Component {
       const sources = await this.sources(batch);
       if (pass !== this.pass) return;
       this.progress = { done: Math.min(files.length, i + BATCH), total: files.length };
-      this.index.upsertAll(sources);
+      this.index.upsertAll(this.current(sources));
       await new Promise((r) => window.setTimeout(r, 0)); // yield to the UI between batches
       if (pass !== this.pass) return;
     }
@@ -108,8 +108,9 @@ export class VaultIndexer extends Component {
     console.debug(`ATT&CK coverage: ${files.length} notes indexed in ${Date.now() - started} ms (${this.skipped.size} waiting for metadata)`);
   }
 
-  private async sources(files: TFile[]): Promise<NoteSource[]> {
-    const out: Array<NoteSource | null> = new Array<NoteSource | null>(files.length).fill(null);
+  /** Notes read for a batch, each with its path's generation when its read began. */
+  private async sources(files: TFile[]): Promise<Array<{ src: NoteSource; gen: number }>> {
+    const out: Array<{ src: NoteSource; gen: number } | null> = new Array<{ src: NoteSource; gen: number } | null>(files.length).fill(null);
     let next = 0;
     const worker = async (): Promise<void> => {
       while (next < files.length) {
@@ -121,17 +122,24 @@ export class VaultIndexer extends Component {
           this.skipped.add(f.path);
           continue;
         }
-        out[i] = await this.source(f, cache);
+        const gen = this.generation.get(f.path) ?? 0;
+        const src = await this.source(f, cache);
+        if (src) out[i] = { src, gen };
       }
     };
     await Promise.all(Array.from({ length: CONCURRENT_READS }, worker));
-    return out.filter((s): s is NoteSource => s !== null);
+    return out.filter((s): s is { src: NoteSource; gen: number } => s !== null);
+  }
+
+  /** Drops notes renamed, deleted or changed since their read began: the newer event has the say. */
+  private current(read: Array<{ src: NoteSource; gen: number }>): NoteSource[] {
+    return read.filter(({ src, gen }) => (this.generation.get(src.path) ?? 0) === gen).map(({ src }) => src);
   }
 
   private async retrySkipped(): Promise<void> {
     const files = [...this.skipped].map((p) => this.app.vault.getFileByPath(p)).filter((f): f is TFile => f !== null);
     this.skipped.clear();
-    const sources = await this.sources(files);
+    const sources = this.current(await this.sources(files));
     if (sources.length) this.index.upsertAll(sources);
   }
 
