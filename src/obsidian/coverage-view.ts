@@ -76,7 +76,9 @@ export class CoverageView extends ItemView implements HoverParent {
       this.follow.cancel();
       this.refresh.cancel();
     });
-    this.path = workspace.getActiveFile()?.path ?? null;
+    // As when following: a PDF, canvas or image is not a note; its text is never read as one.
+    const active = workspace.getActiveFile();
+    this.path = active?.extension === 'md' ? active.path : null;
     await this.render();
   }
 

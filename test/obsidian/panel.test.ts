@@ -4,7 +4,7 @@
  * What the pane shows for each kind of note, and how its links and tables behave.
  */
 import { HOVER_SOURCE, REFRESH_MS } from '../../src/obsidian/constants';
-import { APPLOCKER_RULE, PYTHON, PYTHON_RULE, advance, pythonRunbook, pane, paneView, pythonVault, ruleTitles, start, testVault } from './helpers';
+import { APPLOCKER_RULE, PYTHON, PYTHON_RULE, advance, command, pythonRunbook, pane, paneView, pythonVault, ruleTitles, start, testVault } from './helpers';
 
 beforeEach(() => jest.useFakeTimers());
 afterEach(() => {
@@ -108,6 +108,22 @@ describe('other kinds of note', () => {
   test('no note open yet: a plain prompt', async () => {
     const { app } = await start(pythonVault());
     expect(pane(app).textContent).toBe('Open a note to see its ATT&CK coverage.');
+  });
+
+  test('opened while a PDF is active: the prompt, and the file is not read as a note', async () => {
+    const files = pythonVault();
+    files['Reports/intrusion.pdf'] = '%PDF-1.7 ... the actor used T1059.006 and T1566.001 ...';
+    const { app } = await start(files, { userEnable: false });
+    await app.workspace.openFile('Reports/intrusion.pdf');
+    const read = jest.spyOn(app.vault, 'cachedRead');
+    app.commands.executeCommandById(command(app, 'open-pane'));
+    await advance(200);
+    expect(pane(app).textContent).toBe('Open a note to see its ATT&CK coverage.');
+    expect(read.mock.calls.map(([f]) => f.path)).not.toContain('Reports/intrusion.pdf');
+    // The next note opened is followed as usual.
+    await app.workspace.openFile(PYTHON);
+    await advance(100);
+    expect(pane(app).querySelector('.attack-coverage-id')?.textContent).toBe('T1059.006');
   });
 });
 
