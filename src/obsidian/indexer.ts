@@ -57,7 +57,10 @@ export class VaultIndexer extends Component {
           this.bump(oldPath);
           if (file instanceof TFile && file.extension === 'md') {
             this.bump(file.path);
-            if (!this.index.rename(oldPath, file.path)) void this.indexFile(file, this.app.metadataCache.getFileCache(file));
+            const cache = this.app.metadataCache.getFileCache(file);
+            if (!this.index.rename(oldPath, file.path)) void this.indexFile(file, cache);
+            // Moved out of a technique folder: the body skipped until now may hold a rule.
+            else if (cache && this.needsText(file.path, cache) && !this.needsText(oldPath, cache)) void this.indexFile(file, cache);
           } else this.index.remove(oldPath);
         }),
       );
@@ -76,8 +79,17 @@ export class VaultIndexer extends Component {
   }
 
   setSettings(settings: EngineSettings): void {
+    const before = this.settings;
     this.settings = settings;
     this.index.setSettings(settings);
+    // Notes whose body the old technique folders and tags skipped, and the new ones do not: read them now.
+    const unread: TFile[] = [];
+    for (const note of this.index.allNotes()) {
+      const file = this.app.vault.getFileByPath(note.facts.path);
+      const cache = file && this.app.metadataCache.getFileCache(file);
+      if (file && cache && this.needsText(file.path, cache) && !this.needsText(file.path, cache, before)) unread.push(file);
+    }
+    if (unread.length) void this.reread(unread);
   }
 
   /** Forget everything and index the vault again (the "Rebuild index" command). */
@@ -139,6 +151,11 @@ export class VaultIndexer extends Component {
   private async retrySkipped(): Promise<void> {
     const files = [...this.skipped].map((p) => this.app.vault.getFileByPath(p)).filter((f): f is TFile => f !== null);
     this.skipped.clear();
+    await this.reread(files);
+  }
+
+  /** Index some notes again, four reads at a time, with one change event. */
+  private async reread(files: TFile[]): Promise<void> {
     const sources = this.current(await this.sources(files));
     if (sources.length) this.index.upsertAll(sources);
   }
@@ -165,15 +182,15 @@ export class VaultIndexer extends Component {
   }
 
   /** The body is read only when a note may embed a rule: it has code blocks and is not a technique note. */
-  private needsText(file: TFile, cache: CachedMetadata): boolean {
+  private needsText(path: string, cache: CachedMetadata, settings: EngineSettings = this.settings): boolean {
     if (!cache.sections?.some((s) => s.type === 'code')) return false;
     const tags = [...(cache.tags ?? []).map((t) => t.tag.slice(1)), ...[(cache.frontmatter?.tags as unknown) ?? []].flat().map(String)];
-    return !(hasRoleTag(tags, this.settings.techniqueTags) || inAnyFolder(file.path, this.settings.techniqueFolders));
+    return !(hasRoleTag(tags, settings.techniqueTags) || inAnyFolder(path, settings.techniqueFolders));
   }
 
   private async source(file: TFile, cache: CachedMetadata): Promise<NoteSource | null> {
     const src: NoteSource = { path: file.path, cache };
-    if (this.needsText(file, cache)) {
+    if (this.needsText(file.path, cache)) {
       try {
         src.text = await this.app.vault.cachedRead(file);
       } catch {

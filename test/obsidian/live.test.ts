@@ -25,6 +25,28 @@ level: "critical"
 ## Python Reverse Shell
 `;
 
+/** A rule note whose only rule data is its embedded Sigma rule (no frontmatter, no tags). */
+const EMBEDDED_ONLY = `# Python Spawned by a Web Server
+
+\`\`\`yml
+title: Python Spawned by a Web Server
+id: 6f1f3c52-6d7e-4c55-9f1a-0b7c1de2a001
+status: test
+level: critical
+logsource:
+    category: process_creation
+    product: linux
+tags:
+    - attack.execution
+    - attack.t1059.006
+detection:
+    selection:
+        ParentImage|endswith: /nginx
+        Image|contains: /python
+    condition: selection
+\`\`\`
+`;
+
 function levelOf(root: Element, title: string): string | undefined {
   const row = [...root.querySelectorAll('.attack-coverage-rules tbody tr')].find((tr) => tr.querySelector('td a')?.textContent === title);
   return row?.querySelector('.attack-coverage-level')?.textContent ?? undefined;
@@ -143,6 +165,18 @@ describe('renames', () => {
     await app.vault.rename(app.vault.getFileByPath('Detection Rules/untagged.md')!, 'Archive/untagged.md');
     await advance(REFRESH_MS + 10);
     expect(ruleTitles(pane(app))).not.toContain('Untagged python rule');
+  });
+
+  test('a rule note moved out of a technique folder has its embedded rule read', async () => {
+    // Only the embedded Sigma rule says what this note is: the body of notes in technique folders is not read.
+    const files = pythonVault();
+    files['Use Cases/python_webshell.md'] = EMBEDDED_ONLY;
+    const { app } = await start(files, { open: PYTHON });
+    expect(ruleTitles(pane(app))).not.toContain('Python Spawned by a Web Server');
+    await app.vault.rename(app.vault.getFileByPath('Use Cases/python_webshell.md')!, 'Detection Rules/python_webshell.md');
+    await advance(REFRESH_MS + 10);
+    expect(ruleTitles(pane(app))).toContain('Python Spawned by a Web Server');
+    expect(levelOf(pane(app), 'Python Spawned by a Web Server')).toBe('critical');
   });
 
   test('renaming the shown note keeps the pane on it', async () => {

@@ -17,6 +17,25 @@ afterEach(() => {
   document.body.replaceChildren();
 });
 
+/** A rule note whose only rule data is its embedded Sigma rule (no frontmatter, no tags). */
+const EMBEDDED_ONLY = `# Python Spawned by a Web Server
+
+\`\`\`yml
+title: Python Spawned by a Web Server
+status: test
+level: critical
+logsource:
+    category: process_creation
+    product: linux
+tags:
+    - attack.t1059.006
+detection:
+    selection:
+        ParentImage|endswith: /nginx
+    condition: selection
+\`\`\`
+`;
+
 function openTab(app: FakeApp): HTMLElement {
   return declarative(app).containerEl;
 }
@@ -90,6 +109,18 @@ describe('settings tab', () => {
     await advance(400 + REFRESH_MS + 10);
     expect(ruleTitles(pane(app))).toContain('Python Inline Command Execution');
     expect((app._pluginData.get(MANIFEST.id) as { ruleFolders: string[] }).ruleFolders).toEqual(['Detection Rules', 'Vendor rules']);
+  });
+
+  test('a folder taken out of the technique folders has the embedded rules of its notes read', async () => {
+    const files = pythonVault();
+    files['Security/python_webshell.md'] = EMBEDDED_ONLY;
+    const saved = { techniqueFolders: ['Use Cases', 'Security'] };
+    const { app } = await start(files, { open: PYTHON, pluginData: { [MANIFEST.id]: saved } });
+    // In a technique folder the note's body is not read, so nothing says it is a rule.
+    expect(ruleTitles(pane(app))).not.toContain('Python Spawned by a Web Server');
+    type(openTab(app), 'Technique folders', 'Use Cases');
+    await advance(400 + REFRESH_MS + 10);
+    expect(ruleTitles(pane(app))).toContain('Python Spawned by a Web Server');
   });
 
   test('roll-up off removes sub-technique rules from a parent', async () => {
