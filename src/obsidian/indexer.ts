@@ -4,8 +4,9 @@
  *
  * - Frontmatter, tags and headings come from the cache; a note's text is read only when the engine needs
  *   its body (a possible embedded rule), at most four reads at a time.
- * - Notes whose cache is not ready at start-up are picked up by their `changed` event, and once more on
- *   the first `resolved` (the cache may still have been filling when the layout became ready).
+ * - Notes whose cache is not ready at start-up are picked up by their `changed` event, at the end of the
+ *   first pass, and on any later `resolved` (the cache may still have been filling when the layout
+ *   became ready).
  * - A late read never overwrites a newer one; a failed read keeps what the index had.
  */
 import { Component, TFile, parseYaml, type App, type CachedMetadata } from 'obsidian';
@@ -115,6 +116,10 @@ export class VaultIndexer extends Component {
       await new Promise((r) => window.setTimeout(r, 0)); // yield to the UI between batches
       if (pass !== this.pass) return;
     }
+    // Metadata that arrived during the pass without a `changed` event (Obsidian's stored cache of notes
+    // that did not change) is announced only by a `resolved` that may have come and gone: look again.
+    if (this.skipped.size) await this.retrySkipped();
+    if (pass !== this.pass) return;
     this.state = 'ready';
     this.index.upsertAll([]); // one more change event so views leave their "indexing" state
     console.debug(`ATT&CK coverage: ${files.length} notes indexed in ${Date.now() - started} ms (${this.skipped.size} waiting for metadata)`);

@@ -118,6 +118,15 @@ export class FakeMetadataCache extends Events {
     this.pending.add(path);
   }
 
+  /**
+   * Test helper: the held caches become available without `changed` events, then `resolved`: notes
+   * unchanged since the last session, whose metadata Obsidian loads from its own store rather than parsing.
+   */
+  _finishLoadingStored(): void {
+    this.pending.clear();
+    this.trigger('resolved');
+  }
+
   /** Test helper: the held caches become available, each with its `changed` event, then `resolved`. */
   _finishParsing(): void {
     const paths = [...this.pending];

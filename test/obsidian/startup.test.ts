@@ -11,6 +11,16 @@ afterEach(() => {
   document.body.replaceChildren();
 });
 
+const REVERSE_SHELL = `---
+title: "Python Reverse Shell"
+status: "stable"
+tags: [execution, t1059_006, detection_rule]
+level: "critical"
+---
+
+## Python Reverse Shell
+`;
+
 describe('start-up', () => {
   test('cold until layout-ready, "Indexing…" while indexing, then the coverage of the open note', async () => {
     const { app, plugin } = await start(pythonVault(), { open: PYTHON, ready: false });
@@ -47,6 +57,25 @@ describe('start-up', () => {
     app.metadataCache._finishParsing();
     await advance(300);
     expect(ruleTitles(pane(app))).toContain('Python One-Liners with Base64 Decoding - Linux');
+  });
+
+  test('notes whose stored metadata arrives while the first pass runs are indexed when it ends', async () => {
+    // Read first, so that its cache is found missing before the pass waits on the rule notes' text.
+    const late = 'Detection Rules/python_reverse_shell.md';
+    const files = { [late]: REVERSE_SHELL, ...pythonVault() };
+    const { app } = await start(files, { open: PYTHON, unparsed: [late], ready: false });
+    const read = app.vault.cachedRead.bind(app.vault);
+    const held: Array<() => void> = [];
+    const spy = jest.spyOn(app.vault, 'cachedRead').mockImplementation((f) => new Promise((resolve) => held.push(() => resolve(read(f)))));
+    app.layoutReady();
+    await advance(0);
+    expect(held.length).toBeGreaterThan(0);
+    // Obsidian finishes loading its metadata (no `changed`: the note did not change) and says `resolved`.
+    app.metadataCache._finishLoadingStored();
+    spy.mockRestore();
+    for (const h of held.splice(0)) h();
+    await advance(300);
+    expect(ruleTitles(pane(app))).toContain('Python Reverse Shell');
   });
 
   test('unloading cleans up: block languages are released and the pane leaf is left in place', async () => {
