@@ -30,7 +30,7 @@ import {
   MatrixModel,
   type ScoreKind,
 } from '../core/matrix';
-import { el, type LinkHandler } from './dom';
+import { el, noteLink, type LinkHandler } from './dom';
 import { renderGaps } from './gaps';
 
 export type ExpandMode = 'none' | 'annotated' | 'all';
@@ -421,7 +421,8 @@ export function renderComparison(parent: HTMLElement, c: Comparison, links: Link
     const tr = el(body, 'tr', { attr: { 'data-id': r.id } });
     el(tr, 'td', { cls: 'acm-mono', text: r.id });
     const name = el(tr, 'td');
-    if (r.notePath) el(name, 'a', { cls: 'internal-link', text: r.name, attr: { href: links.href(r.notePath), 'data-href': r.notePath } });
+    // Opened through the handler: in the matrix view nothing else would open it.
+    if (r.notePath) noteLink(name, r.notePath, r.name, links);
     else el(name, 'span', { text: r.name });
     el(tr, 'td', { cls: 'acm-num', text: r.layerScore === undefined ? '' : String(r.layerScore) });
     el(tr, 'td', { cls: 'acm-num', text: String(r.tests) });

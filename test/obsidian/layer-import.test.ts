@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { FROM_DEVICE_TEXT, MATRIX_VIEW_TYPE, MAX_LAYER_BYTES } from '../../src/obsidian/matrix-view';
 import type { FakeApp } from '../__obsidian_shim__/fake-app';
 import { Notice } from '../__obsidian_shim__/obsidian';
-import { advance, command, pythonVault, start } from './helpers';
+import { advance, command, pythonVault, start, testVault } from './helpers';
 
 beforeEach(() => {
   jest.useFakeTimers();
@@ -128,5 +128,29 @@ describe('import Navigator layer as overlay', () => {
     expect(Notice.shown.at(-1)).toMatch(/^huge\.json is 20 MB, too large for a Navigator layer; not imported$/);
     expect(huge.read).not.toHaveBeenCalled();
     expect(app.workspace.getLeavesOfType(MATRIX_VIEW_TYPE)).toHaveLength(0);
+  });
+});
+
+describe('the comparison with the overlay', () => {
+  test('its technique links open the note and show its page preview, as the matrix cells do', async () => {
+    // A technique of the layer with a note and no rule in this vault: listed as undetected, with its link.
+    const rundll32 = testVault((p) => p.startsWith('Use Cases/T1218.011 '));
+    const { app } = await start({ ...pythonVault(), ...rundll32, 'Layers/art.json': LAYER_TEXT });
+    runImport(app);
+    choose('Layers/art.json');
+    await advance(50);
+    const view = app.workspace.getLeavesOfType(MATRIX_VIEW_TYPE)[0]!.view as unknown as { contentEl: HTMLElement };
+    const link = view.contentEl.querySelector<HTMLAnchorElement>('.acm-comparison a.internal-link');
+    expect(link).not.toBeNull();
+    const path = link!.getAttribute('data-href')!;
+    const hovers: unknown[] = [];
+    app.workspace.on('hover-link', (info: unknown) => hovers.push(info));
+    link!.dispatchEvent(new MouseEvent('mouseover', { bubbles: true }));
+    expect(hovers).toEqual([expect.objectContaining({ source: MATRIX_VIEW_TYPE, linktext: path })]);
+    const click = new MouseEvent('click', { bubbles: true, cancelable: true });
+    link!.dispatchEvent(click);
+    await advance(50);
+    expect(click.defaultPrevented).toBe(true);
+    expect(app.opened.at(-1)).toEqual(expect.objectContaining({ linktext: path }));
   });
 });
