@@ -26,6 +26,14 @@ function idFromPathSegments(path: string): TechniqueId | null {
   return null;
 }
 
+/**
+ * Domain tags of ATT&CK's matrices: reuteras tags every technique with its domain (`enterprise-attack`,
+ * `mobile-attack`, `ics-attack`), the scorchederf fork nests it (`attack/domain/enterprise_attack`).
+ * The catalog and the coverage are Enterprise ATT&CK.
+ */
+const OTHER_DOMAINS = new Set(['mobile-attack', 'mobile_attack', 'ics-attack', 'ics_attack']);
+const ENTERPRISE_DOMAINS = new Set(['enterprise-attack', 'enterprise_attack']);
+
 export function classify(facts: NoteFacts, s: CompiledRoles): Classification {
   const { path } = facts;
   if (folderMatches(path, s.ignoreFolders)) return { role: 'other', techniques: [] };
@@ -49,6 +57,9 @@ export function classify(facts: NoteFacts, s: CompiledRoles): Classification {
 
   const techByTag = tagged(s.techniqueTags);
   if (facts.ownId && (techByTag || folderMatches(path, s.techniqueFolders))) {
+    if (words.some((w) => OTHER_DOMAINS.has(w)) && !words.some((w) => ENTERPRISE_DOMAINS.has(w))) {
+      return { role: 'other', techniques: [], reason: 'describes a Mobile or ICS ATT&CK technique; coverage is for Enterprise ATT&CK' };
+    }
     return { role: 'technique', techniques: [facts.ownId] };
   }
   if (techByTag && !facts.ownId) return { role: 'other', techniques: [], reason: 'tagged as a technique but carries no technique ID' };

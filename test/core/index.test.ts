@@ -80,6 +80,20 @@ describe('other vault formats', () => {
     expect(index.technique('T1059.006').path).toBe(path);
     expect(index.technique('T1059.006').rules).toHaveLength(1);
   });
+
+  // reuteras always writes all three matrices, each technique tagged with its domain (domain.md §1.3);
+  // the catalog and the coverage are Enterprise ATT&CK.
+  test.each([
+    ['Techniques/Mobile attack/Execution/Native API - T1575.md', 'mobile-attack', 'T1575'],
+    ['Techniques/ICS attack/Execution/Change Operating Mode - T0858.md', 'ics-attack', 'T0858'],
+  ])('%s (another ATT&CK matrix) is not an Enterprise technique note', (path, domain, id) => {
+    const text = F.REUTERAS_TECHNIQUE.replace(/T1059\.006/g, id).replace('enterprise-attack', domain);
+    const enterprise = 'Techniques/Enterprise attack/Execution/Command and Scripting Interpreter/Python - T1059.006.md';
+    const index = indexOf({ [path]: text, [enterprise]: F.REUTERAS_TECHNIQUE });
+    expect(index.get(path)?.cls.role).toBe('other');
+    expect(index.techniqueNoteIds()).toEqual(['T1059.006']);
+    expect(index.diagnostics().filter((d) => d.severity !== 'info')).toEqual([]);
+  });
 });
 
 describe('incremental updates', () => {
