@@ -217,6 +217,7 @@ export function analyzeNote(source: NoteSource<IndexMetadata>, env: AnalyzeEnv):
   }
   const embedded = blocks.length ? embeddedRuleFacts(blocks, env.parseYaml) : { facts: null };
   if (embedded.problem) warn(embedded.problem);
+  for (const m of embedded.facts?.malformedIds ?? []) warn(`the embedded rule names "${m}", which looks like a technique ID but is malformed`);
   if (ruleLike || embedded.facts) rule = mergeRuleMeta(ruleMetaFromFrontmatter(fm), embedded.facts);
   // Only the embedded rule is read from the note's text; frontmatter values are not views into it.
   if (rule && embedded.facts) rule = ownRule(rule);

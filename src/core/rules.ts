@@ -3,7 +3,7 @@
  * the original rule (Sigma YAML, Elastic TOML, Splunk YAML), from that rule.
  */
 import { parse as parseToml } from 'smol-toml';
-import { idFromTag, parseBareId, type TechniqueId } from './ids';
+import { idFromTag, looksLikeMalformedId, parseBareId, type TechniqueId } from './ids';
 import type { CodeBlock } from './markdown';
 import { readSigmaHeader, type SigmaHeader } from './sigma-header';
 
@@ -23,6 +23,23 @@ export interface RuleMeta {
 }
 
 export type YamlParser = (text: string) => unknown;
+
+/** What an embedded rule says, plus the IDs it names in a malformed spelling (`attack.t1059.6`), to report. */
+export type EmbeddedRuleFacts = Partial<RuleMeta> & { malformedIds?: string[] };
+
+/** Sorts a rule's technique spellings into IDs and malformed ones; anything else is not an ID at all. */
+function techniqueCollector(parse: (s: string) => TechniqueId | null) {
+  const techniques: TechniqueId[] = [];
+  const malformedIds: string[] = [];
+  return {
+    add(s: string): void {
+      const id = parse(s);
+      if (id) techniques.push(id);
+      else if (looksLikeMalformedId(s)) malformedIds.push(s);
+    },
+    result: (): Pick<EmbeddedRuleFacts, 'techniques' | 'malformedIds'> => ({ techniques, ...(malformedIds.length ? { malformedIds } : {}) }),
+  };
+}
 
 function str(v: unknown): string {
   if (typeof v === 'string') return v.trim();
@@ -69,14 +86,11 @@ export function ruleMetaFromFrontmatter(fm: Record<string, unknown>): RuleMeta {
 }
 
 /** A Sigma rule, fully parsed or read by `readSigmaHeader` (which has already checked for `detection`). */
-function sigmaFacts(rule: Record<string, unknown> | SigmaHeader, header = false): Partial<RuleMeta> | null {
+function sigmaFacts(rule: Record<string, unknown> | SigmaHeader, header = false): EmbeddedRuleFacts | null {
   const logsource = obj(rule.logsource);
   if (!logsource || (!header && !obj((rule as Record<string, unknown>).detection))) return null;
-  const techniques: TechniqueId[] = [];
-  for (const t of list(rule.tags)) {
-    const id = typeof t === 'string' && /^attack\./i.test(t) ? idFromTag(t) : null;
-    if (id) techniques.push(id);
-  }
+  const ids = techniqueCollector(idFromTag);
+  for (const t of list(rule.tags)) if (typeof t === 'string' && /^attack\./i.test(t)) ids.add(t);
   return {
     vendor: 'sigma',
     title: str(rule.title),
@@ -86,14 +100,15 @@ function sigmaFacts(rule: Record<string, unknown> | SigmaHeader, header = false)
     service: str(logsource.service).toLowerCase(),
     category: str(logsource.category).toLowerCase(),
     ruleId: str(rule.id),
-    techniques,
+    ...ids.result(),
   };
 }
 
-function splunkFacts(rule: Record<string, unknown>): Partial<RuleMeta> | null {
+function splunkFacts(rule: Record<string, unknown>): EmbeddedRuleFacts | null {
   const tags = obj(rule.tags);
   if (typeof rule.search !== 'string' || !tags) return null;
-  const techniques = list(tags.mitre_attack_id).map((t) => parseBareId(str(t))).filter((t): t is string => !!t);
+  const ids = techniqueCollector(parseBareId);
+  for (const t of list(tags.mitre_attack_id)) ids.add(str(t));
   return {
     vendor: 'splunk',
     title: str(rule.name),
@@ -101,7 +116,7 @@ function splunkFacts(rule: Record<string, unknown>): Partial<RuleMeta> | null {
     level: riskLevel(tags.risk_score),
     ruleId: str(rule.id),
     product: str(list(rule.data_source)[0]).toLowerCase(),
-    techniques,
+    ...ids.result(),
   };
 }
 
@@ -120,20 +135,16 @@ export function riskLevel(raw: unknown): string {
   return 'informational';
 }
 
-function elasticFacts(doc: Record<string, unknown>): Partial<RuleMeta> | null {
+function elasticFacts(doc: Record<string, unknown>): EmbeddedRuleFacts | null {
   const rule = obj(doc.rule);
   if (!rule) return null;
   const meta = obj(doc.metadata) ?? {};
-  const techniques: TechniqueId[] = [];
+  const ids = techniqueCollector(parseBareId);
   for (const threat of list(rule.threat)) {
     for (const tech of list(obj(threat)?.technique)) {
       const t = obj(tech);
-      const id = parseBareId(str(t?.id));
-      if (id) techniques.push(id);
-      for (const sub of list(t?.subtechnique)) {
-        const sid = parseBareId(str(obj(sub)?.id));
-        if (sid) techniques.push(sid);
-      }
+      ids.add(str(t?.id));
+      for (const sub of list(t?.subtechnique)) ids.add(str(obj(sub)?.id));
     }
   }
   return {
@@ -143,7 +154,7 @@ function elasticFacts(doc: Record<string, unknown>): Partial<RuleMeta> | null {
     level: levelWord(str(rule.severity)),
     ruleId: str(rule.rule_id),
     product: str(list(meta.integration)[0]).toLowerCase(),
-    techniques,
+    ...ids.result(),
   };
 }
 
@@ -154,7 +165,7 @@ function elasticFacts(doc: Record<string, unknown>): Partial<RuleMeta> | null {
 export function embeddedRuleFacts(
   blocks: ReadonlyArray<Pick<CodeBlock, 'lang' | 'content' | 'start'>>,
   parseYaml: YamlParser,
-): { facts: Partial<RuleMeta> | null; problem?: string } {
+): { facts: EmbeddedRuleFacts | null; problem?: string } {
   let problem: string | undefined;
   for (const b of blocks) {
     try {

@@ -186,6 +186,17 @@ describe('flags and diagnostics', () => {
     expect(index.technique('T9999.999').rules).toHaveLength(1);
   });
 
+  test.each([
+    ['sigma', 'T1059.6', '```yml\ntitle: Odd\nlogsource:\n    product: windows\ndetection:\n    sel:\n        Image: x\n    condition: sel\ntags:\n    - attack.execution\n    - attack.t1059.6\n    - attack.t1059.001\n```\n'],
+    ['elastic', 'T10591', '```toml\n[metadata]\nmaturity = "production"\n[rule]\nname = "Odd"\nrule_id = "x"\nseverity = "low"\n[[rule.threat]]\nframework = "MITRE ATT&CK"\n[[rule.threat.technique]]\nid = "T10591"\nname = "x"\n[[rule.threat.technique]]\nid = "T1059"\nname = "y"\n[[rule.threat.technique.subtechnique]]\nid = "T1059.001"\nname = "z"\n```\n'],
+    ['splunk', 'T1059.01', '```yaml\nname: Odd\nid: x\nsearch: "| tstats count"\ntags:\n  mitre_attack_id:\n  - T1059.01\n  - T1059.001\n```\n'],
+  ])('a malformed ID in an embedded %s rule becomes a diagnostic, not silence', (_vendor, bad, body) => {
+    const index = indexOf({ 'Detection Rules/odd.md': `# Odd\n\n${body}` });
+    expect(index.technique('T1059.001').rules.map((r) => r.path)).toEqual(['Detection Rules/odd.md']);
+    const msgs = index.diagnostics().filter((d) => d.path === 'Detection Rules/odd.md').map((d) => d.message);
+    expect(msgs.some((m) => m.includes(bad.slice(1)) && m.includes('malformed'))).toBe(true);
+  });
+
   test('duplicate rule IDs are reported on both notes', () => {
     const index = indexOf({ 'Detection Rules/a.md': F.UCC_APPLOCKER_RULE, 'Detection Rules/b.md': F.UCC_APPLOCKER_RULE });
     const dups = index.diagnostics().filter((d) => d.message.includes('401e5d00'));
