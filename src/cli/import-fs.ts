@@ -62,8 +62,12 @@ export class FsTarget implements ImportTarget {
     return out.sort();
   }
 
+  /** A note's text; refuses notes that are not valid UTF-8, since writing the decoded text back would replace their bytes. */
   async read(rel: string): Promise<string> {
-    return readFileSync(this.inside(rel), 'utf8');
+    const bytes = readFileSync(this.inside(rel));
+    const text = bytes.toString('utf8');
+    if (!Buffer.from(text, 'utf8').equals(bytes)) throw new ImportFsError('the note is not valid UTF-8');
+    return text;
   }
 
   async write(rel: string, text: string, previous: string | null): Promise<void> {
@@ -86,7 +90,7 @@ export class FsTarget implements ImportTarget {
         }
       } else {
         if (lstatSync(abs).isSymbolicLink()) throw new Error('the note is a symbolic link; not replaced');
-        if (readFileSync(abs, 'utf8') !== previous) throw new Error('the note changed on disk during the import; not overwritten');
+        if (!readFileSync(abs).equals(Buffer.from(previous, 'utf8'))) throw new Error('the note changed on disk during the import; not overwritten');
         chmodSync(temp, statSync(abs).mode & 0o7777);
         renameSync(temp, abs);
       }

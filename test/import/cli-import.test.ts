@@ -108,6 +108,22 @@ describe('importCommand', () => {
     expect(existsSync(dry)).toBe(false);
   });
 
+  test('a note that is not valid UTF-8 is never rewritten: its bytes stay, and the conflict says why', async () => {
+    const source = sigmaSource();
+    const vault = path.join(tmp(), 'vault');
+    await capture(() => importCommand('sigma', source, vault));
+    const note = path.join(vault, 'Detection Rules/one.md');
+    // Notes below the marker, saved by an editor in Latin-1.
+    const bytes = Buffer.concat([readFileSync(note), Buffer.from('my notes: caf\xe9 \xff\n', 'latin1')]);
+    writeFileSync(note, bytes);
+    writeFileSync(path.join(source, 'rules/windows/one.yml'), RULE('One', 'attack.t1059.006').replace('level: low', 'level: high'));
+    const r = await capture(() => importCommand('sigma', source, vault, { json: true }));
+    expect(readFileSync(note).equals(bytes)).toBe(true);
+    const summary = JSON.parse(r.stdout);
+    expect(summary.updated).toEqual([]);
+    expect(summary.conflicts).toEqual([expect.objectContaining({ path: 'Detection Rules/one.md', reason: expect.stringMatching(/not valid UTF-8/) })]);
+  });
+
   test('bad arguments are errors; a source with nothing importable exits 1', async () => {
     await expect(importCommand('qradar', '.', '.')).rejects.toThrow(/unknown import kind/);
     await expect(importCommand('attack', '.', '.', { blocks: 'table' })).rejects.toThrow(/unknown block style/);

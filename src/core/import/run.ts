@@ -178,13 +178,15 @@ export async function runImport(files: readonly ImportSourceFile[], target: Impo
   const folder = `${folders[NOTE_KIND[opts.kind]]}/`;
   const existing = new Map<string, string>(); // path → text, for notes we made
   const owned = new Map<string, string>(); // source ID → path
+  const unreadable = new Map<string, string>(); // path → why it could not be read
   const candidates = paths.filter((p) => p.startsWith(folder) && /\.md$/i.test(p)).sort();
   for (let i = 0; i < candidates.length; i++) {
     const path = candidates[i] as string;
     let text: string;
     try {
       text = await target.read(path);
-    } catch {
+    } catch (e) {
+      unreadable.set(path, message(e));
       continue;
     }
     const note = mayBeGenerated(text) ? parseGeneratedNote(text) : null;
@@ -202,7 +204,10 @@ export async function runImport(files: readonly ImportSourceFile[], target: Impo
   const allocations: Allocation[] = [];
   for (const d of drafts) {
     const r = allocator.claim(d);
-    if ('reason' in r) summary.conflicts.push({ path: r.path, source: r.sourcePath, reason: r.reason });
+    if ('reason' in r) {
+      const problem = unreadable.get(r.path);
+      summary.conflicts.push({ path: r.path, source: r.sourcePath, reason: problem ? `cannot read the note (${problem}); not overwritten` : r.reason });
+    }
     else allocations.push(r);
     await slicer.tick();
   }
