@@ -124,6 +124,20 @@ describe('importCommand', () => {
     expect(summary.conflicts).toEqual([expect.objectContaining({ path: 'Detection Rules/one.md', reason: expect.stringMatching(/not valid UTF-8/) })]);
   });
 
+  test('a rule of nested YAML aliases is skipped with a reason; the other rules are imported', async () => {
+    const source = sigmaSource();
+    // Nine levels of nine aliases: a few lines that stand for 9^9 values.
+    let bomb = 'l0: &l0 [x, x, x, x, x, x, x, x, x]\n';
+    for (let i = 1; i <= 9; i++) bomb += `l${i}: &l${i} [${Array(9).fill(`*l${i - 1}`).join(', ')}]\n`;
+    writeFileSync(path.join(source, 'rules/windows/laughs.yml'), `${RULE('Laughs', 'attack.t1059')}${bomb}author: *l9\n`);
+    const vault = path.join(tmp(), 'vault');
+    const r = await capture(() => importCommand('sigma', source, vault, { json: true }));
+    expect(r.code).toBe(0);
+    const summary = JSON.parse(r.stdout);
+    expect(summary.created).toEqual(['Detection Rules/one.md', 'Detection Rules/two.md']);
+    expect(summary.skipped).toContainEqual({ source: 'rules/windows/laughs.yml', reason: expect.stringMatching(/aliases/) });
+  }, 30_000);
+
   test('bad arguments are errors; a source with nothing importable exits 1', async () => {
     await expect(importCommand('qradar', '.', '.')).rejects.toThrow(/unknown import kind/);
     await expect(importCommand('attack', '.', '.', { blocks: 'table' })).rejects.toThrow(/unknown block style/);

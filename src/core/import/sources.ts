@@ -78,16 +78,41 @@ export function yamlDocuments(text: string): string[] {
   return t.split(/^---[ \t]*(?:#.*)?$/m).filter((d) => d.split('\n').some((l) => l.trim() !== '' && !l.trim().startsWith('#')));
 }
 
+/** More values than any rule or test file holds (the largest atomics file has a few thousand). */
+const MAX_YAML_VALUES = 1_000_000;
+
+/**
+ * Whether `value` has more than `budget` values once its aliases are expanded. The YAML parser shares an
+ * aliased value rather than copying it, so a few lines of nested aliases ("billion laughs") stand for
+ * billions of values, which the note writers would then spell out one by one.
+ */
+function tooManyValues(value: unknown, budget = MAX_YAML_VALUES): boolean {
+  let left = budget;
+  const stack: unknown[] = [value];
+  while (stack.length) {
+    const v = stack.pop();
+    if (!v || typeof v !== 'object') continue;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) {
+      if (--left < 0) return true;
+      stack.push(child);
+    }
+  }
+  return false;
+}
+
 function parseDocs(text: string, parseYaml: YamlParser): { docs: unknown[] } | { skip: string } {
   const parts = yamlDocuments(text);
   if (parts.length === 0) return { skip: 'empty file' };
   const docs: unknown[] = [];
   for (const part of parts) {
+    let doc: unknown;
     try {
-      docs.push(parseYaml(part));
+      doc = parseYaml(part);
     } catch (e) {
       return { skip: `YAML does not parse: ${firstLine(e)}` };
     }
+    if (tooManyValues(doc)) return { skip: `YAML expands to more than ${MAX_YAML_VALUES.toLocaleString('en')} values (nested aliases)` };
+    docs.push(doc);
   }
   return { docs };
 }
