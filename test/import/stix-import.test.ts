@@ -145,6 +145,22 @@ describe('StixCollector on a hand-made bundle', () => {
     expect(() => collect({ objects: [{ type: 'x-mitre-tactic', id: 't' }] })).toThrow(/no ATT&CK techniques/);
   });
 
+  test('an object whose properties have the wrong types is left out and reported; the rest is imported', () => {
+    const broken = [
+      ap('ap-1003', 'T1003', 'OS Credential Dumping', { kill_chain_phases: phases('execution'), description: { text: 'not a string' } }),
+      ap('ap-1005', 'T1005', 'Data from Local System', { kill_chain_phases: 'execution' }),
+      { type: 'x-mitre-tactic', id: 'tac-x', name: 5, x_mitre_shortname: 'x', external_references: ref('TA0099', 'tactics') },
+      { type: 'x-mitre-analytic', id: 'an-9', external_references: [null], x_mitre_platforms: 'Windows' },
+      rel('mitigates', 'coa-1038', 'ap-1059', { description: ['a list'] }),
+    ];
+    const r = collect({ objects: [...BUNDLE.objects, ...broken] });
+    expect(r.problems.map((p) => p.source).sort()).toEqual(['an-9', 'ap-1003', 'ap-1005', 'relationship--coa-1038-ap-1059', 'tac-x']);
+    expect(r.problems.every((p) => /is not .*; object left out/.test(p.reason))).toBe(true);
+    const drafts = techniqueDrafts(r, 'bundle.json', DEFAULT_FOLDERS);
+    expect(drafts.map((d) => d.sourceId).sort()).toEqual(techniqueDrafts(result, 'bundle.json', DEFAULT_FOLDERS).map((d) => d.sourceId).sort());
+    for (const d of drafts) expect(typeof d.render(d.names[0] as string)).toBe('string');
+  });
+
   test('versionFromFileName', () => {
     expect(versionFromFileName('enterprise-attack-18.1.json')).toBe('18.1');
     expect(versionFromFileName('enterprise-attack.json')).toBeUndefined();

@@ -58,6 +58,37 @@ const attackRef = (o: StixObj): Ref | undefined =>
 const inactive = (o: StixObj): boolean => o.revoked === true || o.x_mitre_deprecated === true;
 const byId = <T extends { id: string }>(a: T, b: T): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
+// The properties the digest and the notes read, by type. STIX leaves out what it does not have (never null).
+const STRINGS = ['name', 'description', 'created', 'modified', 'relationship_type', 'source_ref', 'target_ref', 'x_mitre_version', 'x_mitre_attack_spec_version', 'x_mitre_shortname', 'x_mitre_data_source_ref', 'x_mitre_detection'];
+const BOOLEANS = ['revoked', 'x_mitre_deprecated', 'x_mitre_is_subtechnique'];
+const STRING_LISTS = ['tactic_refs', 'x_mitre_platforms', 'x_mitre_analytic_refs', 'x_mitre_data_sources', 'x_mitre_defense_bypassed'];
+const RECORD_LISTS: Record<string, string[]> = {
+  external_references: ['source_name', 'external_id', 'url'],
+  kill_chain_phases: ['kill_chain_name', 'phase_name'],
+  x_mitre_log_source_references: ['x_mitre_data_component_ref', 'name', 'channel'],
+  x_mitre_mutable_elements: ['field', 'description'],
+};
+
+const isRecord = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
+
+/** Why an object's properties do not have the types the importer reads, or null when they do. */
+function shapeProblem(o: Record<string, unknown>): string | null {
+  const wrong = (key: string, expected: string): string => `"${key}" is not ${expected}; object left out`;
+  for (const key of STRINGS) if (o[key] !== undefined && typeof o[key] !== 'string') return wrong(key, 'a string');
+  for (const key of BOOLEANS) if (o[key] !== undefined && typeof o[key] !== 'boolean') return wrong(key, 'true or false');
+  for (const key of STRING_LISTS) {
+    const v = o[key];
+    if (v !== undefined && !(Array.isArray(v) && v.every((x) => typeof x === 'string'))) return wrong(key, 'a list of strings');
+  }
+  for (const [key, fields] of Object.entries(RECORD_LISTS)) {
+    const v = o[key];
+    if (v === undefined) continue;
+    const ok = Array.isArray(v) && v.every((x) => isRecord(x) && fields.every((f) => x[f] === undefined || typeof x[f] === 'string'));
+    if (!ok) return wrong(key, `a list of objects with string ${fields.join(', ')}`);
+  }
+  return null;
+}
+
 export interface TechniqueTexts {
   info: TechniqueInfo;
   description?: string;
@@ -92,6 +123,12 @@ export class StixCollector {
       return;
     }
     const o = raw as StixObj;
+    const kept = o.type === 'relationship' ? !!o.relationship_type && RELATIONSHIPS.has(o.relationship_type) : !!o.type && KEEP.has(o.type);
+    const shape = kept ? shapeProblem(raw as Record<string, unknown>) : null;
+    if (shape) {
+      this.problems.push({ source: typeof o.id === 'string' ? o.id : `object #${this.count} (${String(o.type)})`, reason: shape });
+      return;
+    }
     if (o.type === 'relationship') {
       if (!o.relationship_type || !RELATIONSHIPS.has(o.relationship_type) || !o.source_ref || !o.target_ref) return;
       if (o.relationship_type === 'mitigates') this.mitigates.push(o);
