@@ -1,6 +1,7 @@
 /**
  * The CLI over the committed test-vault, checked against oracles computed straight from the files.
  */
+import { spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync, mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -117,4 +118,19 @@ describe('attack-coverage CLI on test-vault', () => {
     expect(report.rules.map((r: { path: string }) => r.path)).toEqual(['Detection Rules/ünï côdé (1).md']);
     expect(report.diagnostics.some((d: { path: string; severity: string }) => d.path === 'broken.md' && d.severity === 'error')).toBe(true);
   });
+
+  test('layer and report -o: a write that fails half-way leaves the previous file as it was', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'attack-coverage-'));
+    mkdirSync(join(dir, 'vault'));
+    const ROOT = join(__dirname, '../..');
+    for (const [command, file] of [['layer', 'layer.json'], ['report', 'report.html']] as const) {
+      writeFileSync(join(dir, file), 'the previous output\n');
+      // A file-size limit of 100 KiB makes the write fail part of the way through, as a full disk would.
+      const r = spawnSync('sh', ['-c', 'ulimit -f 200; exec "$@"', 'sh', process.execPath, '--import', 'tsx', 'src/cli/main.ts', command, join(dir, 'vault'), '-o', join(dir, file)], { cwd: ROOT, encoding: 'utf8' });
+      expect(r.status).toBe(2);
+      expect(r.stderr).toMatch(/^attack-coverage: cannot write .*: file too large/m);
+      expect(readFileSync(join(dir, file), 'utf8')).toBe('the previous output\n');
+      expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    }
+  }, 60_000);
 });

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, realpathSync, renameSync, statSync, unlinkSync, writeFileSync, type Stats } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { defaultCatalog } from '../../core/attack/catalog';
@@ -6,6 +6,7 @@ import { compareWithLayer, exportLayer, LayerError, overlayCatalog, parseLayerFi
 import { MatrixModel, SCORE_KINDS, type MatrixFilters, type ScoreKind } from '../../core/matrix';
 import { cacheOption, json, load, out, visible } from '../io';
 import { VaultError, type LoadedVault } from '../vault';
+import { writeTempBeside } from '../write-file';
 
 /** Options the layer, gaps and report commands share. */
 export interface MatrixCliOptions {
@@ -81,12 +82,36 @@ export function matrixContext(vaultDir: string, o: MatrixCliOptions, score: Scor
   return { vault, model, vaultName, overlay, ...(overlay ? { comparison: compareWithLayer(model, overlay, score) } : {}) };
 }
 
-/** Write an output file, with a one-line reason when it cannot be written. */
+/**
+ * Write an output file whole: a temporary file beside it, renamed into place, so a failed write (disk
+ * full, quota) leaves the previous file as it was. A link keeps pointing where it did (its target is
+ * replaced), and an existing file keeps its permissions. A one-line reason when it cannot be written.
+ */
 export function writeOutput(file: string, text: string): void {
+  let temp: string | null = null;
   try {
-    writeFileSync(file, text);
+    let st: Stats | undefined;
+    try {
+      st = statSync(file);
+    } catch {
+      // a new file
+    }
+    if (st && !st.isFile() && !st.isDirectory()) {
+      writeFileSync(file, text); // a device or a pipe (-o /dev/stdout): there is no file to replace
+      return;
+    }
+    const target = st ? realpathSync(file) : file;
+    temp = writeTempBeside(target, Buffer.from(text, 'utf8'), st ? st.mode & 0o7777 : undefined);
+    renameSync(temp, target);
   } catch (e) {
-    throw new VaultError(`cannot write "${file}": ${e instanceof Error ? e.message.replace(/^[A-Z]+: /, '') : String(e)}`);
+    if (temp !== null) {
+      try {
+        unlinkSync(temp);
+      } catch {
+        // already gone
+      }
+    }
+    throw new VaultError(`cannot write "${file}": ${e instanceof Error ? e.message.replace(/^[A-Z]+: /, '').replace(/, \w+ '.*$/, '') : String(e)}`);
   }
 }
 
