@@ -23,12 +23,15 @@ import {
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { ImportSourceFile, ImportTarget } from '../core/import/run';
 import { unsafePathReason } from '../core/import/names';
-import { walkFiles } from './walk';
+import { WalkError, walkFiles } from './walk';
 
 export class ImportFsError extends Error {}
 
-/** A source file or folder as import source files (paths relative to the folder, or the file's name). */
-export function sourceFiles(source: string): ImportSourceFile[] {
+/**
+ * A source file or folder as import source files (paths relative to the folder, or the file's name).
+ * Sub-folders that cannot be read are passed to `onUnreadable`.
+ */
+export function sourceFiles(source: string, onUnreadable?: (rel: string, reason: string) => void): ImportSourceFile[] {
   let st;
   try {
     st = statSync(source);
@@ -38,7 +41,12 @@ export function sourceFiles(source: string): ImportSourceFile[] {
   const read = (abs: string) => (): Promise<string> => Promise.resolve(readFileSync(abs, 'utf8'));
   if (st.isFile()) return [{ path: basename(source), read: read(source) }];
   const out: ImportSourceFile[] = [];
-  walkFiles(source, (rel) => out.push({ path: rel, read: read(join(source, rel)) }), { followFileLinks: true });
+  try {
+    walkFiles(source, (rel) => out.push({ path: rel, read: read(join(source, rel)) }), { followFileLinks: true, ...(onUnreadable ? { onUnreadable } : {}) });
+  } catch (e) {
+    if (e instanceof WalkError) throw new ImportFsError(`cannot read source "${source}": ${e.message}`);
+    throw e;
+  }
   return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
@@ -58,7 +66,12 @@ export class FsTarget implements ImportTarget {
   // still arrive as rejections.
   async list(): Promise<string[]> {
     const out: string[] = [];
-    if (existsSync(this.root)) walkFiles(this.root, (rel) => out.push(rel), { followFileLinks: true });
+    try {
+      if (existsSync(this.root)) walkFiles(this.root, (rel) => out.push(rel), { followFileLinks: true });
+    } catch (e) {
+      if (e instanceof WalkError) throw new ImportFsError(`cannot read folder "${this.root}": ${e.message}`);
+      throw e;
+    }
     return out.sort();
   }
 

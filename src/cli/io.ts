@@ -66,7 +66,10 @@ export function load(vault: string, opts: { rollUp?: boolean; keepSources?: bool
   const file = opts.cache === true ? DEFAULT_CACHE_FILE : opts.cache || undefined;
   const cache = file !== undefined && !keepSources ? FactCache.open(file, vault) : undefined;
   if (cache?.problem) process.stderr.write(`attack-coverage: ${cache.problem}\n`);
-  const loaded = loadVault(vault, { progress, keepSources, settings: opts.rollUp === false ? { rollUp: false } : {}, ...(cache ? { cache } : {}) });
+  const onUnreadable = (rel: string, reason: string): void => {
+    process.stderr.write(`attack-coverage: ${visible(`cannot read folder "${rel}" (${reason}); the notes in it are left out`)}\n`);
+  };
+  const loaded = loadVault(vault, { progress, onUnreadable, keepSources, settings: opts.rollUp === false ? { rollUp: false } : {}, ...(cache ? { cache } : {}) });
   if (cache) {
     process.stderr.write(`cache: ${cache.hits} of ${cache.hits + cache.analysed} notes unchanged\n`);
     const error = cache.save();

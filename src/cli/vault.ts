@@ -12,11 +12,12 @@ import { analyzeBatch, analyzeSources, readInParallel, threadsFor, type Analyzed
 import { parseBatchForIndex, READ_BATCH, readNote, readText } from './read-note';
 
 import { parseYamlCore } from './yaml';
-import { walkFiles } from './walk';
+import { WalkError, walkFiles } from './walk';
 
 export class VaultError extends Error {}
 
-export function listNotes(root: string): string[] {
+/** The vault's notes, sorted; sub-folders that cannot be read are passed to `onUnreadable`. */
+export function listNotes(root: string, onUnreadable?: (rel: string, reason: string) => void): string[] {
   let st;
   try {
     st = statSync(root);
@@ -25,9 +26,18 @@ export function listNotes(root: string): string[] {
   }
   if (!st.isDirectory()) throw new VaultError(`"${root}" is not a folder`);
   const out: string[] = [];
-  walkFiles(root, (rel, name) => {
-    if (name.toLowerCase().endsWith('.md')) out.push(rel);
-  });
+  try {
+    walkFiles(
+      root,
+      (rel, name) => {
+        if (name.toLowerCase().endsWith('.md')) out.push(rel);
+      },
+      onUnreadable ? { onUnreadable } : {},
+    );
+  } catch (e) {
+    if (e instanceof WalkError) throw new VaultError(`cannot read vault folder "${root}": ${e.message}`);
+    throw e;
+  }
   return out.sort();
 }
 
@@ -52,6 +62,8 @@ export interface LoadedVault {
 export interface LoadOptions {
   settings?: Partial<EngineSettings>;
   progress?: (done: number, total: number) => void;
+  /** A sub-folder that cannot be read: its notes are left out. */
+  onUnreadable?: (rel: string, reason: string) => void;
   keepSources?: boolean;
   /** Facts from earlier runs, used and updated when notes are not kept (the caller saves it). */
   cache?: FactCache;
@@ -62,7 +74,7 @@ export interface LoadOptions {
  * text is dropped unless the caller needs it (`blocks`, `migrate`), so memory stays flat on large vaults.
  */
 export function loadVault(root: string, opts: LoadOptions = {}): LoadedVault {
-  const paths = listNotes(root);
+  const paths = listNotes(root, opts.onUnreadable);
   const index = new CoverageIndex({ settings: vaultSettings(root, opts.settings), catalog: defaultCatalog(), env: { parseYaml: parseYamlCore } });
   const sources = new Map<string, NoteSource>();
   const step = Math.max(500, Math.floor(paths.length / 20));

@@ -15,17 +15,30 @@ function isFile(p: string): boolean {
   }
 }
 
+/** The root folder itself cannot be listed; the message is the reason (`permission denied`). */
+export class WalkError extends Error {}
+
+/** `EACCES: permission denied, scandir '…'` → `permission denied`. */
+export const reasonOf = (e: unknown): string => (e instanceof Error ? e.message : String(e)).replace(/^[A-Z]+: /, '').replace(/, \w+ '.*$/, '');
+
 /**
  * Calls `onFile` with the path of every file below `root`, relative and '/'-separated, and its name.
- * Unreadable sub-folders are skipped. Symbolic links to folders are never followed (no loops, no escapes);
- * links to files are listed only with `followFileLinks`.
+ * Throws WalkError when `root` cannot be listed; unreadable sub-folders are skipped and passed to
+ * `onUnreadable` ('/'-separated, relative). Symbolic links to folders are never followed (no loops, no
+ * escapes); links to files are listed only with `followFileLinks`.
  */
-export function walkFiles(root: string, onFile: (rel: string, name: string) => void, opts: { followFileLinks?: boolean } = {}): void {
+export function walkFiles(
+  root: string,
+  onFile: (rel: string, name: string) => void,
+  opts: { followFileLinks?: boolean; onUnreadable?: (rel: string, reason: string) => void } = {},
+): void {
   const visit = (dir: string, prefix: string): void => {
     let entries: Dirent[];
     try {
       entries = readdirSync(dir, { withFileTypes: true });
-    } catch {
+    } catch (e) {
+      if (!prefix) throw new WalkError(reasonOf(e));
+      opts.onUnreadable?.(prefix.slice(0, -1), reasonOf(e));
       return;
     }
     for (const e of entries) {

@@ -2,6 +2,7 @@
  * The CLI over the committed test-vault, checked against oracles computed straight from the files.
  */
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import { readFileSync, readdirSync, mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -133,4 +134,32 @@ describe('attack-coverage CLI on test-vault', () => {
       expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
     }
   }, 60_000);
+
+  test('an unreadable vault is an error; an unreadable sub-folder is named on stderr', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'attack-coverage-'));
+    mkdirSync(join(dir, 'Locked'));
+    writeFileSync(join(dir, 'Locked', 'rule.md'), '---\ntags: [t1059_006, detection_rule]\n---\n');
+    writeFileSync(join(dir, 'rule.md'), '---\ntags: [t1059_006, detection_rule]\n---\n');
+    // Folders without read permission (tests may run as root, who can read anything).
+    const denied = new Set([dir, join(dir, 'Locked')]);
+    const real = fs.readdirSync;
+    const spy = jest.spyOn(fs, 'readdirSync').mockImplementation(((p: fs.PathLike, o?: unknown) => {
+      if (denied.has(String(p))) throw Object.assign(new Error(`EACCES: permission denied, scandir '${String(p)}'`), { code: 'EACCES' });
+      return (real as (p: fs.PathLike, o?: unknown) => unknown)(p, o);
+    }) as unknown as typeof fs.readdirSync);
+    try {
+      for (const command of [['scan', dir], ['gaps', dir], ['migrate', dir]]) {
+        const r = await capture(command);
+        expect(r.code).toBe(2);
+        expect(r.stderr.trim()).toBe(`attack-coverage: cannot read vault folder "${dir}": permission denied`);
+      }
+      denied.delete(dir);
+      const r = await capture(['scan', dir, '--json']);
+      expect(r.code).toBe(0);
+      expect(JSON.parse(r.stdout).rules.map((x: { path: string }) => x.path)).toEqual(['rule.md']);
+      expect(r.stderr).toContain('cannot read folder "Locked" (permission denied); the notes in it are left out');
+    } finally {
+      spy.mockRestore();
+    }
+  });
 });

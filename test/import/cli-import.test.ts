@@ -1,6 +1,6 @@
 /** `attack-coverage import` on real folders: whole-file writes, containment, the command's output and exit codes. */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import fs, { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { importCommand } from '../../src/cli/commands/import';
@@ -82,6 +82,26 @@ describe('FsTarget', () => {
     expect(sourceFiles(path.join(dir, 'rules/windows/one.yml')).map((f) => f.path)).toEqual(['one.yml']);
     expect(() => sourceFiles(path.join(dir, 'missing'))).toThrow(/cannot read source/);
   });
+});
+
+test('sourceFiles: an unreadable source is an error; an unreadable sub-folder is named', () => {
+  const dir = sigmaSource();
+  const locked = path.join(dir, 'rules/windows');
+  const denied = new Set([dir, locked]);
+  const real = fs.readdirSync;
+  const spy = jest.spyOn(fs, 'readdirSync').mockImplementation(((p: fs.PathLike, o?: unknown) => {
+    if (denied.has(String(p))) throw Object.assign(new Error(`EACCES: permission denied, scandir '${String(p)}'`), { code: 'EACCES' });
+    return (real as (p: fs.PathLike, o?: unknown) => unknown)(p, o);
+  }) as unknown as typeof fs.readdirSync);
+  try {
+    expect(() => sourceFiles(dir)).toThrow(`cannot read source "${dir}": permission denied`);
+    denied.delete(dir);
+    const unreadable: string[] = [];
+    expect(sourceFiles(dir, (rel, reason) => unreadable.push(`${rel}: ${reason}`))).toEqual([]);
+    expect(unreadable).toEqual(['rules/windows: permission denied']);
+  } finally {
+    spy.mockRestore();
+  }
 });
 
 describe('importCommand', () => {

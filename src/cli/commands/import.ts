@@ -3,7 +3,7 @@ import { runImport, SOURCE_KINDS, type ImportSummary } from '../../core/import/r
 import type { SourceKind } from '../../core/import/merge';
 import type { BlockStyle } from '../../core/import/stix-import';
 import { FsTarget, sourceFiles } from '../import-fs';
-import { json, out, setExitStatus } from '../io';
+import { json, out, setExitStatus, visible } from '../io';
 import { parseYamlCore } from '../yaml';
 
 export interface ImportCliOptions {
@@ -47,7 +47,9 @@ export async function importCommand(kind: string, source: string, folder: string
   if (opts.blocks !== undefined && !BLOCKS.includes(opts.blocks as BlockStyle)) {
     throw new Error(`unknown block style "${opts.blocks}" (expected ${BLOCKS.join(', ')})`);
   }
-  const files = sourceFiles(source);
+  const files = sourceFiles(source, (rel, reason) => {
+    process.stderr.write(`attack-coverage: ${visible(`cannot read source folder "${rel}" (${reason}); the files in it are left out`)}\n`);
+  });
   const target = new FsTarget(folder);
   const label = { read: 'reading source', scan: 'scanning target', plan: 'planning', write: 'writing notes' } as const;
   const summary = await runImport(files, target, {
