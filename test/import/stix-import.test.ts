@@ -161,6 +161,22 @@ describe('StixCollector on a hand-made bundle', () => {
     for (const d of drafts) expect(typeof d.render(d.names[0] as string)).toBe('string');
   });
 
+  test('frontmatter values from the bundle that YAML would misread are quoted; ordinary ones stay plain', () => {
+    const odd = {
+      objects: [
+        { type: 'x-mitre-tactic', id: 'tac-x', name: 'Exec: #1 [x]\u001b[2J', x_mitre_shortname: 'execution', external_references: ref('TA0002', 'tactics') },
+        { type: 'x-mitre-matrix', id: 'matrix', tactic_refs: ['tac-x'] },
+        ap('ap-1059', 'T1059', 'Command and Scripting Interpreter', { kill_chain_phases: phases('execution'), x_mitre_platforms: ['Windows: 10 #x'], x_mitre_version: '- 1' }),
+      ],
+    };
+    const r = collect(odd);
+    const [d] = techniqueDrafts(r, 'bundle.json', DEFAULT_FOLDERS);
+    const fm = frontmatter((d as (typeof drafts)[number]).render('T1059'));
+    expect(fm).toMatchObject({ tactics: 'Exec: #1 [x]\u001b[2J', platforms: 'Windows: 10 #x', version: '- 1' });
+    expect(fm.tags).toEqual(['T1059', 'techniques', 'Exec:_#1_[x]\u001b[2J']);
+    expect(note('T1548')).toContain('\ntactics: Privilege Escalation, Defense Evasion\n');
+  });
+
   test('versionFromFileName', () => {
     expect(versionFromFileName('enterprise-attack-18.1.json')).toBe('18.1');
     expect(versionFromFileName('enterprise-attack.json')).toBeUndefined();

@@ -3,7 +3,7 @@
  * its generator's quirks, because real vaults look like this and the parser must meet them as they are.
  */
 import type { Catalog, TechniqueInfo } from '../attack/catalog';
-import { fenced, oneLine, tableCell } from './markdown';
+import { fenced, oneLine, tableCell, yamlQuote } from './markdown';
 import { techniqueFileName } from './names';
 
 /** One analytic of an ATT&CK v18+ detection strategy, as the note shows it. */
@@ -134,6 +134,16 @@ function mitigationLines(list: MitigationText[]): string[] {
   ];
 }
 
+// Text YAML would not read back as the same plain string: control characters, a leading indicator,
+// `: ` or ` #` inside, or a trailing colon or space. ATT&CK's own values never have them.
+const NOT_PLAIN = /[\p{Cc}\u2028\u2029]|^[\s\-?:,[\]{}#&*!|>'"%@`]|: |\s#|:$|\s$/u;
+
+/** A frontmatter value as the seed writes it (plain), quoted only when YAML would misread it. */
+const plain = (s: string): string => (NOT_PLAIN.test(s) ? yamlQuote(s) : s);
+
+/** An item of the `tags: [...]` flow list: as plain as the seed's, quoted when it would break the list. */
+const flowItem = (s: string): string => (NOT_PLAIN.test(s) || /[[\]{}]/.test(s) ? yamlQuote(s) : s);
+
 export function techniqueNote(t: TechniqueInfo, opts: TechniqueNoteOptions): string {
   const tag = techniqueTag(t.id);
   const tacticNames = t.tactics.map((s) => opts.catalog.tactic(s)?.name ?? s);
@@ -160,13 +170,13 @@ export function techniqueNote(t: TechniqueInfo, opts: TechniqueNoteOptions): str
   const v18Only = strategies.length > 0 && !(opts.dataSources?.length ?? 0);
   return [
     '---',
-    `created: ${t.created}`,
-    `last_modified: ${t.modified}`,
-    `version: ${t.version}`,
-    `tactics: ${tactics}`,
-    `url: ${t.url}`,
-    `platforms: ${t.platforms.join(', ')}`,
-    `tags: [${[tag, 'techniques', ...tacticTags].join(', ')}]`,
+    `created: ${plain(t.created)}`,
+    `last_modified: ${plain(t.modified)}`,
+    `version: ${plain(t.version)}`,
+    `tactics: ${plain(tactics)}`,
+    `url: ${plain(t.url)}`,
+    `platforms: ${plain(t.platforms.join(', '))}`,
+    `tags: [${[tag, 'techniques', ...tacticTags].map(flowItem).join(', ')}]`,
     ...flags,
     '---',
     '',
