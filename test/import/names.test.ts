@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { MAX_NAME_LENGTH, safeFileName, techniqueFileName, uniquePath } from '../../src/core/import/names';
+import { MAX_NAME_BYTES, MAX_NAME_LENGTH, safeFileName, techniqueFileName, uniquePath, withSuffix } from '../../src/core/import/names';
 
 // Any input, including lone surrogates, control characters and the characters file systems reject.
 const nasty = fc.oneof(
@@ -22,6 +22,7 @@ describe('safeFileName', () => {
         expect(n.split('.')[0]).not.toMatch(/^(con|prn|aux|nul|com\d|lpt\d)$/i);
         expect(n.length).toBeGreaterThan(0);
         expect(Array.from(n).length).toBeLessThanOrEqual(MAX_NAME_LENGTH + 1);
+        expect(Buffer.byteLength(n)).toBeLessThanOrEqual(MAX_NAME_BYTES + 1);
         expect(() => encodeURIComponent(n)).not.toThrow(); // no lone surrogates
       }),
       { numRuns: 2000 },
@@ -45,6 +46,20 @@ describe('safeFileName', () => {
     const n = safeFileName(`T1059.006 - ${'x'.repeat(300)}`);
     expect(n.startsWith('T1059.006 - ')).toBe(true);
     expect(n.length).toBe(MAX_NAME_LENGTH);
+  });
+});
+
+describe('names in other scripts', () => {
+  test('stay within the file systems\' 255 bytes, temporary file and suffix included', () => {
+    for (const c of ['測', 'é', '😀']) {
+      const name = techniqueFileName('T1059', c.repeat(200));
+      expect(name.startsWith('T1059 - ')).toBe(true);
+      expect(Buffer.byteLength(name)).toBeLessThanOrEqual(MAX_NAME_BYTES);
+      expect(safeFileName(name)).toBe(name);
+      const tagged = withSuffix(name, ' (Atomic tests)');
+      expect(tagged.endsWith(' (Atomic tests)')).toBe(true);
+      expect(Buffer.byteLength(`.${tagged}.md.4194304.100000.tmp`)).toBeLessThanOrEqual(255);
+    }
   });
 });
 

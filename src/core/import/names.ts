@@ -4,6 +4,17 @@
 
 /** Longest name kept, in code points, before the extension; IDs come first so they survive the cut. */
 export const MAX_NAME_LENGTH = 120;
+/**
+ * Longest name kept in UTF-8 bytes: file systems allow 255 bytes per name (ext4, APFS), and 120 code
+ * points of CJK text or emoji are up to 480. The rest leaves room for `.md` and a temporary file's decoration.
+ */
+export const MAX_NAME_BYTES = 200;
+
+const utf8Length = (c: string): number => {
+  const cp = c.codePointAt(0) ?? 0;
+  return cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+};
+const utf8Bytes = (s: string): number => Array.from(s).reduce((n, c) => n + utf8Length(c), 0);
 
 // Windows forbids \ / : * ? " < > | and control characters; Obsidian links also break on # ^ [ ].
 // ':' becomes '-' as in the Use-Case-Catalogue ("Interpreter: Python" → "Interpreter- Python").
@@ -18,9 +29,10 @@ const trimEnds = (s: string): string => s.replace(/^[\s.]+|[\s.]+$/g, '');
 
 /**
  * A portable file name (without extension) for `s`: forbidden characters replaced, whitespace collapsed,
- * device names escaped, at most `max` code points. Idempotent, never empty, never a path.
+ * device names escaped, at most `max` code points and `maxBytes` UTF-8 bytes. Idempotent, never empty,
+ * never a path.
  */
-export function safeFileName(s: string, max = MAX_NAME_LENGTH): string {
+export function safeFileName(s: string, max = MAX_NAME_LENGTH, maxBytes = MAX_NAME_BYTES): string {
   // Lone surrogates cannot be encoded as UTF-8 (APFS rejects them).
   const wellFormed = Array.from(s, (c) => (c.length === 1 && c >= '\ud800' && c <= '\udfff' ? '_' : c)).join('');
   let name = wellFormed
@@ -34,7 +46,12 @@ export function safeFileName(s: string, max = MAX_NAME_LENGTH): string {
   const stem = dot < 0 ? name : name.slice(0, dot);
   if (RESERVED.test(stem.trimEnd())) name = `${stem.trimEnd()}_${name.slice(stem.trimEnd().length)}`;
   const points = Array.from(name);
-  if (points.length > max) name = trimEnds(points.slice(0, max).join(''));
+  let keep = 0;
+  for (let bytes = 0; keep < points.length && keep < max; keep++) {
+    bytes += utf8Length(points[keep] as string);
+    if (bytes > maxBytes) break;
+  }
+  if (keep < points.length) name = trimEnds(points.slice(0, keep).join(''));
   return name || 'untitled';
 }
 
@@ -59,12 +76,13 @@ export function techniqueFileName(id: string, displayName: string): string {
 }
 
 /**
- * `name` with `suffix` appended, cut so that the whole stays within `max` code points: the suffix is what
- * tells two clashing notes apart, so it is never the part that gets cut.
+ * `name` with `suffix` appended, cut so that the whole stays within `max` code points and `maxBytes`
+ * bytes: the suffix is what tells two clashing notes apart, so it is never the part that gets cut.
  */
-export function withSuffix(name: string, suffix: string, max = MAX_NAME_LENGTH): string {
+export function withSuffix(name: string, suffix: string, max = MAX_NAME_LENGTH, maxBytes = MAX_NAME_BYTES): string {
   const room = Math.max(1, max - Array.from(suffix).length);
-  return safeFileName(`${safeFileName(name, room)}${suffix}`, max);
+  const roomBytes = Math.max(4, maxBytes - utf8Bytes(suffix));
+  return safeFileName(`${safeFileName(name, room, roomBytes)}${suffix}`, max, maxBytes);
 }
 
 /**
