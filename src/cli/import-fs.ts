@@ -27,6 +27,13 @@ import { WalkError, walkFiles } from './walk';
 
 export class ImportFsError extends Error {}
 
+/** `bytes` as text; throws when they are not valid UTF-8 (decoding would replace them). */
+function utf8Text(bytes: Buffer, what: string): string {
+  const text = bytes.toString('utf8');
+  if (!Buffer.from(text, 'utf8').equals(bytes)) throw new ImportFsError(`${what} is not valid UTF-8`);
+  return text;
+}
+
 /**
  * A source file or folder as import source files (paths relative to the folder, or the file's name).
  * Sub-folders that cannot be read are passed to `onUnreadable`.
@@ -38,7 +45,8 @@ export function sourceFiles(source: string, onUnreadable?: (rel: string, reason:
   } catch {
     throw new ImportFsError(`cannot read source "${source}"`);
   }
-  const read = (abs: string) => (): Promise<string> => Promise.resolve(readFileSync(abs, 'utf8'));
+  // A file that is not UTF-8 would be embedded with U+FFFD in place of its bytes: skipped and said so.
+  const read = (abs: string) => (): Promise<string> => Promise.resolve(utf8Text(readFileSync(abs), 'the file'));
   if (st.isFile()) return [{ path: basename(source), read: read(source) }];
   const out: ImportSourceFile[] = [];
   try {
@@ -77,10 +85,7 @@ export class FsTarget implements ImportTarget {
 
   /** A note's text; refuses notes that are not valid UTF-8, since writing the decoded text back would replace their bytes. */
   async read(rel: string): Promise<string> {
-    const bytes = readFileSync(this.inside(rel));
-    const text = bytes.toString('utf8');
-    if (!Buffer.from(text, 'utf8').equals(bytes)) throw new ImportFsError('the note is not valid UTF-8');
-    return text;
+    return utf8Text(readFileSync(this.inside(rel)), 'the note');
   }
 
   async write(rel: string, text: string, previous: string | null): Promise<void> {

@@ -158,6 +158,16 @@ describe('importCommand', () => {
     expect(summary.skipped).toContainEqual({ source: 'rules/windows/laughs.yml', reason: expect.stringMatching(/aliases/) });
   }, 30_000);
 
+  test('a source file that is not valid UTF-8 is skipped with the reason, not embedded with its bytes replaced', async () => {
+    const source = sigmaSource();
+    writeFileSync(path.join(source, 'rules/windows/latin.yml'), Buffer.from(RULE('Caf\xe9', 'attack.t1059'), 'latin1'));
+    const vault = path.join(tmp(), 'vault');
+    const r = await capture(() => importCommand('sigma', source, vault, { json: true }));
+    const summary = JSON.parse(r.stdout);
+    expect(summary.created).toEqual(['Detection Rules/one.md', 'Detection Rules/two.md']);
+    expect(summary.skipped).toContainEqual({ source: 'rules/windows/latin.yml', reason: expect.stringMatching(/not valid UTF-8/) });
+  });
+
   test('bad arguments are errors; a source with nothing importable exits 1', async () => {
     await expect(importCommand('qradar', '.', '.')).rejects.toThrow(/unknown import kind/);
     await expect(importCommand('attack', '.', '.', { blocks: 'table' })).rejects.toThrow(/unknown block style/);
