@@ -28,9 +28,15 @@ export const out = (s: string): void => {
   process.stdout.write(`${visible(s)}\n`);
 };
 
-/** Several lines the CLI made itself, in which note content is already escaped (JSON, Markdown). */
+/**
+ * Several lines the CLI made itself (JSON, Markdown). Their own escaping keeps note content from adding
+ * lines or markup, but not from holding control characters (JSON leaves DEL, C1 controls and U+2028 as
+ * they are; Markdown escaping keeps ESC): each line is made visible too. In JSON the `\u…` escapes that
+ * gives are JSON's own, so the values parse back unchanged.
+ */
 export const outLines = (s: string): void => {
-  process.stdout.write(s.endsWith('\n') ? s : s + '\n');
+  const shown = s.split('\n').map(visible).join('\n');
+  process.stdout.write(shown.endsWith('\n') ? shown : shown + '\n');
 };
 export const json = (v: unknown): void => outLines(JSON.stringify(v, null, 2));
 

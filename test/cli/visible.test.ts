@@ -24,6 +24,27 @@ test('no control character but tab survives, and plain text is untouched', () =>
   expect(visible('a\nb\r\u001b[31m\tc')).toBe('a\\nb\\r\\u001b[31m\tc');
 });
 
+test('Markdown and JSON output carry no control character of note content either', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'attack-coverage-visible-'));
+  try {
+    const evil = 'x \u001b]0;title\u0007 \u001b[2J \u009b31m \u007f \u2028 y';
+    mkdirSync(join(dir, 'Use Cases'));
+    mkdirSync(join(dir, 'Detection Rules'));
+    writeFileSync(join(dir, 'Use Cases', `T1059.006 - ${evil}.md`), `---\ntags: [techniques, T1059_006, T1086]\n---\n`);
+    writeFileSync(join(dir, 'Detection Rules', `${evil}.md`), `---\ntitle: "${JSON.stringify(evil).slice(1, -1)}"\nlevel: high\ntags: [detection_rule, t1059_006, t1003]\n---\n\`\`\`dataview\nLIST FROM #t1059_006\n\`\`\`\n`);
+    const commands = [['gaps', dir, '--markdown'], ['scan', dir, '--markdown'], ['scan', dir, '--json'], ['gaps', dir, '--json'], ['technique', dir, 'T1059.006', '--json'], ['blocks', dir, '--json']];
+    for (const argv of commands) {
+      const r = await capture(argv);
+      expect({ argv, code: r.code }).toEqual({ argv, code: 0 });
+      expect({ argv, controls: controls(r.stdout.replace(/\n/g, '')) }).toEqual({ argv, controls: [] });
+      // JSON still parses to the very text of the note.
+      if (argv.includes('--json')) expect(JSON.stringify(JSON.parse(r.stdout))).toContain(JSON.stringify(evil).slice(1, -1));
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('no text command lets a hostile file name or title start a line or reach the terminal', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'attack-coverage-visible-'));
   try {
