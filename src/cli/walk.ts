@@ -4,8 +4,14 @@
 import { readdirSync, statSync, type Dirent } from 'node:fs';
 import { join } from 'node:path';
 
-/** Folders never descended into: Obsidian's config, trash, VCS and package folders. */
-const SKIP_DIRS = new Set(['.obsidian', '.trash', '.git', 'node_modules']);
+/** Folders never descended into besides hidden ones: package folders. */
+const SKIP_DIRS = new Set(['node_modules']);
+
+/**
+ * Obsidian leaves out every file and folder whose name starts with a dot (`.obsidian`, `.trash`, `.git`,
+ * `.github`, `.draft.md`): its notes are not the vault's, and Dataview and search never list them.
+ */
+const hidden = (name: string): boolean => name.startsWith('.');
 
 function isFile(p: string): boolean {
   try {
@@ -22,7 +28,8 @@ export class WalkError extends Error {}
 export const reasonOf = (e: unknown): string => (e instanceof Error ? e.message : String(e)).replace(/^[A-Z]+: /, '').replace(/, \w+ '.*$/, '');
 
 /**
- * Calls `onFile` with the path of every file below `root`, relative and '/'-separated, and its name.
+ * Calls `onFile` with the path of every file below `root` that is not hidden, relative and '/'-separated,
+ * and its name.
  * Throws WalkError when `root` cannot be listed; unreadable sub-folders are skipped and passed to
  * `onUnreadable` ('/'-separated, relative). Symbolic links to folders are never followed (no loops, no
  * escapes); links to files are listed only with `followFileLinks`.
@@ -42,6 +49,7 @@ export function walkFiles(
       return;
     }
     for (const e of entries) {
+      if (hidden(e.name)) continue;
       if (e.isDirectory()) {
         if (!SKIP_DIRS.has(e.name)) visit(join(dir, e.name), `${prefix}${e.name}/`);
       } else if (e.isFile() || (opts.followFileLinks && e.isSymbolicLink() && isFile(join(dir, e.name)))) {

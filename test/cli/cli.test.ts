@@ -135,6 +135,19 @@ describe('attack-coverage CLI on test-vault', () => {
     }
   }, 60_000);
 
+  test('hidden files and folders are not notes, as in Obsidian', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'attack-coverage-'));
+    const rule = '---\ntags: [t1059_006, detection_rule]\n---\n';
+    for (const p of ['.github/workflows/rule.md', 'Rules/.drafts/rule.md', 'Rules/.draft.md', '.trash/rule.md', 'Rules/visible.md', 'Rules/not.hidden/rule.md']) {
+      mkdirSync(join(dir, p, '..'), { recursive: true });
+      writeFileSync(join(dir, p), rule);
+    }
+    const r = await capture(['scan', dir, '--json']);
+    expect(r.code).toBe(0);
+    const listed = (JSON.parse(r.stdout) as { rules: Array<{ path: string }> }).rules.map((x) => x.path).sort();
+    expect(listed).toEqual(['Rules/not.hidden/rule.md', 'Rules/visible.md']);
+  });
+
   test('an unreadable vault is an error; an unreadable sub-folder is named on stderr', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'attack-coverage-'));
     mkdirSync(join(dir, 'Locked'));
