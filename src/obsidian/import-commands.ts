@@ -64,6 +64,15 @@ function deviceSource(files: readonly File[]): ImportSourceFile[] {
 
 // ---- target -----------------------------------------------------------------------------------------
 
+function isUtf8(bytes: ArrayBuffer): boolean {
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** A vault folder as an import target: whole-note writes through `create` and `process`. */
 export class VaultTarget implements ImportTarget {
   private readonly prefix: string;
@@ -100,7 +109,11 @@ export class VaultTarget implements ImportTarget {
   async read(rel: string): Promise<string> {
     const file = this.app.vault.getAbstractFileByPath(this.full(rel));
     if (!(file instanceof TFile)) throw new Error(`${rel} is not a file`);
-    return this.app.vault.read(file);
+    const text = await this.app.vault.read(file);
+    // Bytes that are not UTF-8 read as U+FFFD, and writing the text back would replace them for good: the
+    // import then leaves the note alone and says why.
+    if (text.includes('\uFFFD') && !isUtf8(await this.app.vault.readBinary(file))) throw new Error('the note is not valid UTF-8');
+    return text;
   }
 
   async write(rel: string, text: string, previous: string | null): Promise<void> {

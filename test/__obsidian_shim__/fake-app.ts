@@ -143,7 +143,8 @@ export class FakeMetadataCache extends Events {
 // ---- vault -------------------------------------------------------------------------------------------
 
 export class FakeVault extends Events {
-  private files = new Map<string, { file: TFile; text: string }>();
+  /** Each file's text, and its bytes when they are not that text in UTF-8 (see `_addBytes`). */
+  private files = new Map<string, { file: TFile; text: string; bytes?: Uint8Array }>();
   private folders = new Map<string, TFolder>();
   private readonly root: TFolder;
   configDir = '.obsidian';
@@ -218,6 +219,21 @@ export class FakeVault extends Events {
     return file;
   }
 
+  /** Adds a file from its bytes, which need not be UTF-8: `read` gives them decoded as Obsidian does, U+FFFD for what is not. */
+  _addBytes(path: string, bytes: Uint8Array): TFile {
+    const file = this._add(path, new TextDecoder().decode(bytes));
+    const e = this.files.get(path);
+    if (e) e.bytes = bytes;
+    return file;
+  }
+
+  readBinary(file: TFile): Promise<ArrayBuffer> {
+    const e = this.files.get(file.path);
+    if (!e) return Promise.reject(new Error(`ENOENT: ${file.path}`));
+    const bytes = e.bytes ?? new TextEncoder().encode(e.text);
+    return Promise.resolve(bytes.slice().buffer);
+  }
+
   _text(path: string): string {
     return this.files.get(path)?.text ?? '';
   }
@@ -286,6 +302,7 @@ export class FakeVault extends Events {
     const e = this.files.get(file.path);
     if (!e) return Promise.reject(new Error(`ENOENT: ${file.path}`));
     e.text = text;
+    delete e.bytes; // written as UTF-8 from now on
     file.stat = { ...file.stat, mtime: clock++, size: text.length };
     this.trigger('modify', file);
     this.parsed(file, text);

@@ -8,6 +8,10 @@ import { Plugin, TFolder } from 'obsidian';
 import { Notice } from '../__obsidian_shim__/obsidian'; // the same module as 'obsidian' (jest maps it here), with its test helpers
 import { FakeApp } from '../__obsidian_shim__/fake-app';
 import { registerImportCommands, runInVault, VaultTarget } from '../../src/obsidian/import-commands';
+import { TextDecoder as NodeTextDecoder, TextEncoder as NodeTextEncoder } from 'node:util';
+
+// jsdom leaves out the text codecs that every platform Obsidian runs on has.
+Object.assign(globalThis, { TextDecoder: globalThis.TextDecoder ?? NodeTextDecoder, TextEncoder: globalThis.TextEncoder ?? NodeTextEncoder });
 
 const RULE = (title: string, tag: string): string =>
   `title: ${title}\nid: ${title.toLowerCase()}\nstatus: test\ntags: [${tag}]\nlogsource: {product: windows, category: process_creation}\ndetection: {sel: {Image|endswith: x.exe}, condition: sel}\nlevel: low\n`;
@@ -127,5 +131,17 @@ describe('import commands', () => {
     await expect(t.write('Welcome.md', 'x', null)).rejects.toThrow(/appeared/);
     await expect(t.write('../Elsewhere/one.md', 'x', null)).rejects.toThrow(/refusing/);
     expect(text('Elsewhere/one.md')).toBe(FILES['Elsewhere/one.md']);
+  });
+
+  test('VaultTarget: a note that is not valid UTF-8 is never read for rewriting', async () => {
+    const { app } = setup();
+    // "café" in Latin-1 below an import marker: read as text it holds U+FFFD, and a rewrite would lose the é.
+    const latin1 = Uint8Array.from([...Buffer.from('# Notes\ncaf'), 0xe9, 0x0a]);
+    app.vault._addBytes('Imports/Latin.md', latin1);
+    app.vault._addBytes('Imports/Replacement.md', new TextEncoder().encode('a real U+FFFD: \uFFFD\n'));
+    const t = new VaultTarget(app as never, 'Imports');
+    await expect(t.read('Latin.md')).rejects.toThrow(/not valid UTF-8/);
+    expect(await t.read('Replacement.md')).toBe('a real U+FFFD: \uFFFD\n');
+    expect(new Uint8Array(await app.vault.readBinary(app.vault.getFileByPath('Imports/Latin.md')!))).toEqual(latin1);
   });
 });
