@@ -129,8 +129,9 @@ export class FactCache {
     const vault = resolve(root);
     let bytes: Buffer;
     try {
-      // Any other file (a note, a mistyped path, something huge) is never read whole or overwritten.
-      if (!startsWithMarker(file)) {
+      // Any other file (a note, a mistyped path, something huge) is never read whole or overwritten. A
+      // Markdown file is a note even when it is empty.
+      if (/\.md$/i.test(file) || !startsWithMarker(file)) {
         return new FactCache(file, vault, null, `"${file}" is not a cache file; it is left as it is and no cache is used (choose another file)`, false);
       }
       bytes = readFileSync(file);

@@ -5,7 +5,7 @@
  * index is a plain load of the same folder; the oracle for reuse is a model of the edits made.
  */
 import fc from 'fast-check';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
@@ -131,6 +131,17 @@ describe('a cache file that cannot be used is set aside, never trusted', () => {
     const cache = openSpoilt(vault, file, /is not a cache file; it is left as it is/);
     expect(cache.save()).toBeNull();
     expect(readFileSync(file)).toEqual(Buffer.isBuffer(content) ? content : Buffer.from(content));
+  });
+
+  test('an empty note given as the cache stays an empty note, and a missing one is not created', () => {
+    const { vault } = cachedVault();
+    const note = join(vault, 'Empty.md');
+    writeFileSync(note, '');
+    expect(openSpoilt(vault, note, /is not a cache file; it is left as it is/).save()).toBeNull();
+    expect(readFileSync(note, 'utf8')).toBe('');
+    const missing = join(vault, 'New note.MD');
+    expect(openSpoilt(vault, missing, /is not a cache file/).save()).toBeNull();
+    expect(existsSync(missing)).toBe(false);
   });
 
   test('a folder given as the cache: nothing is written, and the reason is given', () => {
