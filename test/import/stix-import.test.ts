@@ -145,6 +145,15 @@ describe('StixCollector on a hand-made bundle', () => {
     expect(() => collect({ objects: [{ type: 'x-mitre-tactic', id: 't' }] })).toThrow(/no ATT&CK techniques/);
   });
 
+  test('an attack-pattern whose ATT&CK ID is not a technique ID is left out and reported', () => {
+    const odd = ['T10590', '../../x', 'T1059\n', 't1003', 'T1059.6'];
+    const r = collect({ objects: [...BUNDLE.objects, ...odd.map((id, i) => ap(`ap-odd-${i}`, id, `Odd ${i}`, { kill_chain_phases: phases('execution') }))] });
+    expect(r.problems.map((p) => p.source)).toEqual(odd.map((_, i) => `ap-odd-${i}`));
+    for (const p of r.problems) expect(p.reason).toMatch(/is not a technique ID \(T#### or T####\.###\); object left out/);
+    const ids = techniqueDrafts(r, 'b.json', DEFAULT_FOLDERS).map((d) => d.sourceId);
+    expect(ids).toEqual(techniqueDrafts(collect(BUNDLE), 'b.json', DEFAULT_FOLDERS).map((d) => d.sourceId));
+  });
+
   test('an object whose properties have the wrong types is left out and reported; the rest is imported', () => {
     const broken = [
       ap('ap-1003', 'T1003', 'OS Credential Dumping', { kill_chain_phases: phases('execution'), description: { text: 'not a string' } }),

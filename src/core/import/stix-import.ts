@@ -11,6 +11,7 @@
  */
 import { Catalog } from '../attack/catalog';
 import { digestStix, type TechniqueInfo } from '../attack/stix';
+import { parseBareId } from '../ids';
 import type { NoteKind } from './merge';
 import { techniqueFileName } from './names';
 import type { NoteDraft } from './plan';
@@ -143,8 +144,15 @@ export class StixCollector {
     }
     this.objects.set(o.id, o);
     if (o.type === 'attack-pattern') {
-      if (!attackRef(o)) {
+      const ref = attackRef(o);
+      if (!ref) {
         this.problems.push({ source: o.id, reason: 'attack-pattern without an ATT&CK ID (external_references mitre-attack)' });
+        return;
+      }
+      // Notes are named and linked by this ID: anything but T#### or T####.### is not one.
+      if (parseBareId(ref.external_id as string) !== ref.external_id) {
+        this.problems.push({ source: o.id, reason: `ATT&CK ID ${JSON.stringify(ref.external_id)} is not a technique ID (T#### or T####.###); object left out` });
+        this.objects.delete(o.id);
         return;
       }
       this.patterns.push(o);
