@@ -17,13 +17,13 @@ import {
   renameSync,
   statSync,
   unlinkSync,
-  writeFileSync,
   chmodSync,
 } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { ImportSourceFile, ImportTarget } from '../core/import/run';
 import { unsafePathReason } from '../core/import/names';
 import { WalkError, walkFiles } from './walk';
+import { writeTempBeside } from './write-file';
 
 export class ImportFsError extends Error {}
 
@@ -58,8 +58,6 @@ export function sourceFiles(source: string, onUnreadable?: (rel: string, reason:
   return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
-let tempCounter = 0;
-
 export class FsTarget implements ImportTarget {
   private readonly root: string;
   private realRoot: string | null = null;
@@ -92,8 +90,10 @@ export class FsTarget implements ImportTarget {
     const abs = this.inside(rel);
     const dir = dirname(abs);
     this.ensureDir(dir);
-    const temp = join(dir, `.${basename(abs)}.${process.pid}.${++tempCounter}.tmp`);
-    writeFileSync(temp, text, { flag: 'wx' });
+    // A note that replaces one (which may hold the user's text below the marker) is flushed to disk before
+    // it takes its name, as every replacement the CLI makes is; a new note has nothing to lose, and
+    // flushing each of thousands would make a first import over half again as slow.
+    const temp = writeTempBeside(abs, Buffer.from(text, 'utf8'), undefined, { flush: previous !== null });
     try {
       if (previous === null) {
         try {

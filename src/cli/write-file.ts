@@ -102,15 +102,16 @@ function removeQuietly(path: string): void {
 
 /**
  * Writes `data` to a new temporary file in `target`'s folder (same file system, so renaming it over
- * `target` is atomic), flushed to disk, with `mode` when given. Returns its path; on failure nothing is left.
+ * `target` is atomic), flushed to disk unless `flush` is false, with `mode` when given. Returns its path; on
+ * failure nothing is left.
  */
-export function writeTempBeside(target: string, data: Buffer, mode?: number): string {
+export function writeTempBeside(target: string, data: Buffer, mode?: number, opts: { flush?: boolean } = {}): string {
   const temp = join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   let fd: number | null = null;
   try {
     fd = openSync(temp, 'wx', mode ?? 0o666);
     for (let off = 0; off < data.length; ) off += writeSync(fd, data, off, data.length - off);
-    fsyncSync(fd);
+    if (opts.flush !== false) fsyncSync(fd);
     closeSync(fd);
     fd = null;
     if (mode !== undefined) chmodSync(temp, mode); // openSync's mode is masked by the umask

@@ -63,6 +63,21 @@ describe('FsTarget', () => {
     expect(walk(dir)).toEqual(['vault/Detection Rules/a.md']);
   });
 
+  test('a note that replaces one is flushed to disk before it takes its name; a new note need not be', async () => {
+    const dir = tmp();
+    const t = new FsTarget(path.join(dir, 'vault'));
+    const flushed = jest.spyOn(fs, 'fsyncSync');
+    try {
+      await t.write('Detection Rules/a.md', 'one\n', null);
+      expect(flushed).not.toHaveBeenCalled();
+      await t.write('Detection Rules/a.md', 'two\n', 'one\n');
+      expect(flushed).toHaveBeenCalledTimes(1);
+    } finally {
+      flushed.mockRestore();
+    }
+    expect(readFileSync(path.join(dir, 'vault/Detection Rules/a.md'), 'utf8')).toBe('two\n');
+  });
+
   test('refuses paths that leave the folder, and folders that are links to elsewhere', async () => {
     const dir = tmp();
     const outside = tmp();
