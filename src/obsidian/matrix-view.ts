@@ -346,7 +346,7 @@ export function registerMatrix(plugin: Plugin, getIndex: () => CoverageIndex, ge
     const model = state.model();
     const report = gapsFromModel(model, 'notes');
     if (state.overlay) report.comparison = compareWithLayer(model, state.overlay, state.controls.score);
-    const text = gapsMarkdown(report, { subtitle: `Written ${today()} from ${getIndex().size} notes; run "Show coverage gaps" again to refresh.` });
+    const text = gapsMarkdown(report, { subtitle: `Written ${today()} from ${getIndex().size} notes by "Show coverage gaps", which replaces this whole note each time: keep your own notes elsewhere.` });
     const file = await writeVaultFile(app, normalizePath(GAPS_NOTE), text);
     await app.workspace.getLeaf(false).openFile(file, { active: true });
   };

@@ -117,5 +117,8 @@ describe('matrix view header buttons', () => {
     }
     const layer = JSON.parse(await app.vault.read(app.vault.getFileByPath(LAYER_FILE) as never)) as { techniques: Array<{ techniqueID: string }> };
     expect(layer.techniques.some((t) => t.techniqueID === 'T1059.006')).toBe(true);
+    // The gaps note is rewritten whole each time, and says so where the reader looks first.
+    const gaps = await app.vault.read(app.vault.getFileByPath(GAPS_NOTE) as never);
+    expect(gaps.split('\n').slice(0, 4).join('\n')).toMatch(/replaces this whole note each time/);
   });
 });
