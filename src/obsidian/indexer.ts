@@ -84,6 +84,9 @@ export class VaultIndexer extends Component {
     this.settings = settings;
     this.index.setSettings(settings);
     // Notes whose body the old technique folders and tags skipped, and the new ones do not: read them now.
+    // Only those two settings decide it, so other changes (a table column, roll-up) cost no pass over the vault.
+    const same = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
+    if (same(before.techniqueFolders, settings.techniqueFolders) && same(before.techniqueTags, settings.techniqueTags)) return;
     const unread: TFile[] = [];
     for (const note of this.index.allNotes()) {
       const file = this.app.vault.getFileByPath(note.facts.path);

@@ -123,6 +123,15 @@ describe('settings tab', () => {
     expect(ruleTitles(pane(app))).toContain('Python Spawned by a Web Server');
   });
 
+  test('a setting that cannot change which bodies are read costs no pass over the notes', async () => {
+    const { app } = await start(pythonVault(), { open: PYTHON });
+    const lookups = jest.spyOn(app.metadataCache, 'getFileCache');
+    toggle(openTab(app), 'Roll up sub-techniques');
+    await advance(REFRESH_MS + 10);
+    expect(lookups).not.toHaveBeenCalled();
+    lookups.mockRestore();
+  });
+
   test('roll-up off removes sub-technique rules from a parent', async () => {
     const { app } = await start(pythonVault(), { open: 'Use Cases/T1059 - Command and Scripting Interpreter.md' });
     expect(pane(app).querySelectorAll('.attack-coverage-via').length).toBeGreaterThan(0);
