@@ -6,7 +6,8 @@
 import { parseYaml, type MarkdownPostProcessorContext, type Plugin } from 'obsidian';
 import { parseCoverageBlock, type ParsedBlock } from '../core/coverage-block';
 import { coverageSection, isSection, type PanelModel } from '../ui/panel-model';
-import { renderBlockView } from '../ui/matrix';
+import type { MatrixModel } from '../core/matrix';
+import { renderBlockView, type MatrixHandle } from '../ui/matrix';
 import { analyticsSections, renderAnalytics } from '../ui/analytics';
 import { renderPanel } from '../ui/technique-panel';
 import { el } from '../ui/dom';
@@ -32,7 +33,20 @@ export function blockModel(ctx: CoverageContext, parsed: ParsedBlock, notePath: 
   return { kind: 'technique', path: notePath, section };
 }
 
+/** A drawn `view: matrix` block, with what it was drawn for. */
+interface DrawnMatrix {
+  model: MatrixModel;
+  handle: MatrixHandle;
+  settingsVersion: number;
+  notePath: string;
+}
+
 export class CoverageBlockChild extends LiveBlock {
+  private matrix: DrawnMatrix | null = null;
+  /** Notes changed since the matrix was drawn or patched; `rebuild` when a change named none (catalog, settings). */
+  private readonly changed = new Set<string>();
+  private rebuild = false;
+
   constructor(
     containerEl: HTMLElement,
     ctx: CoverageContext,
@@ -40,6 +54,49 @@ export class CoverageBlockChild extends LiveBlock {
     private readonly parsed: ParsedBlock,
   ) {
     super(containerEl, ctx, sourcePath);
+  }
+
+  override onload(): void {
+    if (this.parsed.block.view === 'matrix') {
+      this.register(
+        this.ctx.indexer.index.onChange((change) => {
+          for (const p of change.paths) this.changed.add(p);
+          if (change.paths.length === 0) this.rebuild = true;
+        }),
+      );
+    }
+    super.onload();
+  }
+
+  override onunload(): void {
+    this.matrix?.handle.destroy();
+    this.matrix = null;
+    super.onunload();
+  }
+
+  override render(): void {
+    if (!this.patchMatrix()) super.render();
+  }
+
+  /**
+   * A matrix block redraws only the cells the changed notes touched, as the matrix view does: a full
+   * matrix is hundreds of cells, and a block stays on screen while its vault is being edited.
+   */
+  private patchMatrix(): boolean {
+    const m = this.matrix;
+    const { indexer } = this.ctx;
+    if (!m || this.rebuild || !indexer.ready || m.settingsVersion !== this.ctx.settingsVersion || m.notePath !== this.notePath) return false;
+    if (this.hidden() || !m.handle.root.isConnected) return false;
+    if (this.changed.size === 0) {
+      this.markRendered(); // nothing the matrix shows has moved (the analytics, say)
+      return true;
+    }
+    const delta = m.model.applyChange([...this.changed], indexer.index.revision);
+    this.changed.clear();
+    if (delta.structural) return false;
+    m.handle.update(delta.changed);
+    this.markRendered();
+    return true;
   }
 
   protected output(): BlockOutput {
@@ -83,7 +140,11 @@ export class CoverageBlockChild extends LiveBlock {
       draw: (parent) => {
         const root = el(parent, 'div', { cls: 'attack-coverage-panel mod-matrix' });
         for (const p of problems) el(root, 'div', { cls: 'attack-coverage-problem', text: p.charAt(0).toUpperCase() + p.slice(1) });
-        renderBlockView(root, block, indexer.index, catalog, this.links);
+        const { model, handle } = renderBlockView(root, block, indexer.index, catalog, this.links);
+        this.matrix?.handle.destroy();
+        this.matrix = handle ? { model, handle, settingsVersion, notePath: this.notePath } : null;
+        this.changed.clear();
+        this.rebuild = false;
       },
     };
   }

@@ -79,14 +79,30 @@ export abstract class LiveBlock extends MarkdownRenderChild {
     this.render();
   }
 
+  /** Everything the output depends on: equal keys, nothing to redraw. */
+  private stateKey(): string {
+    const { indexer } = this.ctx;
+    return [indexer.index.revision, this.ctx.settingsVersion, this.ctx.analytics?.revision ?? 0, indexer.state, this.notePath, this.limit].join('|');
+  }
+
+  /** Whether the block is out of sight: it then only remembers that it owes a redraw. */
+  protected hidden(): boolean {
+    return this.containerEl.isConnected && !this.containerEl.isShown();
+  }
+
+  /** After a subclass brought what is shown up to date in place: the next render has nothing to redraw. */
+  protected markRendered(): void {
+    this.owed = false;
+    this.renderedKey = this.stateKey();
+  }
+
   render(): void {
-    if (this.containerEl.isConnected && !this.containerEl.isShown()) {
+    if (this.hidden()) {
       this.owed = true;
       return;
     }
     this.owed = false;
-    const { indexer } = this.ctx;
-    const key = [indexer.index.revision, this.ctx.settingsVersion, this.ctx.analytics?.revision ?? 0, indexer.state, this.notePath, this.limit].join('|');
+    const key = this.stateKey();
     if (key === this.renderedKey) return;
     this.renderedKey = key;
     const out = this.output();

@@ -219,6 +219,24 @@ describe('attack-coverage block', () => {
     expect(matrix!.textContent).toContain('Command and Scripting Interpreter');
   });
 
+  test('a matrix block patches the cells a note edit touches instead of drawing itself again', async () => {
+    const files = pythonVault();
+    files['Notes/Matrix.md'] = '# Matrix\n\n```attack-coverage\nview: matrix\ntactics: execution\n```\n';
+    const { app } = await start(files, { open: 'Notes/Matrix.md' });
+    const block = app.workspace.rootSplit.el.querySelector('.block-language-attack-coverage')!;
+    const matrix = block.querySelector('.acm-matrix');
+    const cell = (id: string) => block.querySelector(`.acm-cell[data-id="${id}"]`)!;
+    const untouched = cell('T1059.001');
+    const before = cell('T1059.008').className;
+    expect(before).toMatch(/\bhas-note\b/);
+    await app.vault.create('Detection Rules/network_device_cli.md', '---\ntitle: "Network Device CLI"\ntags: [execution, t1059_008, detection_rule]\n---\n');
+    await advance(REFRESH_MS + 10);
+    expect(block.querySelector('.acm-matrix')).toBe(matrix); // the same matrix, patched
+    expect(cell('T1059.001')).toBe(untouched);
+    expect(cell('T1059.008').className).not.toBe(before);
+    expect(cell('T1059.008').getAttribute('title')).toMatch(/1 rule/);
+  });
+
   test('problems in the block are said plainly', async () => {
     const files = pythonVault();
     files['Notes/Bad.md'] = '# Bad\n\n```attack-coverage\ntechnique: python\n```\n';
