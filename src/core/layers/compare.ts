@@ -63,12 +63,13 @@ export function compareWithLayer(model: MatrixModel, overlay: LayerOverlay, kind
   const detected: CompareRow[] = [];
   const vaultOnly: CompareRow[] = [];
   const unmatched: TechniqueId[] = [];
+  // A next-release ID mapped onto this release's IDs has cells under those: not unmatched.
+  const mappedOntoCells = new Set<TechniqueId>();
+  for (const e of overlay.entries.values()) if (model.cell(e.id)) for (const x of e.layerIds) mappedOntoCells.add(x);
   for (const e of overlay.entries.values()) {
     const cell = model.cell(e.id);
     if (!cell) {
-      // A next-release ID mapped onto this release's IDs has cells under those: not unmatched.
-      const mappedElsewhere = [...overlay.entries.values()].some((o) => o.layerIds.includes(e.id) && model.cell(o.id));
-      if (!mappedElsewhere) unmatched.push(e.id);
+      if (!mappedOntoCells.has(e.id)) unmatched.push(e.id);
       continue;
     }
     (cell.rules.length ? detected : undetected).push(row(cell, kind, e.score, e.layerIds));
