@@ -48,6 +48,37 @@ describe('parseLayerFile', () => {
     expect(o.entries.get('T1059.001')!.tactics).toEqual(['execution']);
   });
 
+  test('a technique listed twice under the same tactic: the last entry counts, as in Navigator, and it is reported', () => {
+    // Navigator's ViewModel.deserialize replaces the technique-tactic's annotations with each entry in turn.
+    const layer = {
+      name: 'repeats',
+      domain: 'enterprise-attack',
+      versions: { navigator: '5.1.0', layer: '4.5' },
+      techniques: [
+        { techniqueID: 'T1046', score: 5 },
+        { techniqueID: 'T1105', tactic: 'command-and-control', score: 3 },
+        { techniqueID: 'T1046', score: 2 },
+        { techniqueID: 'T1105', tactic: 'command-and-control', score: 3, enabled: false },
+      ],
+    };
+    const o = parseLayerFile(JSON.stringify(layer), cat);
+    expect(o.entries.get('T1046')!.score).toBe(2);
+    expect(o.entries.has('T1105')).toBe(false);
+    expect(o.problems.filter((p) => /listed 2 times/.test(p))).toEqual([
+      expect.stringContaining('T1046'),
+      expect.stringContaining('T1105 under "command-and-control"'),
+    ]);
+  });
+
+  test('one technique listed 40,000 times with different comments is read in linear time', () => {
+    const techniques = Array.from({ length: 40_000 }, (_, i) => ({ techniqueID: 'T1059', comment: `comment ${i}` }));
+    const start = Date.now();
+    const o = parseLayerFile(JSON.stringify({ name: 'repeats', domain: 'enterprise-attack', techniques }), cat);
+    expect(Date.now() - start).toBeLessThan(3000);
+    expect(o.entries.get('T1059')!.comment).toBe('comment 39999');
+    expect(o.problems).toContain('T1059 is listed 40000 times: the last entry is used, as in Navigator');
+  });
+
   test('not a layer: a clear error', () => {
     expect(() => parseLayerFile('{ nope', cat)).toThrow(LayerError);
     expect(() => parseLayerFile('[]', cat)).toThrow(/empty list/);

@@ -119,11 +119,22 @@ export function overlayFromLayer(layer: unknown, catalog?: OverlayCatalog): Laye
   o.problems.push(...all.slice(0, MAX_PROBLEMS));
   if (all.length > MAX_PROBLEMS) o.problems.push(`… and ${all.length - MAX_PROBLEMS} more problems`);
   if (o.domain && o.domain !== 'enterprise-attack') o.problems.push(`the layer is for ${o.domain}; it is compared with the Enterprise matrix`);
-  const mapped = new Map<TechniqueId, TechniqueId[]>();
+  // Navigator keeps the last entry for a technique under a tactic (no tactic: under all of them).
+  const latest = new Map<string, { id: TechniqueId; raw: Record<string, unknown> }>();
+  const repeats = new Map<string, number>();
   for (const raw of (layer.techniques as unknown[] | undefined) ?? []) {
     if (!isObj(raw) || typeof raw.techniqueID !== 'string') continue;
     const id = raw.techniqueID.trim().toUpperCase();
     if (!isTechniqueId(id)) continue; // reported by the validator
+    const key = typeof raw.tactic === 'string' && raw.tactic ? `${id} under "${raw.tactic}"` : id;
+    if (latest.delete(key)) repeats.set(key, (repeats.get(key) ?? 1) + 1);
+    latest.set(key, { id, raw });
+  }
+  const repeated = [...repeats].map(([key, n]) => `${key} is listed ${n} times: the last entry is used, as in Navigator`);
+  o.problems.push(...repeated.slice(0, MAX_PROBLEMS));
+  if (repeated.length > MAX_PROBLEMS) o.problems.push(`… and ${repeated.length - MAX_PROBLEMS} more techniques listed more than once`);
+  const mapped = new Map<TechniqueId, TechniqueId[]>();
+  for (const { id, raw } of latest.values()) {
     if (!annotated(raw)) {
       o.ignored++;
       continue;
