@@ -276,6 +276,7 @@ export function gapsMarkdown(r: GapReport, o: GapMarkdownOptions = {}): string {
     const layer = escapeMarkdown(c.layer);
     list(`In layer "${layer}" but undetected`, c.undetected, (x) => `${x.notePath ? ref(x.notePath, `${x.id} ${x.name}`) : `${x.id} ${escapeMarkdown(x.name)}`}${x.layerScore !== undefined ? ` — layer score ${x.layerScore}` : ''}`);
     list(`Detected, not in layer "${layer}"`, c.vaultOnly, (x) => `${x.id} ${escapeMarkdown(x.name)} — ${x.rules} rules`);
+    if (c.problems.length) list(`Problems in the file of layer "${layer}"`, c.problems, escapeMarkdown);
   }
   return out.join('\n');
 }

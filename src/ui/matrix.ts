@@ -411,6 +411,11 @@ export function renderComparison(parent: HTMLElement, c: Comparison, links: Link
     text: `Layer "${c.layer}": ${c.inLayer} techniques, ${c.detected.length} detected, ${c.undetected.length} undetected; ${c.vaultOnly.length} detected techniques are not in the layer.`,
   });
   if (c.unmatched.length) el(box, 'div', { cls: 'acm-muted', text: `Not in the matrix: ${c.unmatched.join(', ')}` });
+  if (c.problems.length) {
+    el(box, 'div', { cls: 'acm-muted', text: 'Read from the layer file with these problems:' });
+    const list = el(box, 'ul', { cls: 'acm-comparison-problems' });
+    for (const p of c.problems) el(list, 'li', { cls: 'acm-muted', text: p });
+  }
   if (!c.undetected.length) return box;
   el(box, 'div', { cls: 'acm-section-title', text: 'In the layer but undetected' });
   const table = el(box, 'table', { cls: 'acm-table' });

@@ -2,7 +2,7 @@
  * `attack-coverage layer` on test-vault: a valid 4.5 layer whose scores agree with the rule notes'
  * tags (read independently of the engine), and the comparison with an overlay.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import catalogJson from '../../src/core/attack/catalog.json';
@@ -61,5 +61,29 @@ describe('attack-coverage layer', () => {
     const missing = await capture(['layer', VAULT, '--overlay', join(dir, 'nope.json')]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('cannot read layer file');
+  });
+
+  test('--overlay: what is wrong with the layer file is printed and in the JSON, not dropped', async () => {
+    // Navigator ignores a score that is not a number and an entry without a techniqueID; a 4.4 layer is older than the spec.
+    const bad = join(dir, 'bad.json');
+    writeFileSync(
+      bad,
+      JSON.stringify({
+        name: 'odd layer',
+        domain: 'enterprise-attack',
+        versions: { navigator: '4.8.1', layer: '4.4' },
+        techniques: [{ techniqueID: 'T1046', score: 'high' }, { score: 3 }, { techniqueID: 'T1105', score: 2 }],
+      }),
+    );
+    const text = await capture(['gaps', VAULT, '--overlay', bad]);
+    expect(text.code).toBe(0);
+    for (const p of ['"4.4"', 'techniques[0].score', 'techniques[1].techniqueID']) expect(text.stdout).toContain(p);
+    const layer = await capture(['layer', VAULT, '-o', join(dir, 'odd.json'), '--overlay', bad]);
+    expect(layer.stdout).toContain('techniques[0].score');
+    const md = await capture(['gaps', VAULT, '--markdown', '--overlay', bad]);
+    expect(md.stdout).toContain(String.raw`- techniques\[0\]\.score must be a number`);
+    const asJson = await capture(['gaps', VAULT, '--json', '--overlay', bad]);
+    const problems = (JSON.parse(asJson.stdout) as { comparison: { problems: string[] } }).comparison.problems.join('\n');
+    for (const p of ['"4.4"', 'techniques[0].score', 'techniques[1].techniqueID']) expect(problems).toContain(p);
   });
 });

@@ -12,7 +12,8 @@ import { MatrixModel } from '../../src/core/matrix';
 import { parseYamlCore } from '../../src/cli/yaml';
 import { gapsFromModel } from '../../src/core/gaps';
 import { renderGaps } from '../../src/ui/gaps';
-import { renderBlockView, renderMatrix, renderMatrixControls, renderTechniqueTable } from '../../src/ui/matrix';
+import { compareWithLayer, overlayCatalog, parseLayerFile } from '../../src/core/layers';
+import { renderBlockView, renderComparison, renderMatrix, renderMatrixControls, renderTechniqueTable } from '../../src/ui/matrix';
 import { source } from '../support/notes';
 import { SAMPLE, buildIndex, ruleText, rulePath } from './fixtures';
 
@@ -153,5 +154,16 @@ describe('controls, table and block views', () => {
     expect(g.problems).toEqual([]);
     renderBlockView(d2.body, g.block, index, catalog, links);
     expect([...d2.body.querySelectorAll('[data-gap]')].map((s) => s.getAttribute('data-gap'))).toEqual(['no-rules', 'outdated']);
+  });
+
+  test('comparison: the layer file\'s problems are listed as text', () => {
+    const d = doc();
+    const layer = { name: 'old', domain: 'enterprise-attack', versions: { navigator: '4.8.1', layer: '4.4' }, techniques: [{ techniqueID: 'T1046', score: '<b>5</b>' }] };
+    const c = compareWithLayer(model, parseLayerFile(JSON.stringify(layer), overlayCatalog(catalog)), 'rules');
+    const box = renderComparison(d.body, c, links);
+    const items = [...box.querySelectorAll('li')].map((li) => li.textContent ?? '');
+    expect(items.some((t) => t.includes('"4.4"'))).toBe(true);
+    expect(items.some((t) => t.includes('techniques[0].score'))).toBe(true);
+    expect(box.querySelector('b')).toBeNull();
   });
 });

@@ -120,6 +120,7 @@ export function printComparison(c: Comparison, write: (s: string) => void): void
   for (const r of c.undetected.slice(0, 30)) write(`  undetected  ${r.id.padEnd(10)} ${r.name}${r.layerScore !== undefined ? `  (layer score ${r.layerScore})` : ''}`);
   if (c.undetected.length > 30) write(`  … ${c.undetected.length - 30} more (see --json)`);
   if (c.unmatched.length) write(`  not in the matrix: ${c.unmatched.join(', ')}`);
+  for (const p of c.problems) write(`  layer file: ${p}`);
 }
 
 export function registerLayer(program: Command): void {

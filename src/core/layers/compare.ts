@@ -38,6 +38,8 @@ export interface Comparison {
   unmatched: TechniqueId[];
   /** Every technique in the layer or detected by the vault, largest difference first. */
   differences: CompareRow[];
+  /** What reading the layer found wrong or changed (spec problems, repeated entries, mapped IDs). */
+  problems: string[];
 }
 
 function row(cell: MatrixCell, kind: ScoreKind, layerScore: number | undefined, layerIds: TechniqueId[]): CompareRow {
@@ -89,5 +91,6 @@ export function compareWithLayer(model: MatrixModel, overlay: LayerOverlay, kind
     vaultOnly: vaultOnly.sort(byId),
     unmatched: unmatched.sort(),
     differences,
+    problems: [...overlay.problems],
   };
 }
