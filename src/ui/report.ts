@@ -197,8 +197,17 @@ export function renderReport(doc: Document, r: ReportInput): void {
 
 /**
  * A rendered report document as HTML text. The serialiser (browser, jsdom or linkedom) escapes every
- * text node and attribute value, so note content stays text.
+ * text node and attribute value, so note content stays text; the title is escaped here (see below).
  */
 export function serializeReport(doc: Document): string {
-  return `<!DOCTYPE html>\n${doc.documentElement.outerHTML}\n`;
+  let html = doc.documentElement.outerHTML;
+  // linkedom writes <title> text raw, so a title holding "</title>" would end the element and add markup
+  // to the page; write it escaped, as a browser serialises it.
+  const title = doc.querySelector('head > title');
+  if (title) html = html.replace(title.outerHTML, () => `<title>${escapeText(title.textContent ?? '')}</title>`);
+  return `<!DOCTYPE html>\n${html}\n`;
+}
+
+function escapeText(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }

@@ -55,6 +55,18 @@ describe('report.html, statically', () => {
     expect(html).not.toMatch(/ style="/); // colours only via classes
   });
 
+  test('a title with markup stays text: the page keeps one <title> and gains no element', () => {
+    const hostile = join(dir, 'hostile.html');
+    const title = '</title><meta http-equiv="refresh" content="0;url=https://example.org/"><b>x</b>';
+    const r = cli(['report', 'test-vault', '-o', hostile, '--title', title]);
+    expect(r.status).toBe(0);
+    const page = readFileSync(hostile, 'utf8');
+    expect(page).not.toContain('<meta http-equiv="refresh"');
+    expect(page).not.toContain('<b>x</b>');
+    expect(page.match(/<\/title>/gi)).toHaveLength(1);
+    expect(page).toContain('<title>&lt;/title&gt;&lt;meta http-equiv="refresh" content="0;url=https://example.org/"&gt;&lt;b&gt;x&lt;/b&gt;</title>');
+  }, 120_000);
+
   test('links back to the notes as obsidian:// URLs', () => {
     expect(html).toMatch(/href="obsidian:\/\/open\?vault=Test%20Vault&(amp;)?file=Use%20Cases%2FT1059\.001/);
   });
