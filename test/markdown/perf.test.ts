@@ -1,6 +1,7 @@
 /**
- * 10 MB inputs, including shapes that make naive scanners quadratic. A quadratic pass would take minutes
- * here; the bound is loose so that slow CI machines still pass.
+ * 10 MB inputs, including shapes that make naive scanners quadratic: a quadratic pass would take minutes
+ * and run into the test's time-out. What is timed is in the benchmark; here each input must be read whole
+ * and without a problem.
  */
 import { readMarkdown } from '../../src/core/markdown';
 import { readFrontmatter } from '../../src/cli/frontmatter';
@@ -19,10 +20,16 @@ const shapes: Record<string, string> = {
   'unclosed frontmatter': '---\n' + fill('a: 1\n'),
 };
 
-describe('10 MB inputs are read in linear time', () => {
+const ORDINARY_UNIT = '## Heading #tag\n';
+
+describe('10 MB inputs are read whole', () => {
   test.each(Object.keys(shapes))('%s', (name) => {
-    const t0 = Date.now();
-    readMarkdown(shapes[name] ?? '', readFrontmatter);
-    expect(Date.now() - t0).toBeLessThan(20_000);
+    const text = shapes[name] ?? '';
+    const { cache, problems } = readMarkdown(text, readFrontmatter);
+    expect(problems).toEqual([]);
+    if (name === 'ordinary notes') {
+      // Every unit's heading is there, down to the last one in the text.
+      expect(cache.headings?.length).toBe(text.split(ORDINARY_UNIT).length - 1);
+    }
   }, 60_000);
 });
