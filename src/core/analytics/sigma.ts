@@ -225,8 +225,29 @@ function tokenize(text: string): string[] {
   return text.replace(/[()]/g, ' $& ').split(/\s+/).filter((t) => t !== '');
 }
 
-function globRegExp(glob: string): RegExp {
-  return new RegExp(`^${glob.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+/**
+ * A matcher for a `1 of x*` target (`*`: any run of characters), built once per target. Anchored ends, then
+ * each part between stars at its earliest place: time stays proportional to name × target length, where a
+ * regular expression made from `*a*a*a…` backtracks for minutes.
+ */
+function globMatcher(glob: string): (name: string) => boolean {
+  const parts = glob.split('*');
+  if (parts.length === 1) return (name) => name === glob;
+  const first = parts[0] ?? '';
+  const last = parts[parts.length - 1] ?? '';
+  const middle = parts.slice(1, -1).filter((p) => p !== '');
+  return (name) => {
+    if (name.length < first.length + last.length || !name.startsWith(first) || !name.endsWith(last)) return false;
+    // Each middle part at its earliest place is optimal: later parts only need what is left.
+    let pos = first.length;
+    const end = name.length - last.length;
+    for (const p of middle) {
+      const at = name.indexOf(p, pos);
+      if (at < 0 || at + p.length > end) return false;
+      pos = at + p.length;
+    }
+    return true;
+  };
 }
 
 /**
@@ -281,7 +302,7 @@ export function parseCondition(text: string, selections: readonly string[]): { n
       if (['(', ')', 'and', 'or', 'not', 'of'].includes(target.toLowerCase())) throw new ConditionError(`"of" needs a target, got "${target}"`);
       const names = target.toLowerCase() === 'them'
         ? selections.filter((s) => !s.startsWith('_'))
-        : selections.filter((s) => globRegExp(target).test(s));
+        : selections.filter(globMatcher(target));
       if (names.length === 0) problems.push(`"${q} of ${target}" matches no selection`);
       const quantifier = q === 'all' || q === 'any' ? q : Number(q);
       return { type: 'of', quantifier, target, names };
