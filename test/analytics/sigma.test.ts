@@ -1,5 +1,6 @@
 /** Sigma detection parsing: modifiers (domain.md §5.5), condition grammar (§5.3) and generated detections. */
 import fc from 'fast-check';
+import { parseYamlCore } from '../../src/cli/yaml';
 import { classifyString, parseCondition, parseSigmaDetection, type ConditionNode, type Predicate } from '../../src/core/analytics/sigma';
 
 const rule = (detection: Record<string, unknown>): Record<string, unknown> => ({ title: 't', logsource: {}, detection });
@@ -52,6 +53,24 @@ describe('modifier → operator kind (§5.5)', () => {
       expect(p!.modifiers).toEqual(mods.split('|'));
     },
   );
+
+  test('a number under a string modifier keeps the modifier, and is reported (YAML may have changed it)', () => {
+    // SigmaHQ registry_set_susp_keyboard_layout_load.yml: `Details|contains: - 00000429`, which YAML's core
+    // schema reads as the number 429. The rule looks for the text somewhere in the value, never for equality.
+    const text = 'sel:\n  Details|contains:\n    - 00000429\n    - 0000042a\ncondition: sel\n';
+    const a = parseSigmaDetection(rule(parseYamlCore(text) as Record<string, unknown>));
+    expect(a.predicates.map((p) => [p.op, p.value])).toEqual([
+      ['contains', '429'],
+      ['contains', '0000042a'],
+    ]);
+    expect(a.problems).toHaveLength(1);
+    expect(a.problems[0]).toMatch(/Details\|contains.*number 429/);
+    expect(one('F|startswith', 12)).toEqual({ op: 'starts_with', value: '12' });
+    expect(one('F|endswith', 7)).toEqual({ op: 'ends_with', value: '7' });
+    expect(one('F|windash|contains', 5)).toEqual({ op: 'contains', value: '5' });
+    // Without a string modifier a number is an ordinary value.
+    expect(parseSigmaDetection(rule({ sel: { EventID: 4688, 'F|gt': 3 }, condition: 'sel' })).problems).toEqual([]);
+  });
 
   test('escapes: \\? and \\* are literals, other backslashes stay', () => {
     expect(one('Description', '\\?')).toEqual({ op: 'eq', value: '?' });

@@ -151,7 +151,12 @@ function fieldOp(v: unknown, mods: readonly string[], problems: string[], where:
   if (has('fieldref')) return { op: 'field_eq_field', value: raw };
   if (mods.some((m) => COMPARE.has(m))) return { op: 'compare', value: raw };
   if (mods.some((m) => TIME_PARTS.has(m))) return { op: 'time_part', value: raw };
-  if (typeof v !== 'string') return { op: has('neq') ? 'ne' : 'eq', value: raw };
+  if (typeof v !== 'string') {
+    // `Details|contains: 00000429` is the number 429 to YAML: still a substring match, but the digits may have changed.
+    const stringMods = mods.filter((m) => SIGMA_MODIFIERS[m] === 'match' || SIGMA_MODIFIERS[m] === 'transform');
+    if (stringMods.length === 0) return { op: has('neq') ? 'ne' : 'eq', value: raw };
+    problems.push(`${where}: |${stringMods.join('|')} expects a string, got the number ${raw} (quote it to keep it as written)`);
+  }
   const c = classifyString(raw, mods);
   return has('neq') ? { op: 'ne', value: c.op === 'eq' || c.op === 'eq_cs' ? c.value : piecesPattern(sigmaPieces(raw)) } : c;
 }
