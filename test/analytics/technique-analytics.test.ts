@@ -189,6 +189,32 @@ describe('gap: expected events none of the rules read', () => {
     expect(a.gap!.missing.every((e) => !e.read)).toBe(true);
   });
 
+  test('PowerShell 400 under WinEventLog:PowerShell is the classic log that ps_classic_start rules read', () => {
+    // T1059.001's AN1252 names `WinEventLog:PowerShell` `EventCode=400, 403` (engine start / stop): events of
+    // the classic "Windows PowerShell" log (domain.md §7.2: ps_classic_start → 400), not of PowerShell/Operational.
+    const ls = details.technique('T1059.001')!.strategies.flatMap((s) => s.analytics.flatMap((x) => x.logSources));
+    expect(ls.some((l) => l.name === 'WinEventLog:PowerShell' && l.channel === 'EventCode=400, 403')).toBe(true);
+    const rule = [
+      '---',
+      'tags: [detection_rule, t1059_001]',
+      '---',
+      '```yml',
+      'title: PS downgrade',
+      'logsource: {product: windows, category: ps_classic_start}',
+      'detection: {sel: {Data|contains: EngineVersion=2.}, condition: sel}',
+      'tags: [attack.t1059.001]',
+      '```',
+    ].join('\n');
+    const v = vaultOf({ 'Detection Rules/ps2.md': rule });
+    const a = techniqueAnalytics(v.index, 'T1059.001', { store: v.store, details, rollUp: false });
+    expect(a.events.map((e) => `${e.provider} ${e.eventId}`)).toEqual(['Windows PowerShell 400']);
+    const expected = (id: number): string[] => a.gap!.expected.filter((e) => e.eventId === id).map((e) => `${e.provider} ${String(e.read)}`);
+    expect(expected(400)).toEqual(['Windows PowerShell true']);
+    expect(expected(403)).toEqual(['Windows PowerShell false']);
+    expect(expected(4104)).toEqual(['PowerShell false']);
+    expect(a.gap!.missing.some((e) => e.eventId === 400)).toBe(false);
+  });
+
   test('log-source names map onto event providers', () => {
     expect(providerOfLogSource('WinEventLog:Sysmon')).toBe('Sysmon');
     expect(providerOfLogSource('winEventLog:security')).toBe('Security');

@@ -179,15 +179,20 @@ interface Agg {
   key: string;
 }
 
-/** The provider an ATT&CK log-source name stands for (`WinEventLog:Sysmon` → Sysmon), if the tables know it. */
-export function providerOfLogSource(name: string): string | undefined {
+/** The providers an ATT&CK log-source name stands for, most likely first; [] when the tables do not know it. */
+function providersOfLogSource(name: string): string[] {
   const lower = name.trim().toLowerCase();
-  for (const [k, v] of Object.entries(logSourceTable.attack)) if (k.toLowerCase() === lower) return v;
+  for (const [k, v] of Object.entries(logSourceTable.attack)) if (k.toLowerCase() === lower) return typeof v === 'string' ? [v] : v;
   if (lower.startsWith('wineventlog:')) {
     const channel = lower.slice('wineventlog:'.length);
-    for (const [p, info] of Object.entries(EVENT_TABLES.providers)) if (p.toLowerCase() === channel || info.channel.toLowerCase() === channel) return p;
+    for (const [p, info] of Object.entries(EVENT_TABLES.providers)) if (p.toLowerCase() === channel || info.channel.toLowerCase() === channel) return [p];
   }
-  return undefined;
+  return [];
+}
+
+/** The provider an ATT&CK log-source name stands for (`WinEventLog:Sysmon` → Sysmon), if the tables know it. */
+export function providerOfLogSource(name: string): string | undefined {
+  return providersOfLogSource(name)[0];
 }
 
 function ruleRow(ref: RuleRef, a: RuleAnalysis | undefined, pending: boolean): RuleRow {
@@ -231,8 +236,8 @@ function gapOf(ctx: AttackContext, events: EventRow[]): GapInfo {
   for (const s of ctx.strategies) {
     for (const an of s.analytics) {
       for (const ls of an.logSources) {
-        const provider = ls.eventIds.length ? providerOfLogSource(ls.name) : undefined;
-        if (!provider) {
+        const providers = ls.eventIds.length ? providersOfLogSource(ls.name) : [];
+        if (providers.length === 0) {
           const k = `${ls.name}\u0000${ls.channel}`;
           const o = other.get(k) ?? { name: ls.name, channel: ls.channel, analytics: [] };
           if (!o.analytics.includes(an.id)) o.analytics.push(an.id);
@@ -240,6 +245,8 @@ function gapOf(ctx: AttackContext, events: EventRow[]): GapInfo {
           continue;
         }
         for (const id of ls.eventIds) {
+          // `WinEventLog:PowerShell` names both PowerShell logs; `EventCode=400` is the classic one's.
+          const provider = providers.find((p) => eventInfo(p, id)) ?? providers[0]!;
           const k = `${provider}\u0000${id}`;
           let x = expected.get(k);
           if (!x) {
