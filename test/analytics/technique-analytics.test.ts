@@ -225,6 +225,25 @@ describe('gap: expected events none of the rules read', () => {
   });
 });
 
+describe('case of indicator values', () => {
+  const note = (title: string, key: string, value: string): string =>
+    ['---', 'tags: [detection_rule, t1059_001]', '---', '```yml', `title: ${title}`, 'logsource: {product: windows, category: process_creation}',
+      `detection: {sel: {'${key}': '${value}'}, condition: sel}`, 'tags: [attack.t1059.001]', '```'].join('\n');
+
+  test('|cased values are compared with their case (README: "except regex and |cased"), others without', () => {
+    const v = vaultOf({
+      'Detection Rules/a.md': note('A', 'CommandLine|contains|cased', 'FromBase64String'),
+      'Detection Rules/b.md': note('B', 'CommandLine|contains', 'frombase64string'),
+      'Detection Rules/c.md': note('C', 'CommandLine|contains', 'FROMBASE64STRING'),
+      'Detection Rules/d.md': note('D', 'CommandLine|startswith|cased', 'Pwsh'),
+      'Detection Rules/e.md': note('E', 'CommandLine|startswith|cased', 'pwsh'),
+    });
+    const a = techniqueAnalytics(v.index, 'T1059.001', { store: v.store, details });
+    const rows = a.guide.indicators.map((r) => `${r.op} ${r.value} ${r.rules}/${r.reach}`).sort();
+    expect(rows).toEqual(['contains FromBase64String 1/1', 'contains frombase64string 2/2', 'starts_with Pwsh 1/1', 'starts_with pwsh 1/1']);
+  });
+});
+
 describe('vendors collapse into one field row', () => {
   const sigma = ['---', 'tags: [detection_rule, t1059_001]', '---', '```yml', 'title: S', 'logsource: {product: windows, category: process_creation}',
     'detection: {sel: {Image|endswith: \\pwsh.exe}, filter: {ParentImage|endswith: \\explorer.exe}, condition: sel and not filter}', 'tags: [attack.t1059.001]', '```'].join('\n');

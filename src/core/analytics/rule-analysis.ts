@@ -182,15 +182,20 @@ const CASED: ReadonlySet<OpKind> = new Set<OpKind>(['regex_match', 'eq_cs']);
 /** Operators that carry a value worth listing as an indicator. */
 export const VALUED = (p: Predicate): boolean => p.value !== '' && p.op !== 'is_null' && p.op !== 'is_not_null';
 
-/** The comparable form of a value under an operator. */
-export const valueKey = (op: OpKind, value: string): string => (CASED.has(op) ? value : value.toLowerCase());
+/** The comparable form of a value under an operator; `cased`: Sigma's `|cased` (with contains, startswith…). */
+export const valueKey = (op: OpKind, value: string, cased = false): string => (cased || CASED.has(op) ? value : value.toLowerCase());
+
+/** Sigma's `|cased` on a predicate whose operator does not say so itself (`contains`, `starts_with`…). */
+export const isCased = (p: Predicate): boolean => p.modifiers.includes('cased');
 
 /**
  * The corpus-reach key of one (normalised field, operator, value) — with `!` in front for an exclusion
- * (negated), so shared filters are counted apart from what rules look for.
+ * (negated), so shared filters are counted apart from what rules look for. A `|cased` value keeps its
+ * case and is marked, so it is counted apart from the same value matched without case.
  */
-export function reachKey(concept: string, op: OpKind, value: string, negated: boolean): string {
-  return `${negated ? '!' : ''}${concept.toLowerCase()}\u001f${op}\u001f${valueKey(op, value)}`;
+export function reachKey(concept: string, op: OpKind, value: string, negated: boolean, cased = false): string {
+  const c = cased && !CASED.has(op);
+  return `${negated ? '!' : ''}${concept.toLowerCase()}\u001f${op}${c ? '\u001fcased' : ''}\u001f${valueKey(op, value, c)}`;
 }
 
 /** Events of a rule: its logsource and event-ID conditions (`eventsForRule`) plus declared data sources. */
@@ -234,7 +239,7 @@ export function finishAnalysis(
   const concepts = core.predicates.map((p) => (p.field === null ? '' : norm(p.field)));
   const keys = new Set<string>();
   core.predicates.forEach((p, i) => {
-    if (VALUED(p)) keys.add(reachKey(concepts[i] ?? '', p.op, p.value, p.negated));
+    if (VALUED(p)) keys.add(reachKey(concepts[i] ?? '', p.op, p.value, p.negated, isCased(p)));
   });
   const meta = note.meta;
   return {

@@ -12,7 +12,7 @@ import type { CoverageIndex, RuleRef } from '../coverage-index';
 import { parseBareId } from '../ids';
 import logSourceTable from './data/log-sources.json';
 import { eventInfo, EVENT_TABLES } from './events';
-import { reachKey, VALUED, type ParseState, type RuleAnalysis } from './rule-analysis';
+import { isCased, reachKey, VALUED, type ParseState, type RuleAnalysis } from './rule-analysis';
 import type { RuleAnalysisStore } from './rule-store';
 import type { OpKind } from './sigma';
 import { compareText } from '../text-order';
@@ -347,7 +347,7 @@ export function techniqueAnalytics(index: CoverageIndex, rawId: string, ctx: Ana
         }
       }
       if (!VALUED(p)) return;
-      const key = reachKey(concept, p.op, p.value, p.negated);
+      const key = reachKey(concept, p.op, p.value, p.negated, isCased(p));
       const target = p.negated ? exclusions : indicators;
       let agg = target.get(key);
       if (!agg) target.set(key, (agg = { field: concept, op: p.op, value: p.value, rules: new Set(), key }));
