@@ -27,6 +27,20 @@ export interface ParsedFieldOverrides {
 const isMap = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 const text = (v: unknown): string => (typeof v === 'string' ? v.trim() : typeof v === 'number' ? String(v) : '');
 
+/**
+ * `alias = Concept` (or `->`, `→`, `:`) split at the first separator after the alias's first character.
+ * A search rather than one regular expression around optional spaces, which takes quadratic time on long
+ * runs of spaces.
+ */
+function splitPair(s: string): [string, string] | null {
+  const m = /=|->|→|:/.exec(s.slice(1));
+  if (!m) return null;
+  const at = m.index + 1;
+  const alias = s.slice(0, at).trim();
+  const concept = s.slice(at + m[0].length).trim();
+  return alias && concept ? [alias, concept] : null;
+}
+
 /** The overrides one note's frontmatter declares; null when it has no `attack-coverage-fields` key. */
 export function fieldOverridesFromFrontmatter(fm: Record<string, unknown> | null | undefined): ParsedFieldOverrides | null {
   if (!fm) return null;
@@ -59,8 +73,8 @@ export function fieldOverridesFromFrontmatter(fm: Record<string, unknown> | null
         continue;
       }
       const s = text(item);
-      const m = /^(.+?)\s*(?:=|->|→|:)\s*(.+)$/.exec(s);
-      if (m) put(m[1]!.trim(), m[2]!.trim(), `"${s}"`);
+      const pair = splitPair(s);
+      if (pair) put(pair[0], pair[1], `"${s}"`);
       else problems.push(`"${s}": expected "field = Concept"`);
     }
   } else {
