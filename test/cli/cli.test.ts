@@ -2,12 +2,12 @@
  * The CLI over the committed test-vault, checked against oracles computed straight from the files.
  */
 import { spawnSync } from 'node:child_process';
-import fs from 'node:fs';
 import { readFileSync, readdirSync, mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { load as loadYaml } from 'js-yaml';
 import { capture } from '../support/cli';
+import { denyReaddir } from '../support/fs';
 
 const VAULT = join(__dirname, '../../test-vault');
 
@@ -153,13 +153,8 @@ describe('attack-coverage CLI on test-vault', () => {
     mkdirSync(join(dir, 'Locked'));
     writeFileSync(join(dir, 'Locked', 'rule.md'), '---\ntags: [t1059_006, detection_rule]\n---\n');
     writeFileSync(join(dir, 'rule.md'), '---\ntags: [t1059_006, detection_rule]\n---\n');
-    // Folders without read permission (tests may run as root, who can read anything).
     const denied = new Set([dir, join(dir, 'Locked')]);
-    const real = fs.readdirSync;
-    const spy = jest.spyOn(fs, 'readdirSync').mockImplementation(((p: fs.PathLike, o?: unknown) => {
-      if (denied.has(String(p))) throw Object.assign(new Error(`EACCES: permission denied, scandir '${String(p)}'`), { code: 'EACCES' });
-      return (real as (p: fs.PathLike, o?: unknown) => unknown)(p, o);
-    }) as unknown as typeof fs.readdirSync);
+    const spy = denyReaddir(denied);
     try {
       for (const command of [['scan', dir], ['gaps', dir], ['migrate', dir]]) {
         const r = await capture(command);

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { importCommand } from '../../src/cli/commands/import';
 import { FsTarget, sourceFiles } from '../../src/cli/import-fs';
+import { denyReaddir } from '../support/fs';
 
 const ROOT = path.resolve(__dirname, '../..');
 const made: string[] = [];
@@ -103,11 +104,7 @@ test('sourceFiles: an unreadable source is an error; an unreadable sub-folder is
   const dir = sigmaSource();
   const locked = path.join(dir, 'rules/windows');
   const denied = new Set([dir, locked]);
-  const real = fs.readdirSync;
-  const spy = jest.spyOn(fs, 'readdirSync').mockImplementation(((p: fs.PathLike, o?: unknown) => {
-    if (denied.has(String(p))) throw Object.assign(new Error(`EACCES: permission denied, scandir '${String(p)}'`), { code: 'EACCES' });
-    return (real as (p: fs.PathLike, o?: unknown) => unknown)(p, o);
-  }) as unknown as typeof fs.readdirSync);
+  const spy = denyReaddir(denied);
   try {
     expect(() => sourceFiles(dir)).toThrow(`cannot read source "${dir}": permission denied`);
     denied.delete(dir);

@@ -41,6 +41,28 @@ export const PYTHON = 'Use Cases/T1059.006 - Command and Scripting Interpreter- 
 export const PYTHON_RULE = 'Detection Rules/proc_creation_lnx_python_base64_encoded_execution.md';
 export const APPLOCKER_RULE = 'Detection Rules/win_applocker_application_was_prevented_from_running.md';
 
+/** A rule note whose only rule data is its embedded Sigma rule (no frontmatter, no tags). */
+export const EMBEDDED_ONLY = `# Python Spawned by a Web Server
+
+\`\`\`yml
+title: Python Spawned by a Web Server
+id: 6f1f3c52-6d7e-4c55-9f1a-0b7c1de2a001
+status: test
+level: critical
+logsource:
+    category: process_creation
+    product: linux
+tags:
+    - attack.execution
+    - attack.t1059.006
+detection:
+    selection:
+        ParentImage|endswith: /nginx
+        Image|contains: /python
+    condition: selection
+\`\`\`
+`;
+
 /** The test-vault's atomic-test note for T1059.006 (its file name is the generator's business). */
 export function pythonRunbook(): string {
   const path = Object.keys(testVault((p) => p.startsWith('Testing Runbooks/T1059.006 '))).sort()[0];

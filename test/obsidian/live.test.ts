@@ -5,7 +5,7 @@
  * debounce; hidden views wait; an unchanged result leaves the DOM alone.
  */
 import { REFRESH_MS } from '../../src/obsidian/constants';
-import { APPLOCKER_RULE, PYTHON, PYTHON_RULE, advance, pane, paneView, pythonVault, ruleTitles, start } from './helpers';
+import { APPLOCKER_RULE, EMBEDDED_ONLY, PYTHON, PYTHON_RULE, advance, pane, paneView, pythonVault, ruleTitles, start } from './helpers';
 
 beforeEach(() => jest.useFakeTimers());
 afterEach(() => {
@@ -23,28 +23,6 @@ level: "critical"
 ---
 
 ## Python Reverse Shell
-`;
-
-/** A rule note whose only rule data is its embedded Sigma rule (no frontmatter, no tags). */
-const EMBEDDED_ONLY = `# Python Spawned by a Web Server
-
-\`\`\`yml
-title: Python Spawned by a Web Server
-id: 6f1f3c52-6d7e-4c55-9f1a-0b7c1de2a001
-status: test
-level: critical
-logsource:
-    category: process_creation
-    product: linux
-tags:
-    - attack.execution
-    - attack.t1059.006
-detection:
-    selection:
-        ParentImage|endswith: /nginx
-        Image|contains: /python
-    condition: selection
-\`\`\`
 `;
 
 function levelOf(root: Element, title: string): string | undefined {

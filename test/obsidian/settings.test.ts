@@ -9,32 +9,13 @@ import { DEFAULT_PLUGIN_SETTINGS, loadPluginSettings } from '../../src/obsidian/
 import type { CoverageSettingTab } from '../../src/obsidian/settings-tab';
 import type { FakeApp } from '../__obsidian_shim__/fake-app';
 import { MarkdownPreviewRenderer } from '../__obsidian_shim__/obsidian';
-import { MANIFEST, PYTHON, advance, pane, pythonVault, ruleTitles, start } from './helpers';
+import { EMBEDDED_ONLY, MANIFEST, PYTHON, advance, pane, pythonVault, ruleTitles, start } from './helpers';
 
 beforeEach(() => jest.useFakeTimers());
 afterEach(() => {
   jest.useRealTimers();
   document.body.replaceChildren();
 });
-
-/** A rule note whose only rule data is its embedded Sigma rule (no frontmatter, no tags). */
-const EMBEDDED_ONLY = `# Python Spawned by a Web Server
-
-\`\`\`yml
-title: Python Spawned by a Web Server
-status: test
-level: critical
-logsource:
-    category: process_creation
-    product: linux
-tags:
-    - attack.t1059.006
-detection:
-    selection:
-        ParentImage|endswith: /nginx
-    condition: selection
-\`\`\`
-`;
 
 function openTab(app: FakeApp): HTMLElement {
   return declarative(app).containerEl;
