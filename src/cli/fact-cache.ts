@@ -11,12 +11,12 @@
  * atomically, so an interrupted run leaves the old cache or the new one.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { closeSync, openSync, readFileSync, readSync, renameSync, unlinkSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { types } from 'node:util';
 import { deserialize, serialize } from 'node:v8';
 import type { NoteFacts } from '../core/note';
-import { writeTempBeside } from './write-file';
+import { writeFileAtomic } from './write-file';
 
 /** Bump when the file's layout changes. */
 const FORMAT = 1;
@@ -219,13 +219,7 @@ function startsWithMarker(file: string): boolean {
 /** Readers see the old file or the new one, never a part. */
 function writeAtomic(file: string, data: Buffer): string | null {
   try {
-    const temp = writeTempBeside(file, data);
-    try {
-      renameSync(temp, file);
-    } catch (e) {
-      unlinkSync(temp);
-      throw e;
-    }
+    writeFileAtomic(file, data);
     return null;
   } catch (e) {
     return `cannot write cache "${file}": ${e instanceof Error ? e.message : String(e)}`;

@@ -22,15 +22,15 @@ import {
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { ImportSourceFile, ImportTarget } from '../core/import/run';
 import { unsafePathReason } from '../core/import/names';
-import { WalkError, walkFiles } from './walk';
-import { writeTempBeside } from './write-file';
+import { walkFiles } from './walk';
+import { utf8Text, writeTempBeside } from './write-file';
 
 export class ImportFsError extends Error {}
 
 /** `bytes` as text; throws when they are not valid UTF-8 (decoding would replace them). */
-function utf8Text(bytes: Buffer, what: string): string {
-  const text = bytes.toString('utf8');
-  if (!Buffer.from(text, 'utf8').equals(bytes)) throw new ImportFsError(`${what} is not valid UTF-8`);
+function textOf(bytes: Buffer, what: string): string {
+  const text = utf8Text(bytes);
+  if (text === null) throw new ImportFsError(`${what} is not valid UTF-8`);
   return text;
 }
 
@@ -46,15 +46,14 @@ export function sourceFiles(source: string, onUnreadable?: (rel: string, reason:
     throw new ImportFsError(`cannot read source "${source}"`);
   }
   // A file that is not UTF-8 would be embedded with U+FFFD in place of its bytes: skipped and said so.
-  const read = (abs: string) => (): Promise<string> => Promise.resolve(utf8Text(readFileSync(abs), 'the file'));
+  const read = (abs: string) => (): Promise<string> => Promise.resolve(textOf(readFileSync(abs), 'the file'));
   if (st.isFile()) return [{ path: basename(source), read: read(source) }];
   const out: ImportSourceFile[] = [];
-  try {
-    walkFiles(source, (rel) => out.push({ path: rel, read: read(join(source, rel)) }), { followFileLinks: true, ...(onUnreadable ? { onUnreadable } : {}) });
-  } catch (e) {
-    if (e instanceof WalkError) throw new ImportFsError(`cannot read source "${source}": ${e.message}`);
-    throw e;
-  }
+  walkFiles(source, (rel) => out.push({ path: rel, read: read(join(source, rel)) }), {
+    rootError: (reason) => new ImportFsError(`cannot read source "${source}": ${reason}`),
+    followFileLinks: true,
+    onUnreadable,
+  });
   return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
@@ -72,18 +71,14 @@ export class FsTarget implements ImportTarget {
   // still arrive as rejections.
   async list(): Promise<string[]> {
     const out: string[] = [];
-    try {
-      if (existsSync(this.root)) walkFiles(this.root, (rel) => out.push(rel), { followFileLinks: true });
-    } catch (e) {
-      if (e instanceof WalkError) throw new ImportFsError(`cannot read folder "${this.root}": ${e.message}`);
-      throw e;
-    }
+    const rootError = (reason: string): Error => new ImportFsError(`cannot read folder "${this.root}": ${reason}`);
+    if (existsSync(this.root)) walkFiles(this.root, (rel) => out.push(rel), { rootError, followFileLinks: true });
     return out.sort();
   }
 
   /** A note's text; refuses notes that are not valid UTF-8, since writing the decoded text back would replace their bytes. */
   async read(rel: string): Promise<string> {
-    return utf8Text(readFileSync(this.inside(rel)), 'the note');
+    return textOf(readFileSync(this.inside(rel)), 'the note');
   }
 
   async write(rel: string, text: string, previous: string | null): Promise<void> {

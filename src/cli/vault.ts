@@ -12,7 +12,7 @@ import { analyzeBatch, analyzeSources, readInParallel, threadsFor, type Analyzed
 import { parseBatchForIndex, READ_BATCH, readNote, readText } from './read-note';
 
 import { parseYamlCore } from './yaml';
-import { WalkError, walkFiles } from './walk';
+import { walkFiles } from './walk';
 
 export class VaultError extends Error {}
 
@@ -26,18 +26,13 @@ export function listNotes(root: string, onUnreadable?: (rel: string, reason: str
   }
   if (!st.isDirectory()) throw new VaultError(`"${root}" is not a folder`);
   const out: string[] = [];
-  try {
-    walkFiles(
-      root,
-      (rel, name) => {
-        if (name.toLowerCase().endsWith('.md')) out.push(rel);
-      },
-      onUnreadable ? { onUnreadable } : {},
-    );
-  } catch (e) {
-    if (e instanceof WalkError) throw new VaultError(`cannot read vault folder "${root}": ${e.message}`);
-    throw e;
-  }
+  walkFiles(
+    root,
+    (rel, name) => {
+      if (name.toLowerCase().endsWith('.md')) out.push(rel);
+    },
+    { rootError: (reason) => new VaultError(`cannot read vault folder "${root}": ${reason}`), onUnreadable },
+  );
   return out.sort();
 }
 

@@ -21,30 +21,28 @@ function isFile(p: string): boolean {
   }
 }
 
-/** The root folder itself cannot be listed; the message is the reason (`permission denied`). */
-export class WalkError extends Error {}
-
 /** `EACCES: permission denied, scandir '…'` → `permission denied`. */
 export const reasonOf = (e: unknown): string => (e instanceof Error ? e.message : String(e)).replace(/^[A-Z]+: /, '').replace(/, \w+ '.*$/, '');
 
 /**
  * Calls `onFile` with the path of every file below `root` that is not hidden, relative and '/'-separated,
  * and its name.
- * Throws WalkError when `root` cannot be listed; unreadable sub-folders are skipped and passed to
- * `onUnreadable` ('/'-separated, relative). Symbolic links to folders are never followed (no loops, no
- * escapes); links to files are listed only with `followFileLinks`.
+ * When `root` cannot be listed, throws the error `rootError` makes of the reason (`permission denied`);
+ * unreadable sub-folders are skipped and passed to `onUnreadable` ('/'-separated, relative). Symbolic
+ * links to folders are never followed (no loops, no escapes); links to files are listed only with
+ * `followFileLinks`.
  */
 export function walkFiles(
   root: string,
   onFile: (rel: string, name: string) => void,
-  opts: { followFileLinks?: boolean; onUnreadable?: (rel: string, reason: string) => void } = {},
+  opts: { rootError: (reason: string) => Error; followFileLinks?: boolean; onUnreadable?: ((rel: string, reason: string) => void) | undefined },
 ): void {
   const visit = (dir: string, prefix: string): void => {
     let entries: Dirent[];
     try {
       entries = readdirSync(dir, { withFileTypes: true });
     } catch (e) {
-      if (!prefix) throw new WalkError(reasonOf(e));
+      if (!prefix) throw opts.rootError(reasonOf(e));
       opts.onUnreadable?.(prefix.slice(0, -1), reasonOf(e));
       return;
     }

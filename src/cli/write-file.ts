@@ -8,6 +8,7 @@
  * What this cannot do without OS file locks: an edit landing in the few microseconds between the last
  * check and the rename is still lost. Editors that save by rename (most do) are caught by the checks.
  */
+import { isUtf8 } from 'node:buffer';
 import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, openSync, readFileSync, realpathSync, renameSync, statSync, unlinkSync, writeSync, chmodSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
@@ -27,15 +28,22 @@ export type WriteOutcome =
 export class NotUtf8Error extends Error {}
 
 /**
+ * A file's bytes as text, or null when they are not valid UTF-8: decoding would put U+FFFD in their place,
+ * and writing that text back would lose them for good.
+ */
+export function utf8Text(bytes: Buffer): string | null {
+  return isUtf8(bytes) ? bytes.toString('utf8') : null;
+}
+
+/**
  * Reads a note with its stat. Throws NotUtf8Error when the bytes are not valid UTF-8, since writing
  * the decoded text back would silently replace them.
  */
 export function readSnapshot(path: string): FileSnapshot {
   for (let attempt = 1; ; attempt++) {
     const before = statSync(path);
-    const bytes = readFileSync(path);
-    const text = bytes.toString('utf8');
-    if (!Buffer.from(text, 'utf8').equals(bytes)) throw new NotUtf8Error(`${path} is not valid UTF-8`);
+    const text = utf8Text(readFileSync(path));
+    if (text === null) throw new NotUtf8Error(`${path} is not valid UTF-8`);
     const after = statSync(path);
     // Written while we read: read again (a note that keeps changing is caught by the checks before writing).
     if (attempt < 5 && (after.size !== before.size || after.mtimeMs !== before.mtimeMs)) continue;
@@ -92,7 +100,22 @@ export function replaceFileAtomic(snapshot: FileSnapshot, text: string, opts: Wr
   }
 }
 
-function removeQuietly(path: string): void {
+/**
+ * Replaces `target` (or creates it) with `data` as a whole: a flushed temporary file beside it, renamed
+ * into place, so readers see the old file or the new one and a failed write leaves the old one as it was.
+ */
+export function writeFileAtomic(target: string, data: Buffer, mode?: number): void {
+  const temp = writeTempBeside(target, data, mode);
+  try {
+    renameSync(temp, target);
+  } catch (e) {
+    removeQuietly(temp);
+    throw e;
+  }
+}
+
+/** Removes a temporary file that may or may not still be there. */
+export function removeQuietly(path: string): void {
   try {
     unlinkSync(path);
   } catch {

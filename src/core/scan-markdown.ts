@@ -7,7 +7,6 @@ import type { CheckResult } from './checks';
 import { escapeMarkdown } from './markdown/escape';
 import { percentOf, type ScanSummary } from './report';
 
-
 function table(header: string[], align: Array<'l' | 'r'>, rows: string[][]): string[] {
   const line = (cells: string[]): string => `| ${cells.join(' | ')} |`;
   return [line(header), line(align.map((a) => (a === 'r' ? '---:' : '---'))), ...rows.map(line)];

@@ -7,7 +7,7 @@ import { parseYaml, type MarkdownPostProcessorContext, type Plugin } from 'obsid
 import { parseCoverageBlock, type ParsedBlock } from '../core/coverage-block';
 import { coverageSection, isSection, type PanelModel } from '../ui/panel-model';
 import type { MatrixModel } from '../core/matrix';
-import { renderBlockView, type MatrixHandle } from '../ui/matrix';
+import { MatrixChanges, renderBlockView, type MatrixHandle } from '../ui/matrix';
 import { analyticsSections, renderAnalytics } from '../ui/analytics';
 import { renderPanel } from '../ui/technique-panel';
 import { el } from '../ui/dom';
@@ -43,9 +43,7 @@ interface DrawnMatrix {
 
 export class CoverageBlockChild extends LiveBlock {
   private matrix: DrawnMatrix | null = null;
-  /** Notes changed since the matrix was drawn or patched; `rebuild` when a change named none (catalog, settings). */
-  private readonly changed = new Set<string>();
-  private rebuild = false;
+  private readonly changes = new MatrixChanges();
 
   constructor(
     containerEl: HTMLElement,
@@ -57,14 +55,7 @@ export class CoverageBlockChild extends LiveBlock {
   }
 
   override onload(): void {
-    if (this.parsed.block.view === 'matrix') {
-      this.register(
-        this.ctx.indexer.index.onChange((change) => {
-          for (const p of change.paths) this.changed.add(p);
-          if (change.paths.length === 0) this.rebuild = true;
-        }),
-      );
-    }
+    if (this.parsed.block.view === 'matrix') this.register(this.ctx.indexer.index.onChange(this.changes.record));
     super.onload();
   }
 
@@ -85,16 +76,10 @@ export class CoverageBlockChild extends LiveBlock {
   private patchMatrix(): boolean {
     const m = this.matrix;
     const { indexer } = this.ctx;
-    if (!m || this.rebuild || !indexer.ready || m.settingsVersion !== this.ctx.settingsVersion || m.notePath !== this.notePath) return false;
+    if (!m || !indexer.ready || m.settingsVersion !== this.ctx.settingsVersion || m.notePath !== this.notePath) return false;
     if (this.hidden() || !m.handle.root.isConnected) return false;
-    if (this.changed.size === 0) {
-      this.markRendered(); // nothing the matrix shows has moved (the analytics, say)
-      return true;
-    }
-    const delta = m.model.applyChange([...this.changed], indexer.index.revision);
-    this.changed.clear();
-    if (delta.structural) return false;
-    m.handle.update(delta.changed);
+    // Nothing recorded is a patch of nothing: what moved (the analytics, say) is not in the matrix.
+    if (this.changes.patch(m.model, m.handle, indexer.index.revision) === null) return false;
     this.markRendered();
     return true;
   }
@@ -143,8 +128,7 @@ export class CoverageBlockChild extends LiveBlock {
         const { model, handle } = renderBlockView(root, block, indexer.index, catalog, this.links);
         this.matrix?.handle.destroy();
         this.matrix = handle ? { model, handle, settingsVersion, notePath: this.notePath } : null;
-        this.changed.clear();
-        this.rebuild = false;
+        this.changes.drawn();
       },
     };
   }

@@ -24,7 +24,7 @@ import { techniqueNote } from '../core/import/technique-note';
 import { compareWithLayer, exportLayer, LayerError, overlayCatalog, parseLayerFile, type LayerOverlay } from '../core/layers';
 import { MatrixModel, type MatrixFilters, type ScoreKind } from '../core/matrix';
 import type { LinkHandler } from '../ui/dom';
-import { renderComparison, renderMatrix, renderMatrixControls, type MatrixControlValues, type MatrixHandle } from '../ui/matrix';
+import { MatrixChanges, renderComparison, renderMatrix, renderMatrixControls, type MatrixControlValues, type MatrixHandle } from '../ui/matrix';
 import { renderReport, serializeReport } from '../ui/report';
 
 export const MATRIX_VIEW_TYPE = 'attack-coverage-matrix';
@@ -96,9 +96,8 @@ async function createTechniqueNote(app: App, index: CoverageIndex, catalog: Cata
 export class CoverageMatrixView extends ItemView {
   private model: MatrixModel | null = null;
   private handle: MatrixHandle | null = null;
-  private pending = new Set<string>();
+  private readonly changes = new MatrixChanges();
   private renderedRevision = -1;
-  private dirty = true;
 
   constructor(
     leaf: WorkspaceLeaf,
@@ -131,8 +130,7 @@ export class CoverageMatrixView extends ItemView {
     const index = this.state.getIndex();
     this.register(
       index.onChange((change) => {
-        for (const p of change.paths) this.pending.add(p);
-        if (change.paths.length === 0) this.dirty = true; // catalog or settings swapped: rebuild
+        this.changes.record(change);
         refresh();
       }),
     );
@@ -153,16 +151,12 @@ export class CoverageMatrixView extends ItemView {
   private maybeRefresh(): void {
     if (!this.contentEl.isShown() || !this.model) return;
     const index = this.state.getIndex();
-    if (this.dirty) return this.render();
-    if (this.pending.size === 0 && this.renderedRevision === index.revision) return;
-    const paths = [...this.pending];
-    this.pending.clear();
+    if (this.changes.none && this.renderedRevision === index.revision) return;
     const t0 = performance.now();
-    const delta = this.model.applyChange(paths, index.revision);
-    if (delta.structural || !this.handle) return this.render();
-    this.handle.update(delta.changed);
+    const updated = this.handle ? this.changes.patch(this.model, this.handle, index.revision) : null;
+    if (updated === null) return this.render();
     this.renderedRevision = index.revision;
-    console.debug(`Coverage matrix: ${delta.changed.length} cells updated in ${(performance.now() - t0).toFixed(1)} ms`);
+    console.debug(`Coverage matrix: ${updated} cells updated in ${(performance.now() - t0).toFixed(1)} ms`);
   }
 
   /** Build the whole view detached, then swap it in one step, keeping scroll and expanded parents. */
@@ -172,8 +166,7 @@ export class CoverageMatrixView extends ItemView {
     const kept = this.handle?.expanded();
     const scroll = this.contentEl.scrollTop;
     this.handle?.destroy();
-    this.pending.clear();
-    this.dirty = false;
+    this.changes.drawn();
     this.model = this.state.model();
     this.renderedRevision = index.revision;
     const next = createDiv({ cls: 'acm-view-body' });

@@ -59,6 +59,46 @@ export interface MatrixHandle {
   destroy(): void;
 }
 
+/**
+ * Index changes a drawn matrix has not shown yet, and patching them in: the matrix view and `view: matrix`
+ * blocks redraw only the cells a change reaches.
+ */
+export class MatrixChanges {
+  private readonly paths = new Set<string>();
+  private rebuild = false;
+
+  /** Records an index change (an `onChange` listener); one that names no notes (catalog, settings) calls for a full draw. */
+  readonly record = (change: { paths: readonly string[] }): void => {
+    for (const p of change.paths) this.paths.add(p);
+    if (change.paths.length === 0) this.rebuild = true;
+  };
+
+  /** Whether nothing was recorded since the matrix was drawn or patched. */
+  get none(): boolean {
+    return this.paths.size === 0 && !this.rebuild;
+  }
+
+  /** The matrix has just been drawn whole: what was recorded is in it. */
+  drawn(): void {
+    this.paths.clear();
+    this.rebuild = false;
+  }
+
+  /**
+   * Brings a drawn matrix up to date in place; returns how many cells changed, or null when it must be
+   * drawn whole instead (a change named no notes, or the cells' layout moved).
+   */
+  patch(model: MatrixModel, handle: MatrixHandle, revision: number): number | null {
+    if (this.rebuild) return null;
+    if (this.paths.size === 0) return 0;
+    const delta = model.applyChange([...this.paths], revision);
+    this.paths.clear();
+    if (delta.structural) return null;
+    handle.update(delta.changed);
+    return delta.changed.length;
+  }
+}
+
 const NUMERIC_UNITS: Record<Exclude<ScoreKind, 'state'>, [string, string]> = {
   rules: ['rule', 'rules'],
   level: ['level point', 'level points'],

@@ -1,4 +1,4 @@
-import { readFileSync, realpathSync, renameSync, statSync, unlinkSync, writeFileSync, type Stats } from 'node:fs';
+import { readFileSync, realpathSync, statSync, writeFileSync, type Stats } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { defaultCatalog } from '../../core/attack/catalog';
@@ -6,7 +6,8 @@ import { compareWithLayer, exportLayer, LayerError, overlayCatalog, parseLayerFi
 import { MatrixModel, SCORE_KINDS, type MatrixFilters, type ScoreKind } from '../../core/matrix';
 import { cacheOption, json, load, out, visible } from '../io';
 import { VaultError, type LoadedVault } from '../vault';
-import { writeTempBeside } from '../write-file';
+import { reasonOf } from '../walk';
+import { writeFileAtomic } from '../write-file';
 
 /** Options the layer, gaps and report commands share. */
 export interface MatrixCliOptions {
@@ -88,7 +89,6 @@ export function matrixContext(vaultDir: string, o: MatrixCliOptions, score: Scor
  * replaced), and an existing file keeps its permissions. A one-line reason when it cannot be written.
  */
 export function writeOutput(file: string, text: string): void {
-  let temp: string | null = null;
   try {
     let st: Stats | undefined;
     try {
@@ -100,18 +100,9 @@ export function writeOutput(file: string, text: string): void {
       writeFileSync(file, text); // a device or a pipe (-o /dev/stdout): there is no file to replace
       return;
     }
-    const target = st ? realpathSync(file) : file;
-    temp = writeTempBeside(target, Buffer.from(text, 'utf8'), st ? st.mode & 0o7777 : undefined);
-    renameSync(temp, target);
+    writeFileAtomic(st ? realpathSync(file) : file, Buffer.from(text, 'utf8'), st ? st.mode & 0o7777 : undefined);
   } catch (e) {
-    if (temp !== null) {
-      try {
-        unlinkSync(temp);
-      } catch {
-        // already gone
-      }
-    }
-    throw new VaultError(`cannot write "${file}": ${e instanceof Error ? e.message.replace(/^[A-Z]+: /, '').replace(/, \w+ '.*$/, '') : String(e)}`);
+    throw new VaultError(`cannot write "${file}": ${reasonOf(e)}`);
   }
 }
 
