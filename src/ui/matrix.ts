@@ -13,7 +13,7 @@ import type { CoverageIndex } from '../core/coverage-index';
 import { gapsFromModel } from '../core/gaps';
 import { cellSummary } from '../core/layers/export';
 import type { Comparison } from '../core/layers/compare';
-import type { LayerOverlay } from '../core/layers/import';
+import { overlayEntryUnder, type LayerOverlay, type OverlayEntry } from '../core/layers/import';
 import type { TechniqueId } from '../core/ids';
 import {
   COVERAGE_STATES,
@@ -120,7 +120,7 @@ export function badgeText(cell: MatrixCell, kind: ScoreKind): string {
 }
 
 /** Hover text: every count, the note, the status and the overlay's view of the technique. */
-export function cellTitle(cell: MatrixCell, overlay?: LayerOverlay | null, canCreate = false): string {
+export function cellTitle(cell: MatrixCell, overlay?: LayerOverlay | null, canCreate = false, ov?: OverlayEntry): string {
   const lines = [`${cell.id} ${cell.name}`, cellSummary(cell)];
   if (cell.status !== 'active') {
     const repl = cell.replacement ? ` → ${cell.replacement}` : '';
@@ -129,7 +129,6 @@ export function cellTitle(cell: MatrixCell, overlay?: LayerOverlay | null, canCr
     lines.push(`Becomes ${cell.successor} in the next ATT&CK release`);
   }
   lines.push(cell.notePath ? `Note: ${cell.notePath}` : canCreate ? 'No note yet: click the name to create it' : 'No note yet');
-  const ov = overlay?.entries.get(cell.id);
   if (overlay && ov) {
     lines.push(`In layer "${overlay.name}"${ov.score !== undefined ? `: score ${ov.score}` : ''}${cell.rules.length ? '' : ' — undetected'}`);
     if (ov.comment) lines.push(ov.comment.length > 200 ? `${ov.comment.slice(0, 200)}…` : ov.comment);
@@ -137,24 +136,27 @@ export function cellTitle(cell: MatrixCell, overlay?: LayerOverlay | null, canCr
   return lines.join('\n');
 }
 
-function isAnnotated(model: MatrixModel, cell: MatrixCell, kind: ScoreKind, overlay?: LayerOverlay | null): boolean {
+function isAnnotated(model: MatrixModel, cell: MatrixCell, kind: ScoreKind, tactic: string | null, overlay?: LayerOverlay | null): boolean {
   return cell.subtechniques.some((s) => {
     const c = model.cell(s);
-    return !!c && ((kind === 'state' ? c.state !== 'neither' : scoreOf(c, kind) > 0) || !!overlay?.entries.has(s));
+    return !!c && ((kind === 'state' ? c.state !== 'neither' : scoreOf(c, kind) > 0) || !!overlayEntryUnder(overlay, s, tactic));
   });
 }
 
-/** Fill (or re-fill) one cell element: classes, hover text, name (a note link when there is a note), badge. */
-function fillCell(node: HTMLElement, cell: MatrixCell, o: MatrixRenderOptions): void {
+/**
+ * Fill (or re-fill) one cell element: classes, hover text, name (a note link when there is a note), badge.
+ * `tactic` is the column's tactic (null outside the tactic columns): a layer entry scoped to another tactic is not drawn here.
+ */
+function fillCell(node: HTMLElement, cell: MatrixCell, o: MatrixRenderOptions, tactic: string | null): void {
   const cls = ['acm-cell', scoreClass(cell, o.score), cell.notePath ? 'has-note' : 'no-note'];
   if (cell.parent) cls.push('is-sub');
   if (cell.subtechniques.length) cls.push('has-subs');
   if (cell.status !== 'active') cls.push(`is-${cell.status}`);
-  const ov = o.overlay?.entries.get(cell.id);
+  const ov = overlayEntryUnder(o.overlay, cell.id, tactic);
   if (ov) cls.push('has-overlay', cell.rules.length ? 'is-overlay-detected' : 'is-overlay-undetected');
   node.className = cls.join(' ');
   node.setAttribute('data-id', cell.id);
-  node.setAttribute('title', cellTitle(cell, o.overlay, !!o.onCreate && cell.status === 'active'));
+  node.setAttribute('title', cellTitle(cell, o.overlay, !!o.onCreate && cell.status === 'active', ov));
   node.replaceChildren();
   // The badge first: it floats right, so the name wraps around it and keeps whole words.
   el(node, 'span', { cls: 'acm-badge', text: badgeText(cell, o.score) });
@@ -235,18 +237,19 @@ export function renderMatrix(parent: HTMLElement, model: MatrixModel, o: MatrixR
   const legend = el(root, 'div', { cls: 'acm-legend', attr: { role: 'note' } });
   fillLegend(legend, model, o.score, o.overlay, o.caption);
   const grid = el(root, 'div', { cls: 'acm-grid' });
-  const cellEls = new Map<TechniqueId, HTMLElement[]>();
+  // Each drawn cell with its column's tactic: a technique appears once per tactic it belongs to.
+  const cellEls = new Map<TechniqueId, Array<[HTMLElement, string | null]>>();
   const headers: Array<[HTMLElement, MatrixColumn]> = [];
-  const register = (id: TechniqueId, node: HTMLElement): void => {
+  const register = (id: TechniqueId, node: HTMLElement, tactic: string | null): void => {
     const list = cellEls.get(id);
-    if (list) list.push(node);
-    else cellEls.set(id, [node]);
+    if (list) list.push([node, tactic]);
+    else cellEls.set(id, [[node, tactic]]);
   };
-  const isOpen = (cell: MatrixCell): boolean => {
+  const isOpen = (cell: MatrixCell, tactic: string | null): boolean => {
     const e = o.expanded ?? 'annotated';
     if (e === 'all') return true;
     if (e === 'none') return false;
-    if (e === 'annotated') return isAnnotated(model, cell, o.score, o.overlay);
+    if (e === 'annotated') return isAnnotated(model, cell, o.score, tactic, o.overlay);
     return e.has(cell.id);
   };
   for (const col of model.columns()) {
@@ -255,27 +258,28 @@ export function renderMatrix(parent: HTMLElement, model: MatrixModel, o: MatrixR
     fillColumnHeader(head, model, col, o.score);
     headers.push([head, col]);
     const list = el(colEl, 'div', { cls: 'acm-cells' });
+    const tactic = col.tactic ? col.key : null;
     for (const id of col.techniques) {
       const cell = model.cell(id);
       if (!cell) continue;
       if (!cell.subtechniques.length) {
         const node = el(list, 'div');
-        fillCell(node, cell, o);
-        register(id, node);
+        fillCell(node, cell, o, tactic);
+        register(id, node, tactic);
         continue;
       }
       const det = el(list, 'details', { cls: 'acm-tech', attr: { 'data-id': id } });
-      if (isOpen(cell)) det.setAttribute('open', '');
+      if (isOpen(cell, tactic)) det.setAttribute('open', '');
       const summary = el(det, 'summary');
-      fillCell(summary, cell, o);
-      register(id, summary);
+      fillCell(summary, cell, o, tactic);
+      register(id, summary, tactic);
       const subs = el(det, 'div', { cls: 'acm-subs' });
       for (const sid of cell.subtechniques) {
         const sub = model.cell(sid);
         if (!sub) continue;
         const node = el(subs, 'div');
-        fillCell(node, sub, o);
-        register(sid, node);
+        fillCell(node, sub, o, tactic);
+        register(sid, node, tactic);
       }
     }
   }
@@ -310,7 +314,7 @@ export function renderMatrix(parent: HTMLElement, model: MatrixModel, o: MatrixR
         const cell = model.cell(id);
         const nodes = cellEls.get(id);
         if (!cell || !nodes) continue;
-        for (const n of nodes) fillCell(n, cell, o);
+        for (const [n, tactic] of nodes) fillCell(n, cell, o, tactic);
         any = true;
       }
       if (!any) return;

@@ -48,6 +48,17 @@ describe('parseLayerFile', () => {
     expect(o.entries.get('T1059.001')!.tactics).toEqual(['execution']);
   });
 
+  test('tactics: an entry without a tactic shows the technique under all of them, in one layer and across merged layers', () => {
+    const layer = (techniques: object[]): object => ({ name: 'l', domain: 'enterprise-attack', versions: { layer: '4.5' }, techniques });
+    const one = parseLayerFile(JSON.stringify(layer([{ techniqueID: 'T1078', tactic: 'persistence', score: 1 }, { techniqueID: 'T1078', tactic: 'defense-evasion', score: 1 }])), cat);
+    expect(one.entries.get('T1078')!.tactics.sort()).toEqual(['defense-evasion', 'persistence']);
+    const both = parseLayerFile(JSON.stringify(layer([{ techniqueID: 'T1078', tactic: 'persistence', score: 1 }, { techniqueID: 'T1078', score: 1 }])), cat);
+    expect(both.entries.get('T1078')!.tactics).toEqual([]);
+    const merged = parseLayerFile(JSON.stringify([layer([{ techniqueID: 'T1078', score: 1 }]), layer([{ techniqueID: 'T1078', tactic: 'persistence', score: 2 }])]), cat);
+    expect(merged.entries.get('T1078')!.tactics).toEqual([]);
+    expect(merged.entries.get('T1078')!.score).toBe(2);
+  });
+
   test('a technique listed twice under the same tactic: the last entry counts, as in Navigator, and it is reported', () => {
     // Navigator's ViewModel.deserialize replaces the technique-tactic's annotations with each entry in turn.
     const layer = {

@@ -156,6 +156,34 @@ describe('controls, table and block views', () => {
     expect([...d2.body.querySelectorAll('[data-gap]')].map((s) => s.getAttribute('data-gap'))).toEqual(['no-rules', 'outdated']);
   });
 
+  test('a layer entry scoped to one tactic is drawn only in that tactic\'s column, as Navigator does', () => {
+    // Techniques under several tactics, from the catalog's raw data.
+    const [scoped, everywhere, mixed] = active.filter((t) => !t.isSubtechnique && t.tactics.length >= 2);
+    const under = scoped!.tactics[0]!;
+    const layer = {
+      name: 'scoped',
+      domain: 'enterprise-attack',
+      versions: { layer: '4.5' },
+      techniques: [
+        { techniqueID: scoped!.id, tactic: under, score: 1 },
+        { techniqueID: everywhere!.id, score: 1 },
+        { techniqueID: mixed!.id, tactic: mixed!.tactics[0], score: 1 },
+        { techniqueID: mixed!.id, score: 2 },
+      ],
+    };
+    const overlay = parseLayerFile(JSON.stringify(layer), overlayCatalog(catalog));
+    const d = doc();
+    const root = renderMatrix(d.body, model, { score: 'state', links, overlay }).root;
+    const marked = (id: string): string[] =>
+      [...root.querySelectorAll(`.acm-column [data-id="${id}"].acm-cell`)]
+        .filter((c) => c.classList.contains('has-overlay'))
+        .map((c) => c.closest('.acm-column')!.getAttribute('data-tactic')!)
+        .sort();
+    expect(marked(scoped!.id)).toEqual([under]);
+    expect(marked(everywhere!.id)).toEqual([...everywhere!.tactics].sort());
+    expect(marked(mixed!.id)).toEqual([...mixed!.tactics].sort());
+  });
+
   test('comparison: the layer file\'s problems are listed as text', () => {
     const d = doc();
     const layer = { name: 'old', domain: 'enterprise-attack', versions: { navigator: '4.8.1', layer: '4.4' }, techniques: [{ techniqueID: 'T1046', score: '<b>5</b>' }] };

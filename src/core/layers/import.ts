@@ -18,7 +18,7 @@ export interface OverlayEntry {
   score?: number;
   color?: string;
   comment?: string;
-  /** Tactics the layer annotated it under (empty: all of the technique's tactics). */
+  /** The only tactics it is shown under (empty: all of the technique's tactics, as for an entry without a tactic). */
   tactics: string[];
   /** The ID the layer used, when it was mapped onto this one. */
   layerIds: TechniqueId[];
@@ -37,6 +37,17 @@ export interface LayerOverlay {
   ignored: number;
   /** Spec problems and mapping notes; import goes on regardless. */
   problems: string[];
+}
+
+/**
+ * The layer's entry for a technique as shown under one tactic: Navigator draws an entry scoped to a
+ * tactic only in that tactic's column. `tactic` is the column's shortname; null (a cell outside the
+ * tactic columns) takes the entry whatever its tactics.
+ */
+export function overlayEntryUnder(overlay: LayerOverlay | null | undefined, id: TechniqueId, tactic: string | null): OverlayEntry | undefined {
+  const e = overlay?.entries.get(id);
+  if (!e || tactic === null || e.tactics.length === 0) return e;
+  return e.tactics.some((t) => t.toLowerCase() === tactic.toLowerCase()) ? e : undefined;
 }
 
 /** What the importer asks the catalog, to map IDs (optional: without it IDs are taken as they are). */
@@ -88,7 +99,10 @@ function addEntry(o: LayerOverlay, target: TechniqueId, layerId: TechniqueId, t:
     if (!e.comment) e.comment = c;
     else if (!e.comment.includes(c)) e.comment += `\n${c}`;
   }
-  if (typeof t.tactic === 'string' && t.tactic && !e.tactics.includes(t.tactic)) e.tactics.push(t.tactic);
+  const tactic = typeof t.tactic === 'string' && t.tactic ? t.tactic : undefined;
+  // An entry without a tactic shows under every tactic, whatever other entries for the technique say.
+  if (!tactic) e.tactics = [];
+  else if ((!prev || e.tactics.length > 0) && !e.tactics.includes(tactic)) e.tactics.push(tactic);
   if (target !== layerId && !e.layerIds.includes(layerId)) e.layerIds.push(layerId);
   o.entries.set(target, e);
 }
@@ -171,7 +185,8 @@ export function mergeOverlays(list: LayerOverlay[]): LayerOverlay {
       if (e.score !== undefined) prev.score = Math.max(prev.score ?? -Infinity, e.score);
       prev.color ??= e.color;
       if (e.comment) prev.comment = prev.comment ? `${prev.comment}\n${e.comment}` : e.comment;
-      for (const t of e.tactics) if (!prev.tactics.includes(t)) prev.tactics.push(t);
+      if (e.tactics.length === 0) prev.tactics = [];
+      else if (prev.tactics.length > 0) for (const t of e.tactics) if (!prev.tactics.includes(t)) prev.tactics.push(t);
       for (const x of e.layerIds) if (!prev.layerIds.includes(x)) prev.layerIds.push(x);
     }
   });
