@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { digestDetails, mergeLegacyDetails } from '../../src/core/attack/details-digest';
+import { digestDetails, mergeLegacyDetails, plainAttackText } from '../../src/core/attack/details-digest';
 import { DetailsCatalog, inflateBase64, loadDetails, parseEventCodes } from '../../src/core/attack/details';
 import { DETAILS_GZIP_BASE64, DETAILS_JSON_BYTES } from '../../src/core/attack/details-packed';
 import { describeCorpus } from '../support/corpus';
@@ -77,6 +77,13 @@ describe('the committed details', () => {
       expect(t).not.toMatch(/<\/?code>/);
       expect(t).not.toMatch(/\n\s*Analytic \d+ -/);
     }
+  });
+
+  test('a citation takes the space before it along: no stray space before the punctuation that followed it', () => {
+    // Sentences as they stand in the 18.1 bundle (M1049 on T1014; the Office macro mitigation of T1187).
+    expect(plainAttackText('include: rkhunter (Citation: SourceForge rkhunter), chrootkit (Citation: Chkrootkit Main), although')).toBe('include: rkhunter, chrootkit, although');
+    expect(plainAttackText('content (Citation: Microsoft ASR Nov 2017).')).toBe('content.');
+    expect(plainAttackText('one.(Citation: A) Two (Citation: B)(Citation: C) three')).toBe('one. Two three');
   });
 
   test('unknown IDs and non-digests', () => {

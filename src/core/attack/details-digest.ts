@@ -74,7 +74,8 @@ const active = (o: StixObject): boolean => o.revoked !== true && o.x_mitre_depre
  */
 export function plainAttackText(s: string | undefined): string {
   return (s ?? '')
-    .replace(/\(Citation:[^)]*\)/g, '')
+    // The space before a citation goes with it: "rkhunter (Citation: X), chkrootkit" → "rkhunter, chkrootkit".
+    .replace(/[ \t]*\(Citation:[^)]*\)/g, '')
     .replace(/\[([^\]]*)\]\((?:https?:)?[^)\s]*\)/g, '$1')
     .replace(/<\/?code>/g, '')
     .replace(/[ \t]+\n/g, '\n')
