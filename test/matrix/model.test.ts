@@ -34,12 +34,22 @@ function oracleRules(spec: VaultSpec, id: string, rollUp = true): RuleSpec[] {
   const own = (spec.rules ?? []).filter((r) => r.techniques.includes(id) || (rollUp && id.length === 5 && r.techniques.some((t) => subs.has(t))));
   const next = raw.remaps.techniques[id]?.id;
   const successor = next ? (spec.rules ?? []).filter((r) => r.techniques.includes(next) && !own.includes(r)) : [];
-  return [...own, ...successor];
+  const subNext = rollUp && id.length === 5 ? subSuccessorsOf(id) : new Set<string>();
+  const rolledSuccessor = (spec.rules ?? []).filter((r) => !own.includes(r) && !successor.includes(r) && r.techniques.some((t) => subNext.has(t)));
+  return [...own, ...successor, ...rolledSuccessor];
+}
+
+/** The next-release IDs of a parent's active sub-techniques (T1070 → T1685.005, T1685.006), from the raw remap rows. */
+function subSuccessorsOf(id: string): Set<string> {
+  return new Set(active.filter((t) => t.parent === id).flatMap((t) => raw.remaps.techniques[t.id]?.id ?? []));
 }
 
 function oracleTests(spec: VaultSpec, id: string, rollUp = true): TestSpec[] {
   const next = raw.remaps.techniques[id]?.id;
-  return (spec.tests ?? []).filter((t) => t.technique === id || t.technique === next || (rollUp && id.length === 5 && t.technique.startsWith(`${id}.`)));
+  const subNext = rollUp && id.length === 5 ? subSuccessorsOf(id) : new Set<string>();
+  return (spec.tests ?? []).filter(
+    (t) => t.technique === id || t.technique === next || subNext.has(t.technique) || (rollUp && id.length === 5 && t.technique.startsWith(`${id}.`)),
+  );
 }
 
 function expectCellMatchesOracle(cell: MatrixCell, spec: VaultSpec): void {
@@ -130,6 +140,35 @@ describe('cell scores against the notes', () => {
     expect(cell.rules.map((r) => r.title)).toEqual(['Disable Defender']);
   });
 
+  test('a parent counts what its sub-techniques count under their v19 IDs, marked with the sub-technique', () => {
+    // T1070.001 became T1685.005 and T1562.002 became T1685.001: neither parent is itself remapped to those IDs.
+    const spec: VaultSpec = {
+      rules: [
+        { name: 'Event log cleared', techniques: ['T1685.005'] },
+        { name: 'Log file deleted', techniques: ['T1070.004'] },
+      ],
+      tests: [
+        { technique: 'T1685.005', tests: 3 },
+        { technique: 'T1685.001', tests: 2 },
+      ],
+    };
+    const m = new MatrixModel(buildIndex(spec), catalog);
+    const sub = m.cell('T1070.001')!;
+    const parent = m.cell('T1070')!;
+    expect(sub.rules.map((r) => r.title)).toEqual(['Event log cleared']);
+    expect(parent.rules.map((r) => r.title).sort()).toEqual(['Event log cleared', 'Log file deleted']);
+    expect(parent.rolledUpRules).toBe(2);
+    expect(parent.rules.find((r) => r.title === 'Event log cleared')!.via).toBe('T1070.001');
+    expect(parent.testCount).toBe(3);
+    expect(m.cell('T1562')!.testCount).toBe(2);
+    expect(m.cell('T1562')!.tests.map((t) => t.via)).toEqual(['T1562.002']);
+    for (const id of ['T1070', 'T1070.001', 'T1562', 'T1562.002']) expectCellMatchesOracle(m.cell(id)!, spec);
+    // Without roll-up the parent keeps only its own.
+    const flat = new MatrixModel(buildIndex(spec, false), catalog);
+    expect(flat.cell('T1070')!.rules).toEqual([]);
+    expect(flat.cell('T1562')!.tests).toEqual([]);
+  });
+
   test('IDs outside the matrix get a cell in an extra column with their status', () => {
     const other = model.columns().find((c) => c.tactic === null)!;
     expect(other.techniques).toEqual(['T1086', 'T1685', 'T1685.001', 'T1999']);
@@ -202,7 +241,7 @@ describe('incremental updates', () => {
   });
 
   // Random edit sequences: after each step the incrementally updated model equals a fresh one.
-  const ids = ['T1059', 'T1059.001', 'T1059.003', 'T1003.001', 'T1105', 'T1562.001', 'T1685', 'T1086', 'T1997'];
+  const ids = ['T1059', 'T1059.001', 'T1059.003', 'T1003.001', 'T1105', 'T1562.001', 'T1685', 'T1070', 'T1685.005', 'T1086', 'T1997'];
   const ruleArb = fc.record({
     name: fc.constantFrom('r1', 'r2', 'r3', 'r4'),
     techniques: fc.uniqueArray(fc.constantFrom(...ids), { minLength: 1, maxLength: 3 }),

@@ -319,7 +319,7 @@ export class MatrixModel {
     const rolled = filterRules(cov.rolledUpRules, f);
     const seen = new Set([...own, ...rolled].map((r) => r.path));
     const succ = this.successors ? filterRules(cov.successorRules, f).filter((r) => !seen.has(r.path)) : [];
-    const rules = [...own, ...rolled, ...succ];
+    for (const r of succ) seen.add(r.path);
     const successor = this.catalog.remap(id)?.id;
     // Atomic Red Team moved to next-release IDs too (v18 T1562.001's tests live under T1685).
     const seenTests = new Set([...cov.tests, ...cov.rolledUpTests].map((t) => t.path));
@@ -327,7 +327,13 @@ export class MatrixModel {
       this.successors && successor
         ? this.index.technique(successor, { rollUp: false }).tests.filter((t) => !seenTests.has(t.path)).map((t) => ({ ...t, via: successor }))
         : [];
-    const tests = [...cov.tests, ...cov.rolledUpTests, ...succTests];
+    for (const t of succTests) seenTests.add(t.path);
+    // A parent counts what its sub-techniques count, their next-release IDs included (T1070.001 → T1685.005).
+    const subSucc = this.subSuccessors(id);
+    const rolledSucc = filterRules(subSucc.rules, f).filter((r) => !seen.has(r.path) && seen.add(r.path));
+    const rolledSuccTests = subSucc.tests.filter((t) => !seenTests.has(t.path) && seenTests.add(t.path));
+    const rules = [...own, ...rolled, ...succ, ...rolledSucc];
+    const tests = [...cov.tests, ...cov.rolledUpTests, ...succTests, ...rolledSuccTests];
     const testCount = tests.reduce((n, t) => n + Math.max(1, t.testCount), 0);
     const levelScore = rules.reduce((n, r) => n + (LEVEL_WEIGHTS[r.level.toLowerCase()] ?? 0), 0);
     const info = this.catalog.get(id);
@@ -344,7 +350,7 @@ export class MatrixModel {
       notePath: cov.path,
       rules,
       ownRules: own.length,
-      rolledUpRules: rolled.length,
+      rolledUpRules: rolled.length + rolledSucc.length,
       successorRules: succ.length,
       levelScore,
       tests,
@@ -358,6 +364,7 @@ export class MatrixModel {
       ...cov.rules.map((r) => r.path),
       ...cov.rolledUpRules.map((r) => r.path),
       ...cov.successorRules.map((r) => r.path),
+      ...subSucc.rules.map((r) => r.path),
       ...tests.map((t) => t.path),
     ];
     const old = this.cellPaths.get(id);
@@ -369,6 +376,21 @@ export class MatrixModel {
       set.add(id);
     }
     return cell;
+  }
+
+  /** Rules and tests filed under the next-release IDs of a rolled-up parent's sub-techniques, marked with the sub-technique. */
+  private subSuccessors(id: TechniqueId): { rules: RuleRef[]; tests: TestRef[] } {
+    const rules: RuleRef[] = [];
+    const tests: TestRef[] = [];
+    if (!this.rollUp || !this.successors || isSubtechnique(id)) return { rules, tests };
+    for (const sub of this.catalog.subtechniqueIds(id)) {
+      const next = this.catalog.remap(sub)?.id;
+      if (!next) continue;
+      const cov = this.index.technique(next, { rollUp: false });
+      rules.push(...cov.rules.map((r) => ({ ...r, via: sub })));
+      tests.push(...cov.tests.map((t) => ({ ...t, via: sub })));
+    }
+    return { rules, tests };
   }
 
   // ---- incremental update ------------------------------------------------------------------------
