@@ -104,6 +104,8 @@ export interface TechniqueCoverage {
   rolledUpTestCount: number;
   /** Rules filed under the next release's ID for this technique (SigmaHQ already uses v19 IDs). */
   successorRules: RuleRef[];
+  /** Test notes filed under the next release's ID for this technique (Atomic Red Team already uses v19 IDs). */
+  successorTests: TestRef[];
   /** Plain-language gaps: "no rules", "no tests", "only experimental rules", "revoked → T1685". */
   gaps: string[];
 }
@@ -434,6 +436,9 @@ export class CoverageIndex {
     const successorRules = successor
       ? [...(this.buckets.get(successor)?.rules ?? [])].map((p) => this.ruleRef(p, successor)).filter((r): r is RuleRef => !!r).sort(byTitle)
       : [];
+    const successorTests = successor
+      ? [...(this.buckets.get(successor)?.tests ?? [])].map((p) => this.testRef(p, successor, successor)).filter((t): t is TestRef => !!t).sort(byPath)
+      : [];
     const testCount = tests.reduce((n, t) => n + t.testCount, 0);
     const rolledUpTestCount = rolledUpTests.reduce((n, t) => n + t.testCount, 0);
     const cov: TechniqueCoverage = {
@@ -450,6 +455,7 @@ export class CoverageIndex {
       testCount,
       rolledUpTestCount,
       successorRules,
+      successorTests,
       gaps: [],
     };
     cov.gaps = gapsOf(cov);
@@ -532,6 +538,10 @@ function gapsOf(c: TechniqueCoverage): string[] {
   const allRules = [...c.rules, ...c.rolledUpRules];
   if (allRules.length === 0) gaps.push(c.successorRules.length ? `no rules under this ID; ${c.successorRules.length} under its successor` : 'no rules');
   else if (allRules.every((r) => r.status === 'experimental')) gaps.push('only experimental rules');
-  if (c.testCount + c.rolledUpTestCount === 0 && c.tests.length + c.rolledUpTests.length === 0) gaps.push('no tests');
+  if (c.testCount + c.rolledUpTestCount === 0 && c.tests.length + c.rolledUpTests.length === 0) {
+    // As for rules: tests filed under the successor ID are named, not called missing.
+    const successorTests = c.successorTests.reduce((n, t) => n + Math.max(1, t.testCount), 0);
+    gaps.push(successorTests ? `no tests under this ID; ${successorTests} under its successor` : 'no tests');
+  }
   return gaps;
 }

@@ -67,6 +67,21 @@ describe('Use-Case-Catalogue vault', () => {
     expect(index.technique('T1059.006').gaps).toEqual([]);
     expect(index.technique('T1204.002').gaps).toEqual(['no tests']);
   });
+
+  test('tests filed under the next release\'s ID are named in the gap, as rules are, not called missing', () => {
+    // Atomic Red Team files v18 T1562.001's tests under v19 T1685 (domain.md §4.4); the catalog's remap row says so.
+    const tests = 4;
+    const runbook = ['---', 'tags: [T1685, atomic_test]', '---', '# T1685 - Disable or Modify Tools', ''];
+    for (let i = 1; i <= tests; i++) runbook.push(`## Atomic Test #${i} - test ${i}`, 'Does something.', '');
+    const v19 = indexOf({
+      'Use Cases/T1562.001 - Disable or Modify Tools.md': '---\ntags: [T1562_001, techniques]\n---\n',
+      'Testing Runbooks/T1685 - Disable or Modify Tools (Atomic tests).md': runbook.join('\n'),
+    });
+    const c = v19.technique('T1562.001');
+    expect(c.tests).toEqual([]);
+    expect(c.successorTests.map((t) => [t.path, t.via, t.testCount])).toEqual([['Testing Runbooks/T1685 - Disable or Modify Tools (Atomic tests).md', 'T1685', tests]]);
+    expect(c.gaps).toEqual(['no rules', `no tests under this ID; ${tests} under its successor`]);
+  });
 });
 
 describe('other vault formats', () => {

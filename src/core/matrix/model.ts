@@ -323,10 +323,7 @@ export class MatrixModel {
     const successor = this.catalog.remap(id)?.id;
     // Atomic Red Team moved to next-release IDs too (v18 T1562.001's tests live under T1685).
     const seenTests = new Set([...cov.tests, ...cov.rolledUpTests].map((t) => t.path));
-    const succTests =
-      this.successors && successor
-        ? this.index.technique(successor, { rollUp: false }).tests.filter((t) => !seenTests.has(t.path)).map((t) => ({ ...t, via: successor }))
-        : [];
+    const succTests = this.successors ? cov.successorTests.filter((t) => !seenTests.has(t.path)) : [];
     for (const t of succTests) seenTests.add(t.path);
     // A parent counts what its sub-techniques count, their next-release IDs included (T1070.001 → T1685.005).
     const subSucc = this.subSuccessors(id);
@@ -384,11 +381,10 @@ export class MatrixModel {
     const tests: TestRef[] = [];
     if (!this.rollUp || !this.successors || isSubtechnique(id)) return { rules, tests };
     for (const sub of this.catalog.subtechniqueIds(id)) {
-      const next = this.catalog.remap(sub)?.id;
-      if (!next) continue;
-      const cov = this.index.technique(next, { rollUp: false });
-      rules.push(...cov.rules.map((r) => ({ ...r, via: sub })));
-      tests.push(...cov.tests.map((t) => ({ ...t, via: sub })));
+      if (!this.catalog.remap(sub)) continue;
+      const cov = this.index.technique(sub, { rollUp: false });
+      rules.push(...cov.successorRules.map((r) => ({ ...r, via: sub })));
+      tests.push(...cov.successorTests.map((t) => ({ ...t, via: sub })));
     }
     return { rules, tests };
   }
