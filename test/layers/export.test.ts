@@ -4,7 +4,7 @@
  */
 import catalogJson from '../../src/core/attack/catalog.json';
 import { defaultCatalog } from '../../src/core/attack/catalog';
-import { exportLayer, obsidianUrl, parseLayerFile, overlayCatalog, validateLayer, versionAtLeast, type LayerTechnique, type MetadataItem } from '../../src/core/layers';
+import { UNDETECTED_COLOR, exportLayer, obsidianUrl, parseLayerFile, overlayCatalog, validateLayer, versionAtLeast, type LayerTechnique, type MetadataItem } from '../../src/core/layers';
 import { MatrixModel, type ScoreKind } from '../../src/core/matrix';
 import { SAMPLE, SIGMA_LEVEL_WEIGHTS, buildIndex } from '../matrix/fixtures';
 
@@ -104,6 +104,23 @@ describe('scores, comments, metadata and links', () => {
     const layer = exportLayer(model);
     for (const id of ['T1685', 'T1086', 'T1999']) expect(entries(layer, id)).toEqual([]);
     expect(JSON.stringify(layer.metadata)).toContain('Outside the matrix');
+  });
+
+  test('an overlay entry scoped to one tactic marks the technique under that tactic only, as Navigator draws it', () => {
+    // T1659 Content Injection sits under initial-access and command-and-control; no rule in the sample covers it.
+    const tactics = raw.techniques.find((t) => t.id === 'T1659')!.tactics;
+    expect(tactics.length).toBeGreaterThan(1);
+    const scoped = tactics[0]!;
+    const layerText = (entry: Record<string, unknown>): string =>
+      JSON.stringify({ name: 'Actor', versions: { attack: '18', navigator: '5.1.0', layer: '4.5' }, domain: 'enterprise-attack', techniques: [{ techniqueID: 'T1659', score: 1, ...entry }] });
+    const inLayer = (e: LayerTechnique): boolean => (e.metadata ?? []).some((m) => 'name' in m && m.name === 'In layer "Actor"');
+    const marked = (overlayText: string): string[] =>
+      entries(exportLayer(model, { overlay: parseLayerFile(overlayText, overlayCatalog(catalog)) }), 'T1659')
+        .filter((e) => e.color === UNDETECTED_COLOR && inLayer(e))
+        .map((e) => e.tactic!);
+    expect(marked(layerText({ tactic: scoped }))).toEqual([scoped]);
+    // Without a tactic the entry applies under all of the technique's tactics.
+    expect(marked(layerText({})).sort()).toEqual([...tactics].sort());
   });
 
   test('round trip: our own layer imported again marks exactly the scored techniques', () => {

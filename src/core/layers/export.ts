@@ -15,7 +15,7 @@ import {
   type MatrixModel,
   type ScoreKind,
 } from '../matrix';
-import type { LayerOverlay } from './import';
+import { overlayEntryUnder, type LayerOverlay } from './import';
 import { LAYER_FORMAT, NAVIGATOR_VERSION, type Divider, type Layer, type LayerTechnique, type LinkItem, type MetadataItem } from './types';
 
 /** Navigator's own default spectrum, low → high. */
@@ -67,7 +67,8 @@ export function cellSummary(c: MatrixCell): string {
   return `${parts.join(', ')}; ${STATE_LABELS[c.state].toLowerCase()}`;
 }
 
-function entryFor(c: MatrixCell, kind: ScoreKind, o: ExportOptions, showSubs: boolean): Omit<LayerTechnique, 'tactic'> {
+/** The layer entry of a cell under one tactic: an overlay entry scoped to other tactics does not apply there. */
+function entryFor(c: MatrixCell, kind: ScoreKind, o: ExportOptions, showSubs: boolean, tactic: string): LayerTechnique {
   const max = o.maxItems ?? 50;
   const metadata: Array<MetadataItem | Divider> = [
     { name: 'Rules', value: String(c.rules.length) },
@@ -88,7 +89,7 @@ function entryFor(c: MatrixCell, kind: ScoreKind, o: ExportOptions, showSubs: bo
     for (const t of c.tests.slice(0, max)) metadata.push({ name: t.via ? `Test (${t.via})` : 'Test', value: `${t.title} (${plural(Math.max(1, t.testCount), 'test')})` });
     if (c.tests.length > max) metadata.push({ name: 'Test', value: `… ${c.tests.length - max} more` });
   }
-  const ov = o.overlay?.entries.get(c.id);
+  const ov = overlayEntryUnder(o.overlay, c.id, tactic);
   if (o.overlay && ov) {
     metadata.push({ divider: true });
     metadata.push({ name: `In layer "${o.overlay.name}"`, value: ov.score !== undefined ? `score ${ov.score}` : 'annotated' });
@@ -101,8 +102,9 @@ function entryFor(c: MatrixCell, kind: ScoreKind, o: ExportOptions, showSubs: bo
     if (items.length && links.length) links.push({ divider: true });
     for (const it of items.slice(0, max)) links.push({ label: it.label, url: obsidianUrl(vault, it.path) });
   }
-  const entry: Omit<LayerTechnique, 'tactic'> = {
+  const entry: LayerTechnique = {
     techniqueID: c.id,
+    tactic,
     score: scoreOf(c, kind),
     comment: cellSummary(c),
     enabled: true,
@@ -127,11 +129,11 @@ export function exportLayer(model: MatrixModel, o: ExportOptions = {}): Layer {
       const cell = model.cell(id);
       if (!cell) continue;
       const subs = cell.subtechniques.map((s) => model.cell(s)).filter((s): s is MatrixCell => !!s);
-      const showSubs = subs.some((s) => scoreOf(s, kind) > 0 || (o.overlay?.entries.has(s.id) ?? false));
-      techniques.push({ ...entryFor(cell, kind, o, showSubs), tactic });
+      const showSubs = subs.some((s) => scoreOf(s, kind) > 0 || !!overlayEntryUnder(o.overlay, s.id, tactic));
+      techniques.push(entryFor(cell, kind, o, showSubs, tactic));
       max = Math.max(max, scoreOf(cell, kind));
       for (const s of subs) {
-        techniques.push({ ...entryFor(s, kind, o, false), tactic });
+        techniques.push(entryFor(s, kind, o, false, tactic));
         max = Math.max(max, scoreOf(s, kind));
       }
     }
