@@ -225,6 +225,29 @@ describe('gap: expected events none of the rules read', () => {
   });
 });
 
+describe('events read directly and as an equivalent', () => {
+  const note = (title: string, logsource: string, detection: string): string =>
+    ['---', 'tags: [detection_rule, t1059_001]', '---', '```yml', `title: ${title}`, `logsource: {${logsource}}`, `detection: {${detection}}`, 'tags: [attack.t1059.001]', '```'].join('\n');
+  const processRule = (title: string): string => note(title, 'product: windows, category: process_creation', 'sel: {Image|endswith: \\pwsh.exe}, condition: sel');
+  const securityRule = note('Audit', 'product: windows, service: security', 'sel: {EventID: 4688, NewProcessName|endswith: \\pwsh.exe}, condition: sel');
+  const row = (a: TechniqueAnalytics, provider: string, id: number): TechniqueAnalytics['events'][number] | undefined =>
+    a.events.find((e) => e.provider === provider && e.eventId === id);
+
+  test('a row some rule reads directly counts only those rules, not the ones reading it as an equivalent', () => {
+    // Two process_creation rules read Sysmon 1 (Security 4688 only as its equivalent); one Security rule names 4688.
+    const v = vaultOf({ 'Detection Rules/a.md': processRule('A'), 'Detection Rules/b.md': processRule('B'), 'Detection Rules/c.md': securityRule });
+    const a = techniqueAnalytics(v.index, 'T1059.001', { store: v.store, details });
+    expect(row(a, 'Sysmon', 1)).toMatchObject({ rules: 2, alternative: false });
+    expect(row(a, 'Security', 4688)).toMatchObject({ rules: 1, alternative: false, explicit: true });
+  });
+
+  test('a row read only as an equivalent counts the rules reading it so', () => {
+    const v = vaultOf({ 'Detection Rules/a.md': processRule('A'), 'Detection Rules/b.md': processRule('B') });
+    const a = techniqueAnalytics(v.index, 'T1059.001', { store: v.store, details });
+    expect(row(a, 'Security', 4688)).toMatchObject({ rules: 2, alternative: true });
+  });
+});
+
 describe('case of indicator values', () => {
   const note = (title: string, key: string, value: string): string =>
     ['---', 'tags: [detection_rule, t1059_001]', '---', '```yml', `title: ${title}`, 'logsource: {product: windows, category: process_creation}',

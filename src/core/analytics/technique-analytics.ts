@@ -32,7 +32,7 @@ export interface EventRow {
   eventId: number;
   title: string;
   channel?: string;
-  /** Rules reading it. */
+  /** Rules reading it; for a row read only as an equivalent, the rules reading it so. */
   rules: number;
   /** Only as an equivalent of another event (Security 4688 for Sysmon 1's `process_creation`). */
   alternative: boolean;
@@ -284,8 +284,9 @@ export function techniqueAnalytics(index: CoverageIndex, rawId: string, ctx: Ana
   const analyses = refs.map((r) => store.get(r.path));
   const sampleCount = ctx.samples ?? 3;
 
-  // Events: each rule once per event.
-  const events = new Map<string, EventRow & { primary: boolean }>();
+  // Events: each rule once per event. A row read directly by some rule counts those rules only; one read
+  // only as an equivalent (Security 4688 for Sysmon 1) counts the rules reading it so.
+  const events = new Map<string, EventRow & { direct: number; equivalent: number }>();
   analyses.forEach((a) => {
     if (!a) return;
     const seen = new Set<string>();
@@ -302,7 +303,8 @@ export function techniqueAnalytics(index: CoverageIndex, rawId: string, ctx: Ana
           alternative: true,
           ...(e.unverified ? { unverified: true } : {}),
           explicit: false,
-          primary: false,
+          direct: 0,
+          equivalent: 0,
         };
         events.set(k, row);
       }
@@ -310,12 +312,13 @@ export function techniqueAnalytics(index: CoverageIndex, rawId: string, ctx: Ana
       if (e.via === 'condition') row.explicit = true;
       if (!seen.has(k)) {
         seen.add(k);
-        row.rules++;
+        if (e.alternative) row.equivalent++;
+        else row.direct++;
       }
     }
   });
   const eventRows: EventRow[] = [...events.values()]
-    .map(({ primary: _primary, ...r }) => r)
+    .map(({ direct, equivalent, ...r }) => ({ ...r, rules: direct || equivalent }))
     .sort((a, b) => Number(a.alternative) - Number(b.alternative) || b.rules - a.rules || cmp(a.provider, b.provider) || a.eventId - b.eventId);
 
   // Authoring guide: each rule counts once per row.
