@@ -35,4 +35,5 @@ test('3,000 notes: indexing completes, the pane matches the engine, edits show',
   await app.vault.create('Detection Rules/zz new rule.md', `---\ntitle: "ZZ new rule"\nstatus: "test"\nlevel: "high"\ntags: [${tag}, detection_rule]\nlogsrc_product: "windows"\n---\n`);
   await advance(REFRESH_MS + 50);
   expect(pane(app).textContent).toContain('ZZ new rule');
-});
+  // A guard against a hang, not a speed check: 3,000 notes take a few seconds on a loaded machine.
+}, 60_000);
