@@ -7,12 +7,13 @@
 import {
   FuzzySuggestModal,
   ItemView,
-  Keymap,
   Notice,
   TFile,
   debounce,
   normalizePath,
   type App,
+  type HoverParent,
+  type HoverPopover,
   type Plugin,
   type WorkspaceLeaf,
 } from 'obsidian';
@@ -23,9 +24,9 @@ import { techniqueFileName } from '../core/import/names';
 import { techniqueNote } from '../core/import/technique-note';
 import { compareWithLayer, exportLayer, LayerError, overlayCatalog, parseLayerFile, type LayerOverlay } from '../core/layers';
 import { MatrixModel, type MatrixFilters, type ScoreKind } from '../core/matrix';
-import type { LinkHandler } from '../ui/dom';
 import { MatrixChanges, renderComparison, renderMatrix, renderMatrixControls, type MatrixControlValues, type MatrixHandle } from '../ui/matrix';
 import { renderReport, serializeReport } from '../ui/report';
+import { obsidianLinks } from './links';
 
 export const MATRIX_VIEW_TYPE = 'attack-coverage-matrix';
 export const LAYER_FILE = 'ATT&CK coverage layer.json';
@@ -70,14 +71,6 @@ class MatrixState {
   }
 }
 
-function obsidianLinks(app: App, source: string, hoverParent: ItemView): LinkHandler {
-  return {
-    href: (path) => path,
-    open: (path, ev) => void app.workspace.openLinkText(path, '', Keymap.isModEvent(ev)),
-    hover: (path, event, targetEl) => app.workspace.trigger('hover-link', { event, source, hoverParent, targetEl, linktext: path }),
-  };
-}
-
 /** Create the Use-Case-Catalogue-style note for a technique in the first technique folder, then open it. */
 async function createTechniqueNote(app: App, index: CoverageIndex, catalog: Catalog, id: string): Promise<void> {
   const t = catalog.get(id);
@@ -93,7 +86,8 @@ async function createTechniqueNote(app: App, index: CoverageIndex, catalog: Cata
   await app.workspace.getLeaf(false).openFile(file, { active: true });
 }
 
-export class CoverageMatrixView extends ItemView {
+export class CoverageMatrixView extends ItemView implements HoverParent {
+  hoverPopover: HoverPopover | null = null;
   private model: MatrixModel | null = null;
   private handle: MatrixHandle | null = null;
   private readonly changes = new MatrixChanges();
@@ -189,7 +183,7 @@ export class CoverageMatrixView extends ItemView {
       s.overlay,
     );
     if (index.size === 0) next.createDiv({ cls: 'acm-view-status', text: 'No notes indexed yet: every technique shows from the catalog.' });
-    const links = obsidianLinks(this.app, MATRIX_VIEW_TYPE, this);
+    const links = obsidianLinks(this.app, { source: MATRIX_VIEW_TYPE, hoverParent: this, sourcePath: () => '' });
     const cells = this.model.matrixCells();
     this.handle = renderMatrix(next, this.model, {
       score: s.controls.score,
