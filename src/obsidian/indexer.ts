@@ -87,12 +87,7 @@ export class VaultIndexer extends Component {
     // Only those two settings decide it, so other changes (a table column, roll-up) cost no pass over the vault.
     const same = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
     if (same(before.techniqueFolders, settings.techniqueFolders) && same(before.techniqueTags, settings.techniqueTags)) return;
-    const unread: TFile[] = [];
-    for (const note of this.index.allNotes()) {
-      const file = this.app.vault.getFileByPath(note.facts.path);
-      const cache = file && this.app.metadataCache.getFileCache(file);
-      if (file && cache && this.needsText(file.path, cache) && !this.needsText(file.path, cache, before)) unread.push(file);
-    }
+    const unread = this.bodiesNowNeeded([...this.index.allNotes()].map((n) => n.facts.path), before);
     if (unread.length) void this.reread(unread);
   }
 
@@ -112,10 +107,12 @@ export class VaultIndexer extends Component {
     const started = Date.now();
     for (let i = 0; i < files.length; i += BATCH) {
       const batch = files.slice(i, i + BATCH);
-      const sources = await this.sources(batch);
+      const settings = this.settings;
+      const sources = this.current(await this.sources(batch));
       if (pass !== this.pass) return;
       this.progress = { done: Math.min(files.length, i + BATCH), total: files.length };
-      this.index.upsertAll(this.current(sources));
+      this.index.upsertAll(sources);
+      this.readSkippedBodies(sources, settings);
       await new Promise((r) => window.setTimeout(r, 0)); // yield to the UI between batches
       if (pass !== this.pass) return;
     }
@@ -164,8 +161,31 @@ export class VaultIndexer extends Component {
 
   /** Index some notes again, four reads at a time, with one change event. */
   private async reread(files: TFile[]): Promise<void> {
+    const settings = this.settings;
     const sources = this.current(await this.sources(files));
     if (sources.length) this.index.upsertAll(sources);
+    this.readSkippedBodies(sources, settings);
+  }
+
+  /**
+   * Notes read under settings that have changed since: setSettings looked only at notes already in the
+   * index, so a body skipped by the old technique folders or tags and wanted by the new ones is read now.
+   */
+  private readSkippedBodies(sources: readonly NoteSource[], readUnder: EngineSettings): void {
+    if (this.settings === readUnder) return;
+    const unread = this.bodiesNowNeeded(sources.filter((s) => s.text === undefined).map((s) => s.path), readUnder);
+    if (unread.length) void this.reread(unread);
+  }
+
+  /** Of these notes, those whose body the `before` settings did not need and the current ones do. */
+  private bodiesNowNeeded(paths: readonly string[], before: EngineSettings): TFile[] {
+    const out: TFile[] = [];
+    for (const path of paths) {
+      const file = this.app.vault.getFileByPath(path);
+      const cache = file && this.app.metadataCache.getFileCache(file);
+      if (file && cache && this.needsText(path, cache) && !this.needsText(path, cache, before)) out.push(file);
+    }
+    return out;
   }
 
   private bump(path: string): number {
@@ -183,10 +203,12 @@ export class VaultIndexer extends Component {
   private async indexFile(file: TFile, cache: CachedMetadata | null): Promise<void> {
     if (file.extension !== 'md' || !cache) return;
     const gen = this.bump(file.path);
+    const settings = this.settings;
     const src = await this.source(file, cache);
     // Renamed, deleted or changed again while the text was being read: the newer event wins.
     if (!src || this.generation.get(file.path) !== gen || file.path !== src.path) return;
     this.index.upsert(src);
+    this.readSkippedBodies([src], settings);
   }
 
   /** The body is read only when a note may embed a rule: it has code blocks and is not a technique note. */

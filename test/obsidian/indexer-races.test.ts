@@ -6,7 +6,7 @@
  */
 import type { CoverageIndex } from '../../src/core/coverage-index';
 import type { TFile } from '../__obsidian_shim__/obsidian';
-import { PYTHON, PYTHON_RULE, advance, pane, pythonVault, ruleTitles, start, type Started } from './helpers';
+import { EMBEDDED_ONLY, MANIFEST, PYTHON, PYTHON_RULE, advance, pane, pythonVault, ruleTitles, start, type Started } from './helpers';
 
 beforeEach(() => jest.useFakeTimers());
 afterEach(() => {
@@ -21,8 +21,8 @@ function indexOf(plugin: Started['plugin']): CoverageIndex {
 }
 
 /** Start with reads held: layout-ready begins the first pass, whose text reads wait for `release()`. */
-async function startWithSlowReads(): Promise<Started & { release: () => void }> {
-  const started = await start(pythonVault(), { open: PYTHON, ready: false });
+async function startWithSlowReads(files = pythonVault(), pluginData?: Record<string, unknown>): Promise<Started & { release: () => void }> {
+  const started = await start(files, { open: PYTHON, ready: false, ...(pluginData ? { pluginData } : {}) });
   const { app } = started;
   const read = app.vault.cachedRead.bind(app.vault);
   const held: Array<() => void> = [];
@@ -73,5 +73,17 @@ describe('the first pass and events that arrive while it reads', () => {
     expect(indexOf(plugin).get(PYTHON_RULE)?.facts.title).toBe('Edited title');
     expect(ruleTitles(pane(app))).toContain('Edited title');
     expect(ruleTitles(pane(app))).not.toContain(TITLE);
+  });
+
+  test('a technique folder dropped while a batch is read has the embedded rules of its notes read', async () => {
+    const files = { 'Security/python_webshell.md': EMBEDDED_ONLY, ...pythonVault() }; // first: looked at before the change
+    const { app, plugin, release } = await startWithSlowReads(files, { [MANIFEST.id]: { techniqueFolders: ['Use Cases', 'Security'] } });
+    // The batch holding the note is still being read when the folder stops being a technique folder.
+    const ctx = (plugin as unknown as { ctx: { update: (p: { techniqueFolders: string[] }) => Promise<void> } }).ctx;
+    await ctx.update({ techniqueFolders: ['Use Cases'] });
+    release();
+    await advance(500);
+    expect(indexOf(plugin).get('Security/python_webshell.md')?.cls.role).toBe('rule');
+    expect(ruleTitles(pane(app))).toContain('Python Spawned by a Web Server');
   });
 });
