@@ -56,10 +56,15 @@ export class VaultIndexer extends Component {
       this.registerEvent(
         this.app.vault.on('rename', (file, oldPath) => {
           this.bump(oldPath);
+          this.skipped.delete(oldPath);
           if (file instanceof TFile && file.extension === 'md') {
             this.bump(file.path);
             const cache = this.app.metadataCache.getFileCache(file);
-            if (!this.index.rename(oldPath, file.path)) void this.indexFile(file, cache);
+            if (!this.index.rename(oldPath, file.path)) {
+              // Metadata not ready yet: wait for it under the new name, as the first pass does.
+              if (cache) void this.indexFile(file, cache);
+              else this.skipped.add(file.path);
+            }
             // Moved out of a technique folder: the body skipped until now may hold a rule.
             else if (cache && this.needsText(file.path, cache) && !this.needsText(oldPath, cache)) void this.indexFile(file, cache);
           } else this.index.remove(oldPath);

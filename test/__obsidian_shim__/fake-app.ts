@@ -105,6 +105,8 @@ export class FakeMetadataCache extends Events {
     const c = this.caches.get(from);
     this.caches.delete(from);
     if (c) this.caches.set(to, c);
+    // A note whose metadata is not ready is still not ready under its new name.
+    if (this.pending.delete(from)) this.pending.add(to);
   }
 
   _delete(path: string): MetadataLike | null {

@@ -3,7 +3,7 @@
  */
 import { VIEW_TYPE_COVERAGE } from '../../src/obsidian/constants';
 import { MarkdownPreviewRenderer } from '../__obsidian_shim__/obsidian';
-import { PYTHON, advance, pane, pythonVault, ruleTitles, start } from './helpers';
+import { PYTHON, PYTHON_RULE, advance, pane, pythonVault, ruleTitles, start } from './helpers';
 
 beforeEach(() => jest.useFakeTimers());
 afterEach(() => {
@@ -76,6 +76,17 @@ describe('start-up', () => {
     for (const h of held.splice(0)) h();
     await advance(300);
     expect(ruleTitles(pane(app))).toContain('Python Reverse Shell');
+  });
+
+  test('a note renamed before its stored metadata arrives is indexed under its new name when it does', async () => {
+    const { app } = await start(pythonVault(), { open: PYTHON, unparsed: [PYTHON_RULE] });
+    const moved = 'Detection Rules/linux/python_b64.md';
+    await app.vault.rename(app.vault.getFileByPath(PYTHON_RULE)!, moved);
+    // Obsidian loads the note's unchanged metadata from its store: no `changed`, only `resolved`.
+    app.metadataCache._finishLoadingStored();
+    await advance(300);
+    expect(ruleTitles(pane(app))).toContain('Python One-Liners with Base64 Decoding - Linux');
+    expect(pane(app).querySelector(`a[data-href="${moved}"]`)).not.toBeNull();
   });
 
   test('unloading cleans up: block languages are released and the pane leaf is left in place', async () => {
