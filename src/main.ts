@@ -12,6 +12,7 @@ import { registerCoverageBlock } from './obsidian/coverage-block';
 import { CoverageView } from './obsidian/coverage-view';
 import { registerDataviewTakeover } from './obsidian/dataview-block';
 import { VaultIndexer } from './obsidian/indexer';
+import { onLayoutReady } from './obsidian/layout';
 import { activatePane } from './obsidian/pane';
 import { engineSettings, loadPluginSettings } from './obsidian/settings';
 import { CoverageSettingTab } from './obsidian/settings-tab';
@@ -57,7 +58,7 @@ export default class AttackCoveragePlugin extends Plugin {
 
   /** The first time the user enables the plugin: show the pane (never on every start-up). */
   override onUserEnable(): void {
-    this.app.workspace.onLayoutReady(() => void activatePane(this.app));
+    onLayoutReady(this.app, this, () => void activatePane(this.app));
   }
 
   /** data.json changed underneath us (Sync): apply the new settings. */

@@ -15,6 +15,7 @@ import { coverageSection, defaultBlock, DEFAULT_LIMIT, isSection } from '../ui/p
 import { queryTableModel, renderQueryAsText, renderQueryTable } from '../ui/query-panel';
 import { renderPanel } from '../ui/technique-panel';
 import type { CoverageContext } from './context';
+import { onLayoutReady } from './layout';
 import { LiveBlock, type BlockOutput } from './live-block';
 
 export const DATAVIEW = 'dataview';
@@ -73,7 +74,7 @@ export class DataviewTakeover {
 export function registerDataviewTakeover(plugin: Plugin, ctx: CoverageContext): DataviewTakeover {
   const takeover = new DataviewTakeover(plugin, ctx);
   takeover.tryRegister();
-  plugin.app.workspace.onLayoutReady(() => takeover.tryRegister());
+  onLayoutReady(plugin.app, plugin, () => takeover.tryRegister());
   plugin.register(ctx.onSettingsChange(() => takeover.tryRegister()));
   return takeover;
 }

@@ -13,6 +13,7 @@ import { Component, TFile, parseYaml, type App, type CachedMetadata } from 'obsi
 import { CoverageIndex, type TechniqueCatalog } from '../core/coverage-index';
 import type { NoteSource } from '../core/metadata';
 import { hasRoleTag, inAnyFolder, type EngineSettings } from '../core/settings';
+import { onLayoutReady } from './layout';
 
 export type IndexState = 'cold' | 'indexing' | 'ready';
 
@@ -40,7 +41,7 @@ export class VaultIndexer extends Component {
 
   override onload(): void {
     // Vault events fire for every file while the vault loads: subscribe once the layout is ready.
-    this.app.workspace.onLayoutReady(() => {
+    onLayoutReady(this.app, this, () => {
       this.registerEvent(
         this.app.metadataCache.on('changed', (file, _data, cache) => {
           this.skipped.delete(file.path);

@@ -3,7 +3,7 @@
  */
 import { VIEW_TYPE_COVERAGE } from '../../src/obsidian/constants';
 import { MarkdownPreviewRenderer } from '../__obsidian_shim__/obsidian';
-import { PYTHON, PYTHON_RULE, advance, pane, pythonVault, ruleTitles, start } from './helpers';
+import { EMBEDDED_ONLY, PYTHON, PYTHON_RULE, advance, pane, pythonVault, ruleTitles, start } from './helpers';
 
 beforeEach(() => jest.useFakeTimers());
 afterEach(() => {
@@ -87,6 +87,19 @@ describe('start-up', () => {
     await advance(300);
     expect(ruleTitles(pane(app))).toContain('Python One-Liners with Base64 Decoding - Linux');
     expect(pane(app).querySelector(`a[data-href="${moved}"]`)).not.toBeNull();
+  });
+
+  test('a plugin disabled before the layout is ready does nothing once it is', async () => {
+    const { app, plugin } = await start(pythonVault(), { ready: false });
+    app.disablePlugin(plugin);
+    const reads = jest.spyOn(app.vault, 'cachedRead');
+    app.layoutReady();
+    await advance(500);
+    await app.vault.create('Detection Rules/late.md', EMBEDDED_ONLY);
+    await advance(500);
+    expect(reads).not.toHaveBeenCalled();
+    // The dataview language is free for the Dataview plugin, should the user enable it.
+    expect(MarkdownPreviewRenderer.codeBlockPostProcessors.dataview).toBeUndefined();
   });
 
   test('unloading cleans up: block languages are released and the pane leaf is left in place', async () => {
