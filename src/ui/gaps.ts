@@ -3,7 +3,7 @@
  * the notes. Shared by the `view: gaps` block, the plugin's view and the CLI's HTML report.
  */
 import { GAP_SECTIONS, GAP_TITLES, type GapReport, type GapSection, type GapTechnique } from '../core/gaps';
-import { el, type LinkHandler } from './dom';
+import { el, noteLink, type LinkHandler } from './dom';
 
 export interface GapRenderOptions {
   links: LinkHandler;
@@ -14,7 +14,7 @@ export interface GapRenderOptions {
 }
 
 function noteOrText(parent: HTMLElement, path: string | null, label: string, links: LinkHandler): void {
-  if (path) el(parent, 'a', { cls: 'internal-link', text: label, attr: { href: links.href(path), 'data-href': path } });
+  if (path) noteLink(parent, path, label, links);
   else el(parent, 'span', { text: label });
 }
 

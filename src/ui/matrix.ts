@@ -432,7 +432,7 @@ export function renderTechniqueTable(parent: HTMLElement, model: MatrixModel, o:
     const tr = el(body, 'tr', { attr: { 'data-id': c.id } });
     el(tr, 'td', { cls: 'acm-mono', text: c.id });
     const name = el(tr, 'td');
-    if (c.notePath) el(name, 'a', { cls: 'internal-link', text: displayName(model, c), attr: { href: o.links.href(c.notePath), 'data-href': c.notePath } });
+    if (c.notePath) noteLink(name, c.notePath, displayName(model, c), o.links);
     else el(name, 'span', { cls: 'acm-muted', text: displayName(model, c) });
     if (c.status !== 'active') el(name, 'span', { cls: 'acm-muted', text: ` (${c.status}${c.replacement ? ` → ${c.replacement}` : ''})` });
     el(tr, 'td', { text: c.tactics.map((t) => model.catalog.tactic(t)?.name ?? t).join(', ') });

@@ -43,4 +43,16 @@ describe('a rule note with # in its name', () => {
     await advance(100);
     expect(app.workspace.getActiveFile()?.path).toBe(technique);
   });
+
+  test('a technique note with # in its name opens from a view: gaps block', async () => {
+    const technique = 'Use Cases/T1059.008 - Network device CLI #1.md';
+    const files = { [technique]: '# T1059.008 Network Device CLI\n', 'Notes/Gaps.md': '# Gaps\n\n```attack-coverage\nview: gaps\n```\n' };
+    const { app } = await start(files, { open: 'Notes/Gaps.md' });
+    const block = app.workspace.rootSplit.el.querySelector('.block-language-attack-coverage')!;
+    const link = [...block.querySelectorAll<HTMLAnchorElement>('a[data-href]')].find((a) => a.getAttribute('data-href') === technique);
+    expect(link).toBeDefined();
+    link!.click();
+    await advance(100);
+    expect(app.workspace.getActiveFile()?.path).toBe(technique);
+  });
 });
