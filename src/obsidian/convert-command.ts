@@ -35,7 +35,14 @@ export async function planNotes(app: App, files: TFile[], index: CoverageIndex):
   const plans: NotePlan[] = [];
   for (let i = 0; i < files.length; i += BATCH) {
     for (const file of files.slice(i, i + BATCH)) {
-      const text = await app.vault.cachedRead(file);
+      let text: string;
+      try {
+        text = await app.vault.cachedRead(file);
+      } catch (e) {
+        // Deleted since the file list was taken, or unreadable: nothing to convert there; go on with the rest.
+        console.warn(`ATT&CK coverage: cannot read ${file.path}`, e);
+        continue;
+      }
       if (!MAY_HAVE_QUERY.test(text)) continue;
       const p = plan(index, file, text);
       if (p.blocks.length) plans.push({ file, plan: p });

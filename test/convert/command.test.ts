@@ -134,4 +134,17 @@ describe('convert commands', () => {
     expect(modal()).toBeNull();
     expect(Object.keys(FILES).map(text)).toEqual(before);
   });
+
+  test('a note that cannot be read is left out of the vault preview; the others are still offered', async () => {
+    const { app } = setup();
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const read = app.vault.cachedRead.bind(app.vault);
+    // Deleted or unreadable between the file list and the read.
+    jest.spyOn(app.vault, 'cachedRead').mockImplementation((f) => (f.path === 'Use Cases/T1105 - Ingress.md' ? Promise.reject(new Error('EACCES')) : read(f)));
+    app.commands.executeCommandById('attack-coverage:convert-queries-in-vault');
+    await settle();
+    expect(modal()?.textContent).toContain('2 notes, 4 blocks will be converted. 1 block will be left as it is.');
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining('Use Cases/T1105 - Ingress.md'), expect.any(Error));
+    warn.mockRestore();
+  });
 });
