@@ -119,6 +119,6 @@ export class DataviewBlockChild extends LiveBlock {
       }
     }
     const model = queryTableModel(indexer.index, q, evaluateQuery(indexer.index, q), limit);
-    return { key: model, draw: (p) => renderQueryTable(p, model, this.links) };
+    return { key: model, draw: (p) => renderQueryTable(p, model, this.links, () => this.showAll()) };
   }
 }

@@ -6,6 +6,7 @@
 import type { CoverageIndex } from '../core/coverage-index';
 import type { Column, ParsedQuery } from '../core/queries';
 import { el, noteLink, text, type LinkHandler } from './dom';
+import { notShown } from './technique-panel';
 
 export interface QueryCell {
   text: string;
@@ -66,7 +67,7 @@ export function queryTableModel(index: CoverageIndex, q: Extract<ParsedQuery, { 
   };
 }
 
-export function renderQueryTable(parent: Element | DocumentFragment, model: QueryTableModel, links: LinkHandler): void {
+export function renderQueryTable(parent: Element | DocumentFragment, model: QueryTableModel, links: LinkHandler, onShowAll?: () => void): void {
   const root = el(parent, 'div', { cls: [`${P}-panel`, 'mod-query'] });
   if (model.rows.length === 0) {
     el(root, 'div', { cls: `${P}-muted`, text: 'No notes match this query.' });
@@ -92,7 +93,7 @@ export function renderQueryTable(parent: Element | DocumentFragment, model: Quer
       }
     }
   }
-  if (model.hidden > 0) el(root, 'div', { cls: `${P}-more`, text: `${model.hidden} more ${model.hidden === 1 ? 'note' : 'notes'} not shown` });
+  if (model.hidden > 0) notShown(root, `${model.hidden} more ${model.hidden === 1 ? 'note' : 'notes'} not shown`, onShowAll);
 }
 
 /** The query as written, read-only, with why it is not run. Not an error: the note is fine. */

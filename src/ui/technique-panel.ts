@@ -270,12 +270,16 @@ function testsTable(parent: Element, id: string, rows: TestRow[], opts: PanelOpt
 }
 
 function moreRules(parent: Element, hidden: number, opts: PanelOptions): void {
-  if (hidden <= 0) return;
+  if (hidden > 0) notShown(parent, `${plural(hidden, 'more rule')} not shown`, opts.onShowAll);
+}
+
+/** "N more … not shown", with a "Show all" button when the caller can lift the limit. */
+export function notShown(parent: Element, message: string, onShowAll?: () => void): void {
   const more = el(parent, 'div', { cls: `${P}-more` });
-  text(more, `${plural(hidden, 'more rule')} not shown`);
-  if (opts.onShowAll) {
+  text(more, message);
+  if (onShowAll) {
     const b = el(more, 'button', { cls: `${P}-show-all`, text: 'Show all', attr: { type: 'button' } });
-    b.addEventListener('click', () => opts.onShowAll?.());
+    b.addEventListener('click', () => onShowAll());
   }
 }
 

@@ -8,7 +8,7 @@ import { REFRESH_MS } from '../../src/obsidian/constants';
 import { FakeApp } from '../__obsidian_shim__/fake-app';
 import { MarkdownPreviewRenderer } from '../__obsidian_shim__/obsidian';
 import AttackCoveragePlugin from '../../src/main';
-import { MANIFEST, PYTHON, advance, pythonVault, ruleTitles, start } from './helpers';
+import { MANIFEST, PYTHON, advance, pythonVault, ruleTitles, start, testVault } from './helpers';
 
 beforeEach(() => jest.useFakeTimers());
 afterEach(() => {
@@ -125,5 +125,20 @@ describe('Dataview absent', () => {
     await app.vault.delete(app.vault.getFileByPath('Detection Rules/proc_creation_lnx_python_base64_encoded_execution.md')!);
     await advance(REFRESH_MS + 10);
     expect(ruleTitles(blocks(app, 'dataview')[0]!)).toHaveLength(4);
+  });
+
+  test('a query listing more notes than the limit says how many are hidden and can show them all', async () => {
+    const files = testVault();
+    // The oracle: the notes of the folder that carry the tag, counted from the files themselves.
+    const expected = Object.entries(files).filter(([p, t]) => p.startsWith('Detection Rules/') && /^tags: \[.*\bdetection_rule\b/m.test(t)).length;
+    expect(expected).toBeGreaterThan(60);
+    files['Notes/All rules.md'] = '# All\n\n```dataview\nLIST FROM "Detection Rules" AND #detection_rule\n```\n';
+    const { app } = await start(files, { open: 'Notes/All rules.md' });
+    const [block] = blocks(app, 'dataview');
+    expect(block!.querySelectorAll('li')).toHaveLength(50);
+    expect(block!.querySelector('.attack-coverage-more')?.textContent).toMatch(new RegExp(`^${expected - 50} more notes not shown`));
+    block!.querySelector<HTMLButtonElement>('.attack-coverage-more button')!.click();
+    expect(blocks(app, 'dataview')[0]!.querySelectorAll('li')).toHaveLength(expected);
+    expect(blocks(app, 'dataview')[0]!.querySelector('.attack-coverage-more')).toBeNull();
   });
 });
