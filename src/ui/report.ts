@@ -132,7 +132,8 @@ a { color: var(--text-accent); }
 
 /** Links in the report: `obsidian://open` URLs when the vault name is known, otherwise vault-relative paths. */
 export function reportLinks(vaultName?: string): LinkHandler {
-  return { href: (path) => (vaultName ? obsidianUrl(vaultName, path) : encodeURI(path)) };
+  // Each segment encoded whole: encodeURI would leave '#' and '?', which end a URL's path.
+  return { href: (path) => (vaultName ? obsidianUrl(vaultName, path) : path.split('/').map(encodeURIComponent).join('/')) };
 }
 
 /** Fill a document (any DOM: linkedom, jsdom, a browser) with the report. */
