@@ -55,6 +55,14 @@ describe('commands', () => {
     expect(pane(app).querySelector('.attack-coverage-id')?.textContent).toBe('T1059.006');
   });
 
+  test('open coverage pane twice in quick succession (a double click): still one pane', async () => {
+    const { app } = await start(pythonVault(), { userEnable: false, open: PYTHON });
+    app.commands.executeCommandById(command(app, 'open-pane'));
+    app.commands.executeCommandById(command(app, 'open-pane'));
+    await advance(200);
+    expect(app.workspace.getLeavesOfType(VIEW_TYPE_COVERAGE)).toHaveLength(1);
+  });
+
   test('show coverage for current note: only with a note open', async () => {
     const { app } = await start(pythonVault(), { userEnable: false });
     expect(app.commands.isAvailable(command(app, 'show-current-note'))).toBe(false);
