@@ -27,6 +27,7 @@ import { MatrixModel, type MatrixFilters, type ScoreKind } from '../core/matrix'
 import { MatrixChanges, renderComparison, renderMatrix, renderMatrixControls, type MatrixControlValues, type MatrixHandle } from '../ui/matrix';
 import { renderReport, serializeReport } from '../ui/report';
 import { obsidianLinks } from './links';
+import { revealView } from './pane';
 
 export const MATRIX_VIEW_TYPE = 'attack-coverage-matrix';
 export const LAYER_FILE = 'ATT&CK coverage layer.json';
@@ -258,12 +259,7 @@ function pickDeviceFile(choose: (file: File) => void): void {
 
 async function openMatrix(plugin: Plugin): Promise<void> {
   const { workspace } = plugin.app;
-  let leaf = workspace.getLeavesOfType(MATRIX_VIEW_TYPE)[0];
-  if (!leaf) {
-    leaf = workspace.getLeaf('tab');
-    await leaf.setViewState({ type: MATRIX_VIEW_TYPE, active: true });
-  }
-  await workspace.revealLeaf(leaf);
+  await revealView(plugin.app, MATRIX_VIEW_TYPE, () => workspace.getLeaf('tab'), true);
 }
 
 /** Write (or replace) a vault file with `text`: `create` for a new file, `process` for an existing one. */

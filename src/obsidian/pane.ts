@@ -1,31 +1,40 @@
 /** Opening the side pane: reuse the existing leaf, else a new one in the right sidebar. */
-import type { App } from 'obsidian';
+import type { App, WorkspaceLeaf } from 'obsidian';
 import { VIEW_TYPE_COVERAGE } from './constants';
 import { CoverageView } from './coverage-view';
 
 /**
- * Openings under way, per app. Until a new leaf's view state is set, the leaf is not yet of our type,
- * so a second call meanwhile (a double click on the ribbon icon) would open a second pane: it waits
- * for the first instead.
+ * Openings under way, per app and view type. Until a new leaf's view state is set, the leaf is not yet
+ * of the type, so a second call meanwhile (a double click on a ribbon icon or a command) would open a
+ * second one: it waits for the first instead.
  */
-const opening = new WeakMap<App, Promise<CoverageView | null>>();
+const opening = new WeakMap<App, Map<string, Promise<WorkspaceLeaf>>>();
 
-export function activatePane(app: App): Promise<CoverageView | null> {
-  const pending = opening.get(app);
-  if (pending) return pending;
-  const done = open(app).finally(() => opening.delete(app));
-  opening.set(app, done);
+/** Reveal the leaf showing a view type, creating it with `newLeaf` (and `active`) if there is none. */
+export function revealView(app: App, type: string, newLeaf: () => WorkspaceLeaf, active: boolean): Promise<WorkspaceLeaf> {
+  let pending = opening.get(app);
+  if (!pending) opening.set(app, (pending = new Map<string, Promise<WorkspaceLeaf>>()));
+  const under = pending.get(type);
+  if (under) return under;
+  const map = pending;
+  const done = reveal(app, type, newLeaf, active).finally(() => map.delete(type));
+  map.set(type, done);
   return done;
 }
 
-async function open(app: App): Promise<CoverageView | null> {
-  const { workspace } = app;
-  let leaf = workspace.getLeavesOfType(VIEW_TYPE_COVERAGE)[0];
+async function reveal(app: App, type: string, newLeaf: () => WorkspaceLeaf, active: boolean): Promise<WorkspaceLeaf> {
+  let leaf = app.workspace.getLeavesOfType(type)[0];
   if (!leaf) {
-    leaf = workspace.getRightLeaf(false) ?? workspace.getLeaf(true);
-    await leaf.setViewState({ type: VIEW_TYPE_COVERAGE, active: false });
+    leaf = newLeaf();
+    await leaf.setViewState({ type, active });
   }
-  await workspace.revealLeaf(leaf);
+  await app.workspace.revealLeaf(leaf);
+  return leaf;
+}
+
+export async function activatePane(app: App): Promise<CoverageView | null> {
+  const { workspace } = app;
+  const leaf = await revealView(app, VIEW_TYPE_COVERAGE, () => workspace.getRightLeaf(false) ?? workspace.getLeaf(true), false);
   // Views are deferred until shown (Obsidian 1.7.2).
   await leaf.loadIfDeferred();
   return leaf.view instanceof CoverageView ? leaf.view : null;

@@ -42,6 +42,14 @@ describe('coverage matrix view', () => {
     expect(badge(cells(root, 'T1059.006')[0])).toBe(`${rulesTagged(files, 't1059_006')}·4`);
   });
 
+  test('opened twice in quick succession: one matrix tab', async () => {
+    const { app } = await start(pythonVault());
+    app.commands.executeCommandById(command(app, 'open-coverage-matrix'));
+    app.commands.executeCommandById(command(app, 'open-coverage-matrix'));
+    await advance(50);
+    expect(app.workspace.getLeavesOfType(MATRIX_VIEW_TYPE)).toHaveLength(1);
+  });
+
   test('a note edit patches the cells it touches and leaves the others as they are', async () => {
     const files = pythonVault();
     const { app } = await start(files);
