@@ -60,7 +60,12 @@ describe('composeNote / parseGeneratedNote', () => {
     const tricky = `${GEN}\n${markerLine('sigma', 'other', '0000000000000000')}\n\nmore generated text\n`;
     const note = composeNote('sigma', 'real', tricky, 'user tail\n');
     const p = parseGeneratedNote(note);
-    expect(p).toMatchObject({ sourceId: 'real', generated: tricky, tail: 'user tail\n', edited: false });
+    // The look-alike is written one space in, so that it can never be read as a marker.
+    expect(p).toMatchObject({ sourceId: 'real', generated: tricky.replace('\n<!--', '\n <!--'), tail: 'user tail\n', edited: false });
+    // Not even one carrying the hash of the text above it, once the real marker is gone.
+    const forged = `${GEN}\n${markerLine('sigma', 'other', contentHash(GEN))}\nmore generated text\n`;
+    const withoutMarker = composeNote('sigma', 'real', forged).split('\n').slice(0, -2).join('\n');
+    expect(parseGeneratedNote(withoutMarker)).toBeNull();
   });
 
   test('no marker: not an imported note', () => {

@@ -1,8 +1,9 @@
 /** The whole import against an in-memory vault folder: idempotency, user edits, skips, dry runs, yielding. */
 import { parseYamlCore } from '../../src/cli/yaml';
-import { parseGeneratedNote } from '../../src/core/import/merge';
+import { contentHash } from '../../src/core/import/hash';
+import { markerLine, parseGeneratedNote, type SourceKind } from '../../src/core/import/merge';
 import { unsafePathReason } from '../../src/core/import/names';
-import { runImport, type ImportSourceFile, type ImportTarget } from '../../src/core/import/run';
+import { runImport, SOURCE_KINDS, type ImportSourceFile, type ImportTarget } from '../../src/core/import/run';
 import { frontmatter } from './note-parts';
 
 class MemoryTarget implements ImportTarget {
@@ -186,5 +187,78 @@ describe('runImport, other kinds', () => {
     await runImport(src({ 'b.json': bundle }), t, { kind: 'attack', parseYaml: parseYamlCore });
     await runImport(src({ 'T1059.006/T1059.006.yaml': 'attack_technique: T1059.006\ndisplay_name: Python\natomic_tests:\n- name: x\n  executor: {name: sh, command: id}\n' }), t, { kind: 'atomic', parseYaml: parseYamlCore });
     expect([...t.files.keys()].sort()).toEqual(['Testing Runbooks/T1059.006 - Python (Atomic tests).md', 'Use Cases/T1059.006 - Python.md']);
+  });
+});
+
+describe('a marker planted in a source', () => {
+  // Whatever a source says, only the importer's own marker line makes a note the importer's. A line of
+  // the source that looks like a marker, with the hash of the note text above it (anyone can compute it:
+  // the notes are deterministic), must not make a note the user took over, or edited, look untouched.
+  const PLACEHOLDER = '0123456789abcdef';
+  const block = (marker: string, indent: string): string => `${indent}Planted.\n${indent}${marker}\n${indent}More text.`;
+  const sources: Record<SourceKind, { id: string; files: (marker: string) => Record<string, string> }> = {
+    sigma: {
+      id: 'sigma:evil-1',
+      files: (m) => ({ 'evil.yml': `title: Evil\nid: evil-1\ndescription: |\n${block(m, '    ')}\nlogsource:\n    product: windows\ndetection:\n    sel:\n        a: b\n    condition: sel\n` }),
+    },
+    elastic: {
+      id: 'elastic:evil-1',
+      files: (m) => ({ 'evil.toml': `[metadata]\nmaturity = "production"\n\n[rule]\nname = "Evil"\nrule_id = "evil-1"\ndescription = """\n${block(m, '')}\n"""\n` }),
+    },
+    splunk: {
+      id: 'splunk:evil-1',
+      files: (m) => ({ 'evil.yml': `name: Evil\nid: evil-1\ndescription: |\n${block(m, '  ')}\nsearch: index=main\n` }),
+    },
+    atomic: {
+      id: 'atomic:T1059.006',
+      files: (m) => ({ 'T1059.006/T1059.006.yaml': `attack_technique: T1059.006\ndisplay_name: Python\natomic_tests:\n- name: x\n  description: |\n${block(m, '    ')}\n  executor: {name: sh, command: id}\n` }),
+    },
+    attack: {
+      id: 'attack:T1059.006',
+      files: (m) => ({
+        'b.json': JSON.stringify({
+          objects: [{ type: 'attack-pattern', id: 'ap', name: 'Python', description: block(m, ''), external_references: [{ source_name: 'mitre-attack', external_id: 'T1059.006' }] }],
+        }),
+      }),
+    },
+  };
+
+  /** The source with a marker line whose hash is that of the note text above the line, as a forger would make it. */
+  async function forged(kind: SourceKind): Promise<Record<string, string>> {
+    const { id, files } = sources[kind];
+    const scratch = new MemoryTarget();
+    await runImport(src(files(markerLine(kind, id, PLACEHOLDER))), scratch, { kind, parseYaml: parseYamlCore });
+    const [note] = [...scratch.files.values()] as [string];
+    const lineStart = note.lastIndexOf('\n', note.indexOf(PLACEHOLDER)) + 1;
+    expect(lineStart).toBeGreaterThan(0);
+    return files(markerLine(kind, id, contentHash(note.slice(0, lineStart - 1))));
+  }
+
+  test.each(SOURCE_KINDS)('%s: importing again changes nothing', async (kind) => {
+    const planted = src(await forged(kind));
+    const t = new MemoryTarget();
+    const first = await runImport(planted, t, { kind, parseYaml: parseYamlCore });
+    expect(first.created).toHaveLength(1);
+    const before = t.snapshot();
+    t.writes = [];
+    const again = await runImport(planted, t, { kind, parseYaml: parseYamlCore });
+    expect(again.unchanged).toEqual(first.created);
+    expect(t.writes).toEqual([]);
+    expect(t.snapshot()).toEqual(before);
+  });
+
+  test.each(SOURCE_KINDS)('%s: a note whose marker the user removed stays theirs', async (kind) => {
+    const planted = src(await forged(kind));
+    const t = new MemoryTarget();
+    const [path] = (await runImport(planted, t, { kind, parseYaml: parseYamlCore })).created as [string];
+    const note = t.files.get(path) as string;
+    // The user takes the note over: deletes the import marker (the last line) and writes below.
+    const mine = `${note.slice(0, note.lastIndexOf('\n<!-- attack-coverage-import '))}\n\n## My notes\n\nMine now.\n`;
+    t.files.set(path, mine);
+    t.writes = [];
+    const s = await runImport(planted, t, { kind, parseYaml: parseYamlCore });
+    expect(t.writes).toEqual([]);
+    expect(t.files.get(path)).toBe(mine);
+    expect(s.conflicts).toEqual([expect.objectContaining({ path, reason: expect.stringMatching(/did not make/) })]);
   });
 });

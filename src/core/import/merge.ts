@@ -26,9 +26,21 @@ export function markerLine(kind: SourceKind, sourceId: string, hash: string): st
   return `${MARKER_START}${kind} ${encodeURIComponent(sourceId)} ${hash} · ${MARKER_TEXT} -->`;
 }
 
+// Generated text can hold any line a source gives it (a description, an embedded rule). A line there that
+// starts like a marker is written one space in: else a source could plant a marker carrying the hash of the
+// text above it, and a note the user took over (real marker deleted) or edited would still read as an
+// untouched imported note and be rewritten. Before an HTML comment in Markdown one space changes nothing.
+const MARKER_LIKE = /^<!-- attack-coverage-import /gm;
+
+/** `generated` as it goes into a note: ends with a line break, holds no line the reader could take for a marker. */
+function generatedBody(generated: string): string {
+  const body = generated.replace(MARKER_LIKE, ` ${MARKER_START}`);
+  return body.endsWith('\n') ? body : `${body}\n`;
+}
+
 /** The note as first written: generated text, marker, nothing of the user's yet (or `tail`). */
 export function composeNote(kind: SourceKind, sourceId: string, generated: string, tail = ''): string {
-  const body = generated.endsWith('\n') ? generated : `${generated}\n`;
+  const body = generatedBody(generated);
   return `${body}\n${markerLine(kind, sourceId, contentHash(body))}\n${tail}`;
 }
 
@@ -102,7 +114,7 @@ export interface MergeResult {
  * none). Pure: the caller writes `text` for `create` / `update`.
  */
 export function mergeNote(kind: SourceKind, sourceId: string, generated: string, existing: string | null): MergeResult {
-  const body = generated.endsWith('\n') ? generated : `${generated}\n`;
+  const body = generatedBody(generated);
   if (existing === null) return { action: 'create', text: composeNote(kind, sourceId, body) };
   const old = parseGeneratedNote(existing);
   if (!old) return { action: 'conflict', reason: 'a note the importer did not make (or whose import marker was removed) is at this path; not overwritten' };
