@@ -188,6 +188,11 @@ describe('importCommand', () => {
     const r = await capture(() => importCommand('attack', path.join(dir, 'bundle.json'), path.join(dir, 'vault')));
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('not a STIX bundle');
+    // The right folder for the wrong kind: Sigma rules given as Atomic Red Team tests.
+    const wrong = await capture(() => importCommand('atomic', sigmaSource(), path.join(dir, 'vault')));
+    expect(wrong.code).toBe(1);
+    expect(wrong.stdout).toContain('(source): no T####/T####.yaml file');
+    expect(existsSync(path.join(dir, 'vault'))).toBe(false);
   });
 
   test('the real CLI: exit codes and streams', () => {

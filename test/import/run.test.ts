@@ -177,6 +177,14 @@ describe('runImport, other kinds', () => {
     expect(t.files.size).toBe(0);
   });
 
+  test.each(SOURCE_KINDS)('%s: a source without a single file of the kind is reported, not a silent success', async (kind) => {
+    const t = new MemoryTarget();
+    const s = await runImport(src({ 'README.md': '# Not a source\n', 'docs/notes.txt': 'x\n' }), t, { kind, parseYaml: parseYamlCore });
+    expect(s.sourceFiles).toBe(0);
+    expect(s.skipped).toEqual([{ source: '(source)', reason: expect.stringMatching(/^no .*: expected /) }]);
+    expect(t.files.size).toBe(0);
+  });
+
   test('atomic and technique notes of one technique coexist with distinct names', async () => {
     const t = new MemoryTarget();
     const bundle = JSON.stringify({

@@ -19,6 +19,15 @@ export const SOURCE_KINDS: readonly SourceKind[] = ['attack', 'sigma', 'atomic',
 
 export const NOTE_KIND: Record<SourceKind, NoteKind> = { attack: 'technique', sigma: 'rule', elastic: 'rule', splunk: 'rule', atomic: 'test' };
 
+/** Why a source with no file the importer reads gives no notes. */
+const NO_FILES: Record<SourceKind, string> = {
+  attack: 'no .json file: expected an ATT&CK STIX bundle',
+  sigma: 'no .yml or .yaml file: expected Sigma rules',
+  atomic: 'no T####/T####.yaml file: expected the atomics folder of Atomic Red Team',
+  elastic: 'no .toml file: expected Elastic detection-rules TOML files',
+  splunk: 'no .yml or .yaml file: expected Splunk security_content detections',
+};
+
 /** A file of the source, relative to the source root (`/`-separated), read on demand. */
 export interface ImportSourceFile {
   path: string;
@@ -149,6 +158,8 @@ export async function runImport(files: readonly ImportSourceFile[], target: Impo
   const byPath = new Map(files.map((f) => [f.path, f]));
   const selected = selectSourceFiles(opts.kind, [...byPath.keys()]).filter((p) => !opts.filter || opts.filter(p));
   summary.sourceFiles = selected.length;
+  // A source without a single file of the kind (a wrong folder, or the wrong kind for it) imports nothing: said so.
+  if (selected.length === 0) summary.skipped.push({ source: '(source)', reason: NO_FILES[opts.kind] });
   let drafts: NoteDraft[] = [];
   if (opts.kind === 'attack') {
     drafts = await attackDrafts(selected, byPath, folders, opts, summary, slicer);
@@ -257,10 +268,7 @@ async function attackDrafts(
   summary: ImportSummary,
   slicer: Slicer,
 ): Promise<NoteDraft[]> {
-  if (selected.length === 0) {
-    summary.skipped.push({ source: '(source)', reason: 'no .json file: expected an ATT&CK STIX bundle' });
-    return [];
-  }
+  if (selected.length === 0) return [];
   const [path, ...rest] = selected as [string, ...string[]];
   for (const r of rest) summary.skipped.push({ source: r, reason: 'only one ATT&CK bundle is imported at a time' });
   let text: string;
