@@ -42,28 +42,6 @@ export function registerImportCommands(plugin: Plugin): void {
 
 // ---- sources ----------------------------------------------------------------------------------------
 
-/** Files of a vault folder, relative to it; or one vault file. */
-function vaultSource(app: App, path: string): ImportSourceFile[] {
-  const file = app.vault.getAbstractFileByPath(path);
-  if (file instanceof TFile) return [{ path: file.name, read: () => app.vault.read(file) }];
-  const prefix = path === '/' || path === '' ? '' : `${path}/`;
-  return app.vault
-    .getFiles()
-    .filter((f) => f.path.startsWith(prefix))
-    .map((f) => ({ path: f.path.slice(prefix.length), read: () => app.vault.read(f) }));
-}
-
-/** Files picked on this device. A folder pick names files `<folder>/<path>`: drop the folder's own name. */
-function deviceSource(files: readonly File[]): ImportSourceFile[] {
-  return files.map((f) => {
-    const rel = f.webkitRelativePath || f.name;
-    const path = rel.includes('/') ? rel.slice(rel.indexOf('/') + 1) : rel;
-    return { path, read: () => f.text() };
-  });
-}
-
-// ---- target -----------------------------------------------------------------------------------------
-
 function isUtf8(bytes: ArrayBuffer): boolean {
   try {
     new TextDecoder('utf-8', { fatal: true }).decode(bytes);
@@ -72,6 +50,38 @@ function isUtf8(bytes: ArrayBuffer): boolean {
     return false;
   }
 }
+
+/**
+ * `text` as read, unless its bytes are not UTF-8: read as text they hold U+FFFD, so that a source would be
+ * embedded and a note rewritten with those characters lost for good. Then it throws, naming `what`.
+ */
+async function utf8Text(text: string, bytes: () => Promise<ArrayBuffer>, what: string): Promise<string> {
+  if (text.includes('\uFFFD') && !isUtf8(await bytes())) throw new Error(`${what} is not valid UTF-8`);
+  return text;
+}
+
+/** Files of a vault folder, relative to it; or one vault file. Files that are not UTF-8 are skipped, as by the CLI. */
+function vaultSource(app: App, path: string): ImportSourceFile[] {
+  const read = (f: TFile) => async (): Promise<string> => utf8Text(await app.vault.read(f), () => app.vault.readBinary(f), 'the file');
+  const file = app.vault.getAbstractFileByPath(path);
+  if (file instanceof TFile) return [{ path: file.name, read: read(file) }];
+  const prefix = path === '/' || path === '' ? '' : `${path}/`;
+  return app.vault
+    .getFiles()
+    .filter((f) => f.path.startsWith(prefix))
+    .map((f) => ({ path: f.path.slice(prefix.length), read: read(f) }));
+}
+
+/** Files picked on this device. A folder pick names files `<folder>/<path>`: drop the folder's own name. */
+function deviceSource(files: readonly File[]): ImportSourceFile[] {
+  return files.map((f) => {
+    const rel = f.webkitRelativePath || f.name;
+    const path = rel.includes('/') ? rel.slice(rel.indexOf('/') + 1) : rel;
+    return { path, read: async () => utf8Text(await f.text(), () => f.arrayBuffer(), 'the file') };
+  });
+}
+
+// ---- target -----------------------------------------------------------------------------------------
 
 /** A vault folder as an import target: whole-note writes through `create` and `process`. */
 export class VaultTarget implements ImportTarget {
@@ -109,11 +119,8 @@ export class VaultTarget implements ImportTarget {
   async read(rel: string): Promise<string> {
     const file = this.app.vault.getAbstractFileByPath(this.full(rel));
     if (!(file instanceof TFile)) throw new Error(`${rel} is not a file`);
-    const text = await this.app.vault.read(file);
-    // Bytes that are not UTF-8 read as U+FFFD, and writing the text back would replace them for good: the
-    // import then leaves the note alone and says why.
-    if (text.includes('\uFFFD') && !isUtf8(await this.app.vault.readBinary(file))) throw new Error('the note is not valid UTF-8');
-    return text;
+    // A note that is not UTF-8 is left alone, and the import says why.
+    return utf8Text(await this.app.vault.read(file), () => this.app.vault.readBinary(file), 'the note');
   }
 
   async write(rel: string, text: string, previous: string | null): Promise<void> {

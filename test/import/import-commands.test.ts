@@ -112,6 +112,36 @@ describe('import commands', () => {
     expect(paths().some((p) => p.includes('config'))).toBe(false);
   });
 
+  test('a source file that is not UTF-8 is skipped with the reason, as by the CLI, from the vault and from the device', async () => {
+    const { app, text, paths } = setup();
+    // "Café" in Latin-1: read as text the é becomes U+FFFD, which would be embedded in the note for good.
+    const latin1 = Uint8Array.from(Buffer.from(RULE('Caf\xe9', 'attack.t1059'), 'latin1'));
+    app.vault._addBytes('Sources/sigma/rules/windows/latin.yml', latin1);
+    app.commands.executeCommandById('attack-coverage:import-sigma');
+    const [source, target] = selects();
+    choose(source!, 'Sources/sigma');
+    choose(target!, 'Imports');
+    button(/^Import$/).click();
+    await settle();
+    expect(modal()?.textContent).toContain('rules/windows/latin.yml: cannot read: the file is not valid UTF-8');
+    expect(paths().filter((p) => p.startsWith('Imports/Detection Rules/'))).toEqual(['Imports/Detection Rules/one (rules).md', 'Imports/Detection Rules/two.md']);
+    expect(paths().some((p) => !p.startsWith('Sources/') && text(p).includes('\uFFFD'))).toBe(false);
+
+    const picked = new File([latin1], 'latin.yml');
+    Object.defineProperty(picked, 'text', { value: () => Promise.resolve(new TextDecoder().decode(latin1)) });
+    Object.defineProperty(picked, 'arrayBuffer', { value: () => Promise.resolve(latin1.buffer) });
+    Object.defineProperty(picked, 'webkitRelativePath', { value: 'sigma/rules/latin.yml' });
+    document.body.empty(); // the first summary
+    app.commands.executeCommandById('attack-coverage:import-sigma');
+    const input = modal()!.querySelector<HTMLInputElement>('input[type=file]')!;
+    Object.defineProperty(input, 'files', { value: [picked] });
+    input.dispatchEvent(new Event('change'));
+    button(/^Import$/).click();
+    await settle();
+    expect(modal()?.textContent).toContain('rules/latin.yml: cannot read: the file is not valid UTF-8');
+    expect(paths().some((p) => !p.startsWith('Sources/') && text(p).includes('\uFFFD'))).toBe(false);
+  });
+
   test('nothing chosen: a notice, no import', () => {
     const { app, paths } = setup();
     const before = paths();
