@@ -185,6 +185,42 @@ describe('runImport, other kinds', () => {
     expect(t.files.size).toBe(0);
   });
 
+  test('links between technique notes lead to the notes, also after ATT&CK renames a technique', async () => {
+    // ATT&CK 18 renamed T1552.003 "Bash History" to "Shell History"; its note keeps the name it was imported under.
+    const bundle = (subName: string): string => {
+      const ap = (id: string, stix: string, name: string, extra: Record<string, unknown> = {}) => ({
+        type: 'attack-pattern',
+        id: stix,
+        name,
+        external_references: [{ source_name: 'mitre-attack', external_id: id }],
+        ...extra,
+      });
+      const rel = (type: string, source: string, target: string) => ({ type: 'relationship', id: `relationship--${source}-${type}`, relationship_type: type, source_ref: source, target_ref: target });
+      return JSON.stringify({
+        objects: [
+          ap('T1552', 'ap-1552', 'Unsecured Credentials'),
+          ap('T1552.003', 'ap-1552-3', subName, { x_mitre_is_subtechnique: true }),
+          ap('T1139', 'ap-1139', 'Bash History', { revoked: true }),
+          rel('subtechnique-of', 'ap-1552-3', 'ap-1552'),
+          rel('revoked-by', 'ap-1139', 'ap-1552-3'),
+        ],
+      });
+    };
+    const t = new MemoryTarget();
+    const attack = { kind: 'attack' as const, parseYaml: parseYamlCore };
+    await runImport(src({ 'enterprise-attack-17.1.json': bundle('Bash History') }), t, attack);
+    const s = await runImport(src({ 'enterprise-attack-18.1.json': bundle('Shell History') }), t, attack);
+    expect(s.updated).toHaveLength(3);
+    const notes = new Set([...t.files.keys()].map((p) => p.slice(p.lastIndexOf('/') + 1, -'.md'.length)));
+    expect(notes).toContain('T1552.003 - Unsecured Credentials- Bash History');
+    const links = [...t.files.values()].flatMap((text) => [...text.matchAll(/\[\[([^\]|]+)/g)].map((m) => m[1] as string));
+    expect(links.sort()).toEqual(['T1552.003 - Unsecured Credentials- Bash History', 'T1552.003 - Unsecured Credentials- Bash History']);
+    // And the import after that changes nothing.
+    t.writes = [];
+    await runImport(src({ 'enterprise-attack-18.1.json': bundle('Shell History') }), t, attack);
+    expect(t.writes).toEqual([]);
+  });
+
   test('atomic and technique notes of one technique coexist with distinct names', async () => {
     const t = new MemoryTarget();
     const bundle = JSON.stringify({

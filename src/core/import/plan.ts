@@ -26,9 +26,10 @@ export interface NoteDraft {
   names: string[];
   /**
    * The generated note text (frontmatter and body) for the file name finally chosen: a note may link to
-   * itself (atomic notes' `filename:`). Called once per planned note, after paths are allocated.
+   * itself (atomic notes' `filename:`). Called once per planned note, after paths are allocated; `noteName`
+   * gives the file name (without extension) allocated to another item of the import, by source ID.
    */
-  render: (basename: string) => string;
+  render: (basename: string, noteName?: (sourceId: string) => string | undefined) => string;
   /** Lower claims names first (SigmaHQ `rules/` before `deprecated/`). */
   priority: number;
 }
@@ -97,11 +98,18 @@ export const basenameOf = (path: string): string => path.slice(path.lastIndexOf(
 /** The whole plan in one call: paths allocated, every note rendered. */
 export function planNotes(drafts: readonly NoteDraft[], state: TargetState): { planned: PlannedNote[]; conflicts: PlanConflict[] } {
   const { allocations, conflicts } = allocatePaths(drafts, state);
-  return { planned: allocations.map(renderAllocation), conflicts };
+  const names = noteNames(allocations);
+  return { planned: allocations.map((a) => renderAllocation(a, names)), conflicts };
 }
 
-export function renderAllocation({ draft: d, path }: Allocation): PlannedNote {
-  return { path, content: d.render(basenameOf(path)), kind: d.kind, source: d.source, sourceId: d.sourceId, sourcePath: d.sourcePath };
+/** The file name (without `.md`) allocated to each source ID, for links between the notes of one import. */
+export function noteNames(allocations: readonly Allocation[]): (sourceId: string) => string | undefined {
+  const names = new Map(allocations.map((a) => [a.draft.sourceId, basenameOf(a.path)]));
+  return (sourceId) => names.get(sourceId);
+}
+
+export function renderAllocation({ draft: d, path }: Allocation, names?: (sourceId: string) => string | undefined): PlannedNote {
+  return { path, content: d.render(basenameOf(path), names), kind: d.kind, source: d.source, sourceId: d.sourceId, sourcePath: d.sourcePath };
 }
 
 export function allocatePaths(drafts: readonly NoteDraft[], state: TargetState): { allocations: Allocation[]; conflicts: PlanConflict[] } {

@@ -11,7 +11,7 @@
 import type { YamlParser } from '../rules';
 import { jsonArrayElements } from './json-array';
 import { mayBeGenerated, mergeNote, parseGeneratedNote, type NoteKind, type SourceKind } from './merge';
-import { basenameOf, PathAllocator, uniqueSourceIds, type Allocation, type NoteDraft } from './plan';
+import { basenameOf, noteNames, PathAllocator, uniqueSourceIds, type Allocation, type NoteDraft } from './plan';
 import { draftFor, selectSourceFiles } from './sources';
 import { DEFAULT_FOLDERS, StixCollector, techniqueDraft, versionFromFileName, type AttackImportOptions, type Folders, type StixResult } from './stix-import';
 
@@ -225,9 +225,10 @@ export async function runImport(files: readonly ImportSourceFile[], target: Impo
   summary.notes = drafts.length;
 
   // 4. Render, merge, write.
+  const names = noteNames(allocations);
   for (let i = 0; i < allocations.length; i++) {
     const { draft, path } = allocations[i] as (typeof allocations)[number];
-    const content = draft.render(basenameOf(path));
+    const content = draft.render(basenameOf(path), names);
     const before = existing.get(path) ?? null;
     const res = mergeNote(draft.source, draft.sourceId, content, before);
     if (res.action === 'conflict') summary.conflicts.push({ path, source: draft.sourcePath, reason: res.reason ?? '' });

@@ -284,7 +284,7 @@ export function techniqueDraft(t: TechniqueTexts, result: StixResult, sourcePath
   if (info.revoked && opts.includeRevoked === false) return null;
   if (info.deprecated && opts.includeDeprecated === false) return null;
   const blocks = typeof opts.blocks === 'function' ? opts.blocks(info.id) : (opts.blocks ?? 'coverage');
-  const render = (): string =>
+  const render = (_basename: string, noteName?: (sourceId: string) => string | undefined): string =>
     techniqueNote(info, {
       catalog,
       description: t.description,
@@ -298,6 +298,7 @@ export function techniqueDraft(t: TechniqueTexts, result: StixResult, sourcePath
       tacticTags: 'clean',
       rulesFolder: folders.rule,
       testsFolder: folders.test,
+      noteName: noteName && ((id) => noteName(`attack:${id}`)),
     });
   const kind: NoteKind = 'technique';
   return {

@@ -56,6 +56,11 @@ export interface TechniqueNoteOptions {
   tacticTags?: 'seed' | 'clean';
   rulesFolder?: string;
   testsFolder?: string;
+  /**
+   * The name of the note of technique `id` as it is in the vault, when known: an imported note keeps its
+   * path when ATT&CK renames the technique, so links built from the new name would lead nowhere.
+   */
+  noteName?: (id: string) => string | undefined;
 }
 
 /** STIX Markdown to note text: drops `(Citation: …)` markers and trims. */
@@ -88,12 +93,16 @@ function blocks(id: string, tag: string, o: TechniqueNoteOptions): [string, stri
 /** Link display text cannot hold `|`, `[` or `]`. */
 const linkText = (s: string): string => oneLine(s).replace(/[|[\]]/g, ' ').replace(/\s+/g, ' ').trim();
 
+/** `[[note|T#### text]]`: the note of technique `id`, whose display name is `name`. */
+const techniqueLink = (id: string, name: string, text: string, opts: TechniqueNoteOptions): string =>
+  `[[${opts.noteName?.(id) ?? techniqueFileName(id, name)}|${id} ${linkText(text)}]]`;
+
 /** Revoked / deprecated callout, with a link to the replacement's note when there is one. */
 function statusLines(t: TechniqueInfo, opts: TechniqueNoteOptions): string[] {
   if (!t.revoked && !t.deprecated) return [];
   const by = t.revokedBy;
   const byName = by ? opts.catalog.displayName(by) : undefined;
-  const link = by ? (byName ? `[[${techniqueFileName(by, byName)}|${by} ${linkText(byName)}]]` : by) : '';
+  const link = by ? (byName ? techniqueLink(by, byName, byName, opts) : by) : '';
   const text = t.revoked
     ? `> [!warning] Revoked\n> ATT&CK revoked ${t.id}.${link ? ` Use ${link} instead.` : ''}`
     : `> [!warning] Deprecated\n> ATT&CK deprecated ${t.id}; it is kept for reference only.${link ? ` See ${link}.` : ''}`;
@@ -118,7 +127,7 @@ function subtechniqueLines(list: Pick<TechniqueInfo, 'id' | 'name'>[], opts: Tec
   return [
     '### Sub-techniques',
     '',
-    ...list.map((s) => `- [[${techniqueFileName(s.id, opts.catalog.displayName(s.id) ?? s.name)}|${s.id} ${linkText(s.name)}]]`),
+    ...list.map((s) => `- ${techniqueLink(s.id, opts.catalog.displayName(s.id) ?? s.name, s.name, opts)}`),
     '',
   ];
 }
