@@ -221,6 +221,31 @@ describe('runImport, other kinds', () => {
     expect(t.writes).toEqual([]);
   });
 
+  test('a technique note renamed in Obsidian, which updates the links to it: no conflict, the links stay', async () => {
+    const bundle = JSON.stringify({
+      objects: [
+        { type: 'attack-pattern', id: 'ap-1059', name: 'Command and Scripting Interpreter', external_references: [{ source_name: 'mitre-attack', external_id: 'T1059' }] },
+        { type: 'attack-pattern', id: 'ap-1059-6', name: 'Python', x_mitre_is_subtechnique: true, external_references: [{ source_name: 'mitre-attack', external_id: 'T1059.006' }] },
+        { type: 'relationship', id: 'relationship--1', relationship_type: 'subtechnique-of', source_ref: 'ap-1059-6', target_ref: 'ap-1059' },
+      ],
+    });
+    const t = new MemoryTarget();
+    const attack = { kind: 'attack' as const, parseYaml: parseYamlCore };
+    await runImport(src({ 'b.json': bundle }), t, attack);
+    const old = 'T1059.006 - Command and Scripting Interpreter- Python';
+    t.files.set('Use Cases/Python.md', t.files.get(`Use Cases/${old}.md`) as string);
+    t.files.delete(`Use Cases/${old}.md`);
+    const parent = 'Use Cases/T1059 - Command and Scripting Interpreter.md';
+    t.files.set(parent, (t.files.get(parent) as string).replace(`[[${old}|`, '[[Python|'));
+    const s = await runImport(src({ 'b.json': bundle }), t, attack);
+    expect(s.conflicts).toEqual([]);
+    expect(t.files.get(parent)).toContain('[[Python|T1059.006 Python]]');
+    expect(parseGeneratedNote(t.files.get(parent) as string)?.edited).toBe(false);
+    t.writes = [];
+    await runImport(src({ 'b.json': bundle }), t, attack);
+    expect(t.writes).toEqual([]);
+  });
+
   test('atomic and technique notes of one technique coexist with distinct names', async () => {
     const t = new MemoryTarget();
     const bundle = JSON.stringify({

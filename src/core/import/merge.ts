@@ -121,6 +121,9 @@ export function mergeNote(kind: SourceKind, sourceId: string, generated: string,
   if (old.sourceId !== sourceId) return { action: 'conflict', reason: `this note was imported from ${old.sourceId}, not ${sourceId}; not overwritten` };
   const next = contentHash(body);
   if (old.edited) {
+    // The edit made the note read as the new text already (Obsidian updating links to a note the user
+    // renamed does so): nothing of the user's to keep, only the marker is behind.
+    if (contentHash(old.generated) === next) return { action: 'update', text: composeNote(kind, sourceId, body, old.tail) };
     if (old.hash === next) return { action: 'unchanged', userEdited: true, reason: 'edited by you; the source has not changed since' };
     return { action: 'conflict', userEdited: true, reason: 'edited by you since it was imported, and the source changed; not overwritten' };
   }
