@@ -122,6 +122,23 @@ describe('runImport (Sigma into an empty folder, then again)', () => {
     expect(t.files.has('Detection Rules/c.md')).toBe(false);
   });
 
+  test('a copy of an imported note (Obsidian names it "a 1") does not take the place of the note', async () => {
+    const a = 'Detection Rules/a.md';
+    const copy = 'Detection Rules/a 1.md';
+    const v2 = { ...V1, 'rules/windows/a.yml': V1['rules/windows/a.yml'].replace('level: high', 'level: critical') };
+    for (const edit of [(n: string) => n.replace('level: "high"', 'level: "low"'), (n: string) => `${n}## My variant\n`]) {
+      const t = new MemoryTarget();
+      await runImport(src(V1), t, opts);
+      const mine = edit(t.files.get(a) as string);
+      t.files.set(copy, mine);
+      const s = await runImport(src(v2), t, opts);
+      expect(frontmatter(t.files.get(a) as string).level).toBe('critical');
+      expect(s.updated).toContain(a);
+      expect(t.files.get(copy)).toBe(mine);
+      expect(s.conflicts).toEqual([]);
+    }
+  });
+
   test('a note the importer did not make is never overwritten', async () => {
     const mine = '# My own note about rule A\n';
     const t = new MemoryTarget({ 'Detection Rules/a.md': mine });

@@ -11,6 +11,7 @@
 import type { YamlParser } from '../rules';
 import { jsonArrayElements } from './json-array';
 import { mayBeGenerated, mergeNote, parseGeneratedNote, type NoteKind, type SourceKind } from './merge';
+import { safeFileName } from './names';
 import { basenameOf, noteNames, PathAllocator, uniqueSourceIds, type Allocation, type NoteDraft } from './plan';
 import { draftFor, selectSourceFiles } from './sources';
 import { DEFAULT_FOLDERS, StixCollector, techniqueDraft, versionFromFileName, type AttackImportOptions, type Folders, type StixResult } from './stix-import';
@@ -129,6 +130,9 @@ export class Slicer {
   }
 }
 
+/** A file name as compared for the same note: made safe, composed, case folded. */
+const nameKey = (name: string): string => safeFileName(name).normalize('NFC').toLowerCase();
+
 const message = (e: unknown): string => (e instanceof Error ? e.message : String(e)).split('\n')[0] ?? '';
 
 export async function runImport(files: readonly ImportSourceFile[], target: ImportTarget, opts: ImportOptions): Promise<ImportSummary> {
@@ -189,6 +193,12 @@ export async function runImport(files: readonly ImportSourceFile[], target: Impo
   const folder = `${folders[NOTE_KIND[opts.kind]]}/`;
   const existing = new Map<string, string>(); // path → text, for notes we made
   const owned = new Map<string, string>(); // source ID → path
+  // Several notes can carry one item's marker when the user copied an imported note (Obsidian's "Make a
+  // copy" names the copy "a 1", which sorts first). The one the importer keeps is an untouched one, then
+  // one under a name the importer would give the item; the others are left alone as the user's.
+  const rankOf = new Map<string, number>(); // source ID → rank of the note in `owned`, lower is better
+  const itemNames = new Map(drafts.map((d) => [d.sourceId, new Set(d.names.map(nameKey))]));
+  const rank = (sourceId: string, path: string, edited: boolean): number => (edited ? 2 : 0) + (itemNames.get(sourceId)?.has(nameKey(basenameOf(path))) ? 0 : 1);
   const unreadable = new Map<string, string>(); // path → why it could not be read
   const candidates = paths.filter((p) => p.startsWith(folder) && /\.md$/i.test(p)).sort();
   for (let i = 0; i < candidates.length; i++) {
@@ -201,7 +211,11 @@ export async function runImport(files: readonly ImportSourceFile[], target: Impo
       continue;
     }
     const note = mayBeGenerated(text) ? parseGeneratedNote(text) : null;
-    if (note && !owned.has(note.sourceId)) {
+    const r = note ? rank(note.sourceId, path, note.edited) : 0;
+    if (note && r < (rankOf.get(note.sourceId) ?? Infinity)) {
+      const held = owned.get(note.sourceId);
+      if (held !== undefined) existing.delete(held);
+      rankOf.set(note.sourceId, r);
       owned.set(note.sourceId, path);
       existing.set(path, text);
     }
