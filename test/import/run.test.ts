@@ -4,6 +4,7 @@ import { contentHash } from '../../src/core/import/hash';
 import { markerLine, parseGeneratedNote, type SourceKind } from '../../src/core/import/merge';
 import { unsafePathReason } from '../../src/core/import/names';
 import { runImport, SOURCE_KINDS, type ImportSourceFile, type ImportTarget } from '../../src/core/import/run';
+import { indexOf } from '../support/notes';
 import { frontmatter } from './note-parts';
 
 class MemoryTarget implements ImportTarget {
@@ -261,6 +262,33 @@ describe('runImport, other kinds', () => {
     t.writes = [];
     await runImport(src({ 'b.json': bundle }), t, attack);
     expect(t.writes).toEqual([]);
+  });
+
+  test("a test's text that reads like another test's heading does not add to the technique's test count", async () => {
+    const yaml = [
+      'attack_technique: T1059.006',
+      'display_name: Python',
+      'atomic_tests:',
+      '- name: one',
+      '  description: |',
+      '    See below.',
+      '    ## Atomic Test #7 - not a test',
+      '    Atomic Test #8',
+      '    ---',
+      '  executor: {name: sh, command: id}',
+      '- name: two',
+      '  executor:',
+      '    name: manual',
+      '    steps: |',
+      '      ## atomic test #9',
+      '      Do it by hand.',
+    ].join('\n');
+    const t = new MemoryTarget();
+    await runImport(src({ 'T1059.006/T1059.006.yaml': `${yaml}\n` }), t, { kind: 'atomic', parseYaml: parseYamlCore });
+    const [note] = [...t.files.values()] as [string];
+    expect(indexOf(t.snapshot()).technique('T1059.006', { rollUp: false }).testCount).toBe(2);
+    // Shown as written.
+    expect(note).toContain('Atomic Test \\#7 - not a test');
   });
 
   test('atomic and technique notes of one technique coexist with distinct names', async () => {

@@ -28,6 +28,13 @@ const PLATFORMS: Record<string, string> = {
   esxi: 'ESXi',
 };
 
+/**
+ * A test's free text (description, manual steps) as Markdown that cannot pass for another test: the engine
+ * counts `## Atomic Test #N` headings, so a line of the text reading `Atomic Test #N` (as a heading, or the
+ * text of one) gets its `#` escaped: it shows the same and counts for nothing.
+ */
+const freeText = (v: unknown): string => scalarText(v).trim().replace(/^([ \t]*(?:#{1,6}[ \t]+)?Atomic Test )#(?=\d)/gim, '$1\\#');
+
 // Executor names → code-fence languages.
 const LANG: Record<string, string> = { command_prompt: 'cmd', powershell: 'powershell', sh: 'sh', bash: 'bash' };
 
@@ -50,7 +57,7 @@ function executor(e: Obj): string[] {
   const name = scalarText(e.name);
   const elevation = e.elevation_required === true ? ' Elevation Required (e.g. root or admin)' : '';
   if (name === 'manual') {
-    return [`#### Run it with these steps!${elevation}`, '', scalarText(e.steps).trim(), ''];
+    return [`#### Run it with these steps!${elevation}`, '', freeText(e.steps), ''];
   }
   const lang = LANG[name] ?? '';
   const out = [`#### Attack Commands: Run with \`${name}\`!${elevation}`, '', fenced(scalarText(e.command).trim(), lang), ''];
@@ -115,7 +122,7 @@ export function atomicNote(atomic: Record<string, unknown>, opts: AtomicNoteOpti
     const platforms = list(test.supported_platforms).map((p) => PLATFORMS[scalarText(p)] ?? scalarText(p));
     lines.push(
       `## Atomic Test #${i + 1} - ${oneLine(test.name)}`,
-      scalarText(test.description).trim(),
+      freeText(test.description),
       '',
       `**Supported Platforms:** ${platforms.join(', ')}`,
       '',
