@@ -76,6 +76,27 @@ export class FsTarget implements ImportTarget {
     return out.sort();
   }
 
+  /**
+   * Basenames of the notes elsewhere in the vault that holds the target folder (the nearest folder above
+   * it with an `.obsidian` folder): `[[links]]` resolve across the whole vault, so new notes must not take
+   * their names. None when the target is not inside a vault, or is the vault.
+   */
+  async otherBasenames(): Promise<string[]> {
+    let vault: string | null = null;
+    for (let dir = dirname(this.root); !vault; dir = dirname(dir)) {
+      if (existsSync(join(dir, '.obsidian'))) vault = dir;
+      else if (dirname(dir) === dir) return [];
+    }
+    const inTarget = `${relative(vault, this.root).split(sep).join('/')}/`;
+    const out: string[] = [];
+    const rootError = (reason: string): Error => new ImportFsError(`cannot read vault "${vault}": ${reason}`);
+    const onFile = (rel: string, name: string): void => {
+      if (/\.md$/i.test(name) && !rel.startsWith(inTarget)) out.push(name.slice(0, -3));
+    };
+    walkFiles(vault, onFile, { rootError, followFileLinks: true });
+    return out;
+  }
+
   /** A note's text; refuses notes that are not valid UTF-8, since writing the decoded text back would replace their bytes. */
   async read(rel: string): Promise<string> {
     return textOf(readFileSync(this.inside(rel)), 'the note');

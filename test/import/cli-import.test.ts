@@ -180,6 +180,17 @@ describe('importCommand', () => {
     expect(summary.skipped).toContainEqual({ source: 'rules/windows/latin.yml', reason: expect.stringMatching(/not valid UTF-8/) });
   });
 
+  test('into a folder of a vault: names of notes elsewhere in the vault are not reused, as in the plugin', async () => {
+    const vault = tmp();
+    mkdirSync(path.join(vault, '.obsidian'));
+    mkdirSync(path.join(vault, 'Notes'));
+    writeFileSync(path.join(vault, 'Notes/Two.md'), '# My own note called "two"\n');
+    const r = await capture(() => importCommand('sigma', sigmaSource(), path.join(vault, 'Imports'), { json: true }));
+    expect(JSON.parse(r.stdout).created).toEqual(['Detection Rules/one.md', 'Detection Rules/two (rules).md']);
+    const basenames = walk(vault).filter((p) => p.endsWith('.md')).map((p) => path.basename(p, '.md').toLowerCase());
+    expect(new Set(basenames).size).toBe(basenames.length);
+  });
+
   test('bad arguments are errors; a source with nothing importable exits 1', async () => {
     await expect(importCommand('qradar', '.', '.')).rejects.toThrow(/unknown import kind/);
     await expect(importCommand('attack', '.', '.', { blocks: 'table' })).rejects.toThrow(/unknown block style/);
