@@ -161,7 +161,8 @@ describe('sigmaRuleNote', () => {
   });
 
   test('body', () => {
-    expect(note).toContain('\n## Odd `rule` with ``` inside\n\n### Description\n\nHas a fence:\n```\n\n````yml');
+    // The description's fence is closed, so that the rule below it is a block of its own.
+    expect(note).toContain('\n## Odd `rule` with ``` inside\n\n### Description\n\nHas a fence:\n```\n```\n\n````yml');
   });
 
   test('tag conversion', () => {

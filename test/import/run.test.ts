@@ -4,6 +4,7 @@ import { contentHash } from '../../src/core/import/hash';
 import { markerLine, parseGeneratedNote, type SourceKind } from '../../src/core/import/merge';
 import { unsafePathReason } from '../../src/core/import/names';
 import { runImport, SOURCE_KINDS, type ImportSourceFile, type ImportTarget } from '../../src/core/import/run';
+import { findCodeBlocks, type CodeBlock } from '../../src/core/markdown/code-blocks';
 import { indexOf } from '../support/notes';
 import { frontmatter } from './note-parts';
 
@@ -301,6 +302,32 @@ describe('runImport, other kinds', () => {
     await runImport(src({ 'b.json': bundle }), t, { kind: 'attack', parseYaml: parseYamlCore });
     await runImport(src({ 'T1059.006/T1059.006.yaml': 'attack_technique: T1059.006\ndisplay_name: Python\natomic_tests:\n- name: x\n  executor: {name: sh, command: id}\n' }), t, { kind: 'atomic', parseYaml: parseYamlCore });
     expect([...t.files.keys()].sort()).toEqual(['Testing Runbooks/T1059.006 - Python (Atomic tests).md', 'Use Cases/T1059.006 - Python.md']);
+  });
+});
+
+describe('a source text that opens a code block and never closes it', () => {
+  // The block is closed where the text ends: else it runs on through the note, and the engine no longer
+  // sees the embedded rule, the commands or the coverage blocks after it.
+  const open = (indent: string): string => `${indent}Example:\n${indent}\`\`\`\n${indent}whoami`;
+  type Seen = (blocks: CodeBlock[], files: Record<string, string>) => boolean;
+  const embedded = (lang: string, file: string): Seen => (b, f) => b.some((x) => x.lang === lang && x.content === f[file]?.trimEnd());
+  const cases: [SourceKind, Record<string, string>, Seen][] = [
+    ['sigma', { 'f.yml': `title: F\nid: f-1\ndescription: |\n${open('    ')}\nlogsource: {product: windows}\ndetection: {sel: {a: b}, condition: sel}\n` }, embedded('yml', 'f.yml')],
+    ['elastic', { 'f.toml': `[rule]\nname = "F"\nrule_id = "f-1"\ndescription = """\n${open('')}\n"""\n` }, embedded('toml', 'f.toml')],
+    ['splunk', { 'f.yml': `name: F\nid: f-1\ndescription: |\n${open('  ')}\nsearch: index=main\n` }, embedded('yml', 'f.yml')],
+    ['atomic', { 'T1033/T1033.yaml': `attack_technique: T1033\natomic_tests:\n- name: one\n  description: |\n${open('    ')}\n  executor: {name: sh, command: id}\n` }, (b) => b.some((x) => x.lang === 'sh' && x.content === 'id')],
+    [
+      'attack',
+      { 'b.json': JSON.stringify({ objects: [{ type: 'attack-pattern', id: 'ap', name: 'Owner', description: open(''), external_references: [{ source_name: 'mitre-attack', external_id: 'T1033' }] }] }) },
+      (b) => b.filter((x) => x.lang === 'attack-coverage').length === 2, // "Detection Rule" and "Rule Testing"
+    ],
+  ];
+  test.each(cases)('%s', async (kind, files, seen) => {
+    const t = new MemoryTarget();
+    await runImport(src(files), t, { kind, parseYaml: parseYamlCore });
+    const [note] = [...t.files.values()] as [string];
+    expect(seen(findCodeBlocks(note), files)).toBe(true);
+    expect(note).toContain('whoami');
   });
 });
 

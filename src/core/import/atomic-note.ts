@@ -3,7 +3,7 @@
  * layout (domain.md §1.1 variant b). The body follows ART's own generated Markdown so that analysts
  * recognise it; one `## Atomic Test #N` heading per test, which is what per-test counts rely on.
  */
-import { fenced, flowList, oneLine, scalarText, tableCell } from './markdown';
+import { closeOpenFence, fenced, flowList, oneLine, scalarText, tableCell } from './markdown';
 import { techniqueFileName } from './names';
 import { techniqueTag } from './technique-note';
 
@@ -31,9 +31,10 @@ const PLATFORMS: Record<string, string> = {
 /**
  * A test's free text (description, manual steps) as Markdown that cannot pass for another test: the engine
  * counts `## Atomic Test #N` headings, so a line of the text reading `Atomic Test #N` (as a heading, or the
- * text of one) gets its `#` escaped: it shows the same and counts for nothing.
+ * text of one) gets its `#` escaped: it shows the same and counts for nothing. A code block it leaves
+ * open is closed (see `closeOpenFence`).
  */
-const freeText = (v: unknown): string => scalarText(v).trim().replace(/^([ \t]*(?:#{1,6}[ \t]+)?Atomic Test )#(?=\d)/gim, '$1\\#');
+const freeText = (v: unknown): string => closeOpenFence(scalarText(v).trim()).replace(/^([ \t]*(?:#{1,6}[ \t]+)?Atomic Test )#(?=\d)/gim, '$1\\#');
 
 // Executor names → code-fence languages.
 const LANG: Record<string, string> = { command_prompt: 'cmd', powershell: 'powershell', sh: 'sh', bash: 'bash' };

@@ -1,4 +1,19 @@
 /** Small Markdown / YAML-frontmatter builders shared by the note writers. */
+import { scanCodeBlocks } from '../markdown/code-blocks';
+import { LineIndex } from '../markdown/position';
+
+/**
+ * Markdown from a source (a description, steps) as a part of a note: a code block it opens and never
+ * closes would run on through the rest of the note, hiding the embedded rule or the coverage blocks from
+ * the engine, so it is closed at the end of the text.
+ */
+export function closeOpenFence(text: string): string {
+  const last = scanCodeBlocks(text, 0, new LineIndex(text)).at(-1);
+  // An unclosed block runs to the end of the text; one inside a blockquote ends with the quote.
+  if (!last || last.contentEnd < text.length || last.quoteDepth > 0) return text;
+  const fence = /[`~]{3,}/.exec(text.slice(last.lineStart))?.[0] ?? '```';
+  return `${text}\n${fence}`;
+}
 
 /** A fenced code block that survives backticks inside `body`: the fence is one longer than its longest run. */
 export function fenced(body: string, info = ''): string {

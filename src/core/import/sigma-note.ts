@@ -3,7 +3,7 @@
  * quoted, tags in tag form plus `detection_rule`) followed by the original rule, embedded unchanged.
  * The embedded YAML keeps the rule's `author` field, which the Detection Rule License requires.
  */
-import { fenced, flowList, oneLine, scalarText, yamlQuote } from './markdown';
+import { closeOpenFence, fenced, flowList, oneLine, scalarText, yamlQuote } from './markdown';
 
 export interface SigmaNoteOptions {
   /** Frontmatter `vendor`; default "sigma". */
@@ -65,7 +65,7 @@ export function sigmaRuleNote(yamlText: string, rule: Record<string, unknown>, o
     ...flagLines(opts),
     '### Description',
     '',
-    scalarText(rule.description).trim(),
+    closeOpenFence(scalarText(rule.description).trim()),
     '',
     fenced(yaml, 'yml'),
     '',

@@ -3,7 +3,7 @@
  * its generator's quirks, because real vaults look like this and the parser must meet them as they are.
  */
 import type { Catalog, TechniqueInfo } from '../attack/catalog';
-import { fenced, oneLine, tableCell, yamlQuote } from './markdown';
+import { closeOpenFence, fenced, oneLine, tableCell, yamlQuote } from './markdown';
 import { techniqueFileName } from './names';
 
 /** One analytic of an ATT&CK v18+ detection strategy, as the note shows it. */
@@ -194,9 +194,9 @@ export function techniqueNote(t: TechniqueInfo, opts: TechniqueNoteOptions): str
     ...statusLines(t, opts),
     '### Description',
     '',
-    stixText(opts.description),
+    closeOpenFence(stixText(opts.description)),
     '',
-    ...(v18Only && !stixText(opts.detection) ? [] : ['### Detection', '', stixText(opts.detection), '']),
+    ...(v18Only && !stixText(opts.detection) ? [] : ['### Detection', '', closeOpenFence(stixText(opts.detection)), '']),
     ...(v18Only && !opts.defensesBypassed?.length ? [] : ['### Defenses Bypassed', '', (opts.defensesBypassed ?? []).join(', '), '']),
     ...(showDataSources ? ['### Data Sources', ''] : []),
     // No blank line before the next heading: the generator's own layout.

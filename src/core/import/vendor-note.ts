@@ -3,7 +3,7 @@
  * frontmatter the engine reads, vendor-specific keys, then the title, description and the original rule
  * embedded unchanged.
  */
-import { fenced, flowList, oneLine, scalarText, yamlQuote } from './markdown';
+import { closeOpenFence, fenced, flowList, oneLine, scalarText, yamlQuote } from './markdown';
 
 export interface VendorNoteOptions {
   /** The rule's path in its repository, kept as `source_file`. */
@@ -39,7 +39,7 @@ export function vendorRuleNote(p: VendorNoteParts, opts: VendorNoteOptions): str
     '',
     '### Description',
     '',
-    scalarText(p.description).trim(),
+    closeOpenFence(scalarText(p.description).trim()),
     '',
     fenced(text, p.lang),
     '',
