@@ -149,6 +149,22 @@ describe('runImport (Sigma into an empty folder, then again)', () => {
     expect(t.files.get('Detection Rules/a.md')).toBe(mine);
   });
 
+  test('a lone surrogate in a rule (a YAML "\\ud800" escape) neither stops the import nor makes it rewrite the note', async () => {
+    // In the ID (which the marker holds URI-encoded), and in text written into the note as UTF-8.
+    const odd = `title: "Odd \\udc00 title"\nid: "id-\\ud800"\nstatus: test\ndescription: "Half a pair: \\ud83d."\nlogsource: {product: windows}\ndetection: {sel: {a: b}, condition: sel}\n`;
+    const files = { ...V1, 'rules/windows/odd.yml': odd };
+    const t = new MemoryTarget();
+    const s = await runImport(src(files), t, opts);
+    expect(s.created).toContain('Detection Rules/odd.md');
+    expect(s.created).toHaveLength(5);
+    // What a UTF-8 file system gives back.
+    for (const [p, text] of t.files) t.files.set(p, Buffer.from(text, 'utf8').toString('utf8'));
+    t.writes = [];
+    const again = await runImport(src(files), t, opts);
+    expect(again.unchanged).toHaveLength(5);
+    expect(t.writes).toEqual([]);
+  });
+
   test('dry run: the same decisions, nothing written', async () => {
     const t = new MemoryTarget();
     const s = await runImport(src(V1), t, { ...opts, dryRun: true });

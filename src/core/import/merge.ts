@@ -14,6 +14,7 @@
  * Whatever follows the marker belongs to the user and is carried over unchanged.
  */
 import { contentHash } from './hash';
+import { wellFormed } from './names';
 
 export type SourceKind = 'attack' | 'sigma' | 'atomic' | 'elastic' | 'splunk';
 export type NoteKind = 'technique' | 'rule' | 'test';
@@ -32,9 +33,12 @@ export function markerLine(kind: SourceKind, sourceId: string, hash: string): st
 // untouched imported note and be rewritten. Before an HTML comment in Markdown one space changes nothing.
 const MARKER_LIKE = /^<!-- attack-coverage-import /gm;
 
-/** `generated` as it goes into a note: ends with a line break, holds no line the reader could take for a marker. */
+/**
+ * `generated` as it goes into a note: ends with a line break, holds no line the reader could take for a
+ * marker, and is well-formed (else the note, written as UTF-8, would read back other than it was hashed).
+ */
 function generatedBody(generated: string): string {
-  const body = generated.replace(MARKER_LIKE, ` ${MARKER_START}`);
+  const body = wellFormed(generated).replace(MARKER_LIKE, ` ${MARKER_START}`);
   return body.endsWith('\n') ? body : `${body}\n`;
 }
 

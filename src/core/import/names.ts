@@ -28,14 +28,22 @@ const RESERVED = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])$/i;
 const trimEnds = (s: string): string => s.replace(/^[\s.]+|[\s.]+$/g, '');
 
 /**
+ * `s` with each lone surrogate (a half of a UTF-16 pair, as a YAML or JSON `\\ud800` escape gives) replaced:
+ * it cannot be written as UTF-8 (it would be read back as U+FFFD), and `encodeURIComponent` throws on it.
+ */
+export function wellFormed(s: string, replacement = '\uFFFD'): string {
+  if (!/[\ud800-\udfff]/.test(s)) return s;
+  return Array.from(s, (c) => (c.length === 1 && c >= '\ud800' && c <= '\udfff' ? replacement : c)).join('');
+}
+
+/**
  * A portable file name (without extension) for `s`: forbidden characters replaced, whitespace collapsed,
  * device names escaped, at most `max` code points and `maxBytes` UTF-8 bytes. Idempotent, never empty,
  * never a path.
  */
 export function safeFileName(s: string, max = MAX_NAME_LENGTH, maxBytes = MAX_NAME_BYTES): string {
   // Lone surrogates cannot be encoded as UTF-8 (APFS rejects them).
-  const wellFormed = Array.from(s, (c) => (c.length === 1 && c >= '\ud800' && c <= '\udfff' ? '_' : c)).join('');
-  let name = wellFormed
+  let name = wellFormed(s, '_')
     .normalize('NFC') // macOS may hand back decomposed names; store the composed form
     .replace(CONTROL, ' ')
     .replace(/:/g, '-')

@@ -11,7 +11,7 @@
  */
 import { hash64 } from './hash';
 import type { NoteKind, SourceKind } from './merge';
-import { safeFileName, unsafePathReason, withSuffix } from './names';
+import { safeFileName, unsafePathReason, wellFormed, withSuffix } from './names';
 
 export interface NoteDraft {
   kind: NoteKind;
@@ -74,13 +74,14 @@ export function sortDrafts<T extends Pick<NoteDraft, 'priority' | 'sourcePath' |
 
 /**
  * Make source IDs unique: the first item (in claiming order) keeps its ID, later ones with the same ID
- * fall back to `<source>:path:<source path>`. Returns the drafts in claiming order.
+ * fall back to `<source>:path:<source path>`. IDs are made well-formed first (the marker holds them
+ * URI-encoded, and notes hold them as UTF-8). Returns the drafts in claiming order.
  */
 export function uniqueSourceIds(drafts: readonly NoteDraft[]): NoteDraft[] {
   const seen = new Set<string>();
   const out: NoteDraft[] = [];
   for (const d of sortDrafts(drafts)) {
-    let id = d.sourceId;
+    let id = wellFormed(d.sourceId);
     if (seen.has(id)) id = `${d.source}:path:${d.sourcePath}`;
     for (let n = 2; seen.has(id); n++) id = `${d.source}:path:${d.sourcePath}#${n}`;
     seen.add(id);
