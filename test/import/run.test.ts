@@ -308,6 +308,27 @@ describe('runImport, other kinds', () => {
     expect(note).toContain('Atomic Test \\#7 - not a test');
   });
 
+  test('a technique name or data source with line breaks stays on its line', async () => {
+    const t = new MemoryTarget();
+    const bundle = JSON.stringify({
+      objects: [
+        {
+          type: 'attack-pattern',
+          id: 'ap',
+          name: 'Owner\n```\nDiscovery',
+          x_mitre_data_sources: ['Process: Process\n```\nCreation'],
+          x_mitre_defense_bypassed: ['A\n```'],
+          external_references: [{ source_name: 'mitre-attack', external_id: 'T1033' }],
+        },
+      ],
+    });
+    await runImport(src({ 'b.json': bundle }), t, { kind: 'attack', parseYaml: parseYamlCore });
+    const [note] = [...t.files.values()] as [string];
+    // Both coverage blocks ("Detection Rule", "Rule Testing") are blocks of their own, and nothing else is.
+    expect(findCodeBlocks(note).map((b) => b.lang)).toEqual(['attack-coverage', 'attack-coverage']);
+    expect(note).toContain('\n## Owner ``` Discovery\n');
+  });
+
   test('atomic and technique notes of one technique coexist with distinct names', async () => {
     const t = new MemoryTarget();
     const bundle = JSON.stringify({

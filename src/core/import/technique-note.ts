@@ -161,9 +161,10 @@ export function techniqueNote(t: TechniqueInfo, opts: TechniqueNoteOptions): str
   // `Defense_Evasion,_Privilege_Escalation` (YAML then splits it at the comma). Reproduced on purpose.
   const tacticTags = opts.tacticTags === 'clean' ? tacticNames.map((n) => n.replace(/ /g, '_')) : tactics ? [tactics.replace(/ /g, '_')] : [];
   // Data sources came from one comma-joined cell split on ',', leaving a space on all but the first.
-  const dataSources = (opts.dataSources ?? []).map((d, i) => `  - ${i > 0 ? ' ' : ''}${d.trim()}`).join('\n');
+  const dataSources = (opts.dataSources ?? []).map((d, i) => `  - ${i > 0 ? ' ' : ''}${oneLine(d)}`).join('\n');
   const [ruleBlock, testBlock] = blocks(t.id, tag, opts);
-  const heading = (opts.catalog.displayName(t.id) ?? t.name).replace(/:/g, '-');
+  // Names and list items stay on their line, whatever a bundle holds: a line break would start Markdown of its own.
+  const heading = oneLine(opts.catalog.displayName(t.id) ?? t.name).replace(/:/g, '-');
   const flags = [
     ...(t.revoked ? ['revoked: true'] : []),
     ...(t.revokedBy ? [`revoked_by: ${t.revokedBy}`] : []),
@@ -197,7 +198,7 @@ export function techniqueNote(t: TechniqueInfo, opts: TechniqueNoteOptions): str
     closeOpenFence(stixText(opts.description)),
     '',
     ...(v18Only && !stixText(opts.detection) ? [] : ['### Detection', '', closeOpenFence(stixText(opts.detection)), '']),
-    ...(v18Only && !opts.defensesBypassed?.length ? [] : ['### Defenses Bypassed', '', (opts.defensesBypassed ?? []).join(', '), '']),
+    ...(v18Only && !opts.defensesBypassed?.length ? [] : ['### Defenses Bypassed', '', (opts.defensesBypassed ?? []).map(oneLine).join(', '), '']),
     ...(showDataSources ? ['### Data Sources', ''] : []),
     // No blank line before the next heading: the generator's own layout.
     `${dataSources}${dataSources ? '\n' : ''}${extra.length ? `${extra.join('\n')}\n` : ''}### Detection Rule`,
