@@ -329,6 +329,19 @@ describe('runImport, other kinds', () => {
     expect(note).toContain('\n## Owner ``` Discovery\n');
   });
 
+  test('a folder holding several bundles: none is picked by guess, the choice is left to the user', async () => {
+    const bundle = (name: string): string =>
+      JSON.stringify({ objects: [{ type: 'attack-pattern', id: 'ap', name, external_references: [{ source_name: 'mitre-attack', external_id: 'T1033' }] }] });
+    const t = new MemoryTarget();
+    const attack = { kind: 'attack' as const, parseYaml: parseYamlCore };
+    await runImport(src({ 'enterprise-attack-18.1.json': bundle('System Owner/User Discovery') }), t, attack);
+    const before = t.snapshot();
+    const s = await runImport(src({ 'enterprise-attack-17.1.json': bundle('Old name'), 'enterprise-attack-18.1.json': bundle('System Owner/User Discovery') }), t, attack);
+    expect(s.skipped.map((x) => x.source)).toEqual(['enterprise-attack-17.1.json', 'enterprise-attack-18.1.json']);
+    expect(s.notes).toBe(0);
+    expect(t.snapshot()).toEqual(before);
+  });
+
   test('atomic and technique notes of one technique coexist with distinct names', async () => {
     const t = new MemoryTarget();
     const bundle = JSON.stringify({

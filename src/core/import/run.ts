@@ -284,8 +284,13 @@ async function attackDrafts(
   slicer: Slicer,
 ): Promise<NoteDraft[]> {
   if (selected.length === 0) return [];
-  const [path, ...rest] = selected as [string, ...string[]];
-  for (const r of rest) summary.skipped.push({ source: r, reason: 'only one ATT&CK bundle is imported at a time' });
+  // One bundle at a time, and never a guess among several: the first by name would be the oldest release
+  // (17.1 before 18.1), which would take every technique note back a version.
+  if (selected.length > 1) {
+    for (const p of selected) summary.skipped.push({ source: p, reason: `one of ${selected.length} .json files: only one ATT&CK bundle is imported at a time; give its file` });
+    return [];
+  }
+  const path = selected[0] as string;
   let text: string;
   try {
     text = await (files.get(path) as ImportSourceFile).read();
