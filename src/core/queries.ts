@@ -71,6 +71,13 @@ function parseColumns(fields: string): Column[] {
 
 // ---- FROM source expressions --------------------------------------------------------------------
 
+/**
+ * A tag as Dataview's query parser reads one: '#' then letters, ASCII digits, '_', '/', '-' or emoji. Dataview
+ * stops the tag at any other character and then fails on it (`#T1059.006`, `#a,#b`), so such a word is
+ * reported, not read as a longer tag.
+ */
+const DATAVIEW_TAG = /^#(?:[\p{L}0-9_/-]|\p{Extended_Pictographic}|\u200d|\ufe0f|[\u{1f3fb}-\u{1f3ff}])+$/u;
+
 type Token = { t: 'str' | 'tag' | 'and' | 'or' | 'not' | '(' | ')'; v: string };
 
 function tokenize(src: string): Token[] | string {
@@ -85,9 +92,10 @@ function tokenize(src: string): Token[] | string {
       tokens.push({ t: 'str', v: src.slice(i + 1, end) });
       i = end + 1;
     } else if (ch === '#') {
-      const m = /^#[^\s()"]+/.exec(src.slice(i));
-      tokens.push({ t: 'tag', v: (m as RegExpExecArray)[0].slice(1) });
-      i += (m as RegExpExecArray)[0].length;
+      const word = /^#[^\s()"]*/.exec(src.slice(i))?.[0] ?? '#';
+      if (!DATAVIEW_TAG.test(word)) return `"${word}" is not a tag Dataview can read`;
+      tokens.push({ t: 'tag', v: word.slice(1) });
+      i += word.length;
     } else if (ch === '(' || ch === ')') {
       tokens.push({ t: ch, v: ch });
       i++;

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { evaluateQuery, findQueryBlocks, parseDataview, parseQueryBlock, parseSearch, toCoverageSpec } from '../../src/core/queries';
 import { indexOf } from '../support/notes';
 import * as F from './formats';
@@ -103,4 +104,41 @@ describe('translation edge cases', () => {
 test('a fence inside the frontmatter is not a query block', () => {
   const text = '---\nnote: |\n  ```dataview\n  LIST FROM "a"\n  ```\n---\n```query\ntag: x\n```\n';
   expect(findQueryBlocks(text).map((b) => b.lang)).toEqual(['query']);
+});
+
+describe('FROM tags as Dataview\'s parser reads them', () => {
+  test.each(['LIST FROM #', 'LIST FROM # AND "x"', 'LIST FROM (#)', 'LIST FROM "x" AND -#'])('%j is unsupported, not a crash', (query) => {
+    const q = parseDataview(query);
+    expect(q.supported).toBe(false);
+  });
+
+  test.each(['LIST FROM #T1059.006', 'LIST FROM #a,#b', 'LIST FROM "Detection Rules" AND #t1059.006', 'LIST FROM #a:b'])(
+    '%j: Dataview stops the tag early and fails, so it is unsupported',
+    (query) => {
+      const q = parseDataview(query);
+      expect(q.supported ? '' : q.reason).toContain('is not a tag Dataview can read');
+    },
+  );
+
+  test.each<[string, string]>([
+    ['#T1059_006', 'T1059_006'],
+    ['#attack/t1059', 'attack/t1059'],
+    ['#car_2013-05-004', 'car_2013-05-004'],
+    ['#日本語', '日本語'],
+    ['#🎉', '🎉'],
+  ])('%s is a tag', (tag, want) => {
+    expect(parseDataview(`LIST FROM ${tag}`)).toMatchObject({ supported: true, source: { op: 'tag', tag: want } });
+  });
+
+  test('no query text makes the parser throw', () => {
+    const piece = fc.constantFrom('LIST ', 'TABLE ', 'FROM ', '#', '#a', '"', '"x"', '(', ')', '-', '!', ' AND ', ' OR ', ' ', '\n', '[[', ']]', 'WHERE ', ',');
+    const query = fc.oneof(fc.string(), fc.array(piece, { maxLength: 12 }).map((p) => p.join('')));
+    fc.assert(
+      fc.property(query, (q) => {
+        expect(() => parseDataview(q)).not.toThrow();
+        expect(() => parseSearch(q)).not.toThrow();
+      }),
+      { numRuns: 2000 },
+    );
+  });
 });
