@@ -119,23 +119,14 @@ export function parseSource(src: string): SourceExpr | string {
   if (typeof tokens === 'string') return tokens;
   let pos = 0;
   const peek = (): Token | undefined => tokens[pos];
-  const orExpr = (): SourceExpr | string => {
-    let left = andExpr();
-    while (typeof left !== 'string' && peek()?.t === 'or') {
-      pos++;
-      const right = andExpr();
-      if (typeof right === 'string') return right;
-      left = { op: 'or', left, right };
-    }
-    return left;
-  };
-  const andExpr = (): SourceExpr | string => {
+  // Dataview gives AND and OR one precedence, left to right: `#a OR #b AND "x"` is `(#a OR #b) AND "x"`.
+  const binary = (): SourceExpr | string => {
     let left = unary();
-    while (typeof left !== 'string' && peek()?.t === 'and') {
+    for (let op = peek()?.t; typeof left !== 'string' && (op === 'and' || op === 'or'); op = peek()?.t) {
       pos++;
       const right = unary();
       if (typeof right === 'string') return right;
-      left = { op: 'and', left, right };
+      left = { op, left, right };
     }
     return left;
   };
@@ -147,7 +138,7 @@ export function parseSource(src: string): SourceExpr | string {
       return typeof e === 'string' ? e : { op: 'not', expr: e };
     }
     if (tok.t === '(') {
-      const e = orExpr();
+      const e = binary();
       if (tokens[pos++]?.t !== ')') return 'unbalanced parentheses in FROM';
       return e;
     }
@@ -155,7 +146,7 @@ export function parseSource(src: string): SourceExpr | string {
     if (tok.t === 'tag') return { op: 'tag', tag: tok.v };
     return `unexpected "${tok.v}" in FROM`;
   };
-  const expr = orExpr();
+  const expr = binary();
   if (typeof expr !== 'string' && pos < tokens.length) return `unexpected "${tokens[pos]?.v}" in FROM`;
   return expr;
 }

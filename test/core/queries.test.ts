@@ -71,6 +71,19 @@ describe('rows are the notes Dataview and Obsidian search list', () => {
     expect(evaluateQuery(index, parseDataview('LIST FROM "Detection Rules/a"'))).toEqual(['Detection Rules/a.md']);
   });
 
+  test('AND and OR share one precedence, left to right, as in Dataview', () => {
+    expect(parseDataview('LIST FROM #a OR #b AND "x"')).toMatchObject({
+      source: { op: 'and', left: { op: 'or', left: { op: 'tag', tag: 'a' }, right: { op: 'tag', tag: 'b' } }, right: { op: 'folder', path: 'x' } },
+    });
+    // (tagged #t1059_006 anywhere, or in Other) and in Detection Rules: the tagged rules only.
+    expect(evaluateQuery(index, parseDataview('LIST FROM #t1059_006 OR "Other" AND "Detection Rules"'))).toEqual([
+      'Detection Rules/a.md',
+      'Detection Rules/c.md',
+      'Detection Rules/d.md',
+      'Detection Rules/sub/b.md',
+    ]);
+  });
+
   test('query blocks follow Obsidian\'s tag reading', () => {
     expect(evaluateQuery(index, parseSearch('tag: detection_rule\ntag: T1059_006'))).toEqual(['Detection Rules/a.md']);
   });
