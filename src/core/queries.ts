@@ -160,8 +160,9 @@ export function parseDataview(query: string): ParsedQuery {
   }
   const fromAt = findKeyword(text, 'FROM');
   if (fromAt < 0) return { supported: false, reason: 'a query without FROM lists the whole vault; not supported' };
+  // Dataview takes clauses in any order after the header, before FROM too (`TABLE x WHERE y FROM "z"`).
   for (const clause of UNSUPPORTED_CLAUSES) {
-    if (findKeyword(text.slice(fromAt), clause) >= 0) return { supported: false, reason: `${clause} clauses are not supported` };
+    if (findKeyword(text.slice(head[0].length), clause) >= 0) return { supported: false, reason: `${clause} clauses are not supported` };
   }
   const source = parseSource(text.slice(fromAt + 4));
   if (typeof source === 'string') return { supported: false, reason: source };

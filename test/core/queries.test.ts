@@ -28,6 +28,9 @@ describe('parsing the Dataview subset', () => {
   test.each([
     ['TABLE status FROM "Detection Rules" WHERE level = "high"', 'WHERE'],
     ['TABLE status FROM "x" SORT file.name', 'SORT'],
+    ['TABLE status WHERE level = "high" FROM "Detection Rules"', 'WHERE'],
+    ['LIST file.name LIMIT 5 FROM "x"', 'LIMIT'],
+    ['TABLE a SORT a DESC FROM "x" AND #y', 'SORT'],
     ['TASK FROM "x"', 'TASK'],
     ['TABLE status', 'without FROM'],
     ['LIST FROM [[Some note]]', 'link'],
