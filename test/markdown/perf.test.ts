@@ -17,6 +17,8 @@ const shapes: Record<string, string> = {
   'backtick runs': fill('` `` ``` '),
   'unclosed $$ and <!--': fill('a $$ b <!-- '),
   'quoted fences': fill('> ```\n'),
+  'tab-indented fences in no list': fill('\t```\n'),
+  'fences in list items': fill('- a\n\t```\n\tx\n\t```\n'),
   'unclosed frontmatter': '---\n' + fill('a: 1\n'),
 };
 

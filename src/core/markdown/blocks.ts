@@ -1,5 +1,5 @@
 import type { FencedBlock } from './code-blocks';
-import { isBlank, lineAt } from './position';
+import { LIST, isBlank, leading, lineAt } from './position';
 
 /** A block-level section or heading, in offsets (converted to positions by the caller). */
 export interface RawSection {
@@ -28,23 +28,10 @@ const SETEXT = /^ {0,3}(=+|-+)[ \t]*$/;
 const HR = /^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$/;
 const QUOTE = /^ {0,3}>/;
 const CALLOUT = /^ {0,3}>[ \t]*\[!/;
-const LIST = /^[ \t]*(?:[-+*]|(\d{1,9})[.)])(?:[ \t]|$)/;
 const TABLE_DELIMITER = /^[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$/;
 const HTML = /^ {0,3}<(?:!--|\/?[A-Za-z][A-Za-z0-9-]*(?:[\s/>]|$))/;
 const MATH = /^ {0,3}\$\$/;
 const COMMENT = /^ {0,3}%%/;
-
-/** Width of the leading spaces and tabs (tabs to the next multiple of 4), and the character after them (-1 at the end). */
-function leading(s: string): { width: number; first: number } {
-  let w = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c === 32) w++;
-    else if (c === 9) w += 4 - (w % 4);
-    else return { width: w, first: c };
-  }
-  return { width: w, first: -1 };
-}
 
 // Character codes that can start a block construct once leading spaces are skipped; the block
 // regexes below are only tried on lines that start with one of theirs.

@@ -1,5 +1,5 @@
 import type { Loc } from '../metadata';
-import { LineIndex, lineAt, type Line } from './position';
+import { LIST, LineIndex, isBlank, leading, lineAt, type Line } from './position';
 
 export interface CodeBlock {
   /** First word of the info string, lower-cased ('' when none). */
@@ -57,7 +57,10 @@ export function findCodeBlocks(text: string, from = 0): CodeBlock[] {
 interface Open {
   char: string;
   len: number;
+  /** Columns of indentation the opening fence has: as many are dropped from each content line. */
   indent: number;
+  /** Content column of the list item holding the block (0 when it is in none): a line indented less ends it. */
+  listCol: number;
   depth: number;
   lineStart: number;
   fenceStart: number;
@@ -100,6 +103,111 @@ function lastLineEnd(text: string): number {
   return lineAt(text, last).end;
 }
 
+/** `s` without its first `cols` columns of leading spaces and tabs (tabs to the next multiple of 4). */
+function stripColumns(s: string, cols: number): string {
+  let col = 0;
+  let i = 0;
+  for (; i < s.length && col < cols; i++) {
+    const c = s.charCodeAt(i);
+    const next = c === 32 ? col + 1 : c === 9 ? col + 4 - (col % 4) : Infinity;
+    // A tab that reaches past the cut keeps its remaining columns as spaces (CommonMark).
+    if (next > cols) return c === 9 ? ' '.repeat(next - cols) + s.slice(i + 1) : s.slice(i);
+    col = next;
+  }
+  return i ? s.slice(i) : s;
+}
+
+/** How far up `listContentColumn` looks for the list item holding a line; past that the line counts as in none. */
+const MAX_LIST_WALK = 400;
+/**
+ * Lines `listContentColumn` may look at in one note, all walks together. Notes hold few indented fences, so
+ * this is never reached in practice; a note made of thousands of them stays linear (its later ones then count
+ * as in no list).
+ */
+const LIST_WALK_BUDGET = 200_000;
+
+/**
+ * CommonMark: a line indented `width` columns (4 or more, or with tabs) is a fence only inside a list item whose
+ * content starts at most three columns to its left. Returns that item's content column, or -1 when the line is
+ * in no such item: walking up, every non-blank line must stay inside the item (indented at least as far as
+ * its content) or be a lazy continuation, up to the item's own first line. Where it cannot tell (lazy lines under
+ * deeply indented text, walks past MAX_LIST_WALK lines) the line counts as in no list, as before. `blocks` are
+ * those found above the line.
+ */
+function listContentColumn(
+  text: string,
+  lineStart: number,
+  width: number,
+  from: number,
+  blocks: readonly FencedBlock[],
+  budget: { left: number },
+): number {
+  let found = -1;
+  let k = blocks.length - 1;
+  let blank = false; // whether the line just below the current one is blank
+  let target = width; // indentation of the line whose item is sought: the fence's, then a nested marker's
+  let min = width;
+  let at = lineStart;
+  for (let n = 0; n < MAX_LIST_WALK && at > from && budget.left-- > 0; n++) {
+    let start = at >= 2 ? Math.max(from, text.lastIndexOf('\n', at - 2) + 1) : 0;
+    // The lines of a block found earlier are code: only its opening fence line counts, like any other line.
+    const b = blocks[k];
+    if (b && start >= b.lineStart && start <= b.end.offset) {
+      start = b.lineStart;
+      k--;
+    }
+    const line = lineAt(text, start);
+    at = line.start;
+    const below = blank;
+    blank = isBlank(text, line.start, line.end);
+    if (blank) continue;
+    const s = text.slice(line.start, line.end);
+    const ind = leading(s);
+    const marker = LIST.exec(s);
+    if (marker) {
+      // Content starts after the marker and 1–4 columns of space; with 5 or more, or none, one column after it.
+      const markerEnd = marker[0].trimEnd().length;
+      const markerCol = ind.width + markerEnd - ind.length;
+      const gap = leading(' '.repeat(markerCol) + s.slice(markerEnd)); // tab stops count from the line's start
+      const spaces = gap.width - markerCol;
+      const col = gap.first === -1 || spaces > 4 ? markerCol + 1 : markerCol + spaces;
+      // An item holds the line when every line between is indented as far as its content (else it ended);
+      // an item with nothing on its first line ends at a blank line right after it.
+      if (target >= col && min >= col && !(gap.first === -1 && below)) {
+        if (target > col + 3) return -1;
+        // An empty item, or one numbered other than 1, cannot interrupt a paragraph: right under text it is text.
+        const weak = gap.first === -1 || (marker[1] !== undefined && Number(marker[1]) !== 1);
+        if (weak && line.start > from && !isBlank(text, text.lastIndexOf('\n', line.start - 2) + 1, line.start - 1)) return -1;
+        if (found === -1) found = col;
+        // A marker indented four columns or more is a list item only inside another one.
+        if (ind.width < 4) return found;
+        target = ind.width;
+      }
+    } else if (ind.width < min && lazyLine(text, line.start, s.slice(ind.length), from, blocks[k])) continue;
+    else if (ind.width === 0) return -1;
+    min = Math.min(min, ind.width);
+  }
+  return -1;
+}
+
+/** Lines that cannot continue a paragraph: fences, headings, quotes, rules and setext underlines. */
+const NOT_PARAGRAPH = /^(?:`{3}|~{3}|#{1,6}(?:[ \t]|$)|>|[-=*_ \t]+$)/;
+
+/**
+ * Whether a line (`rest`: without its indentation) may be a lazy continuation: paragraph text right under
+ * paragraph text (not code of `block`, the block found last above it). Such a line does not end the list item
+ * it continues, however little it is indented.
+ */
+function lazyLine(text: string, lineStart: number, rest: string, from: number, block: FencedBlock | undefined): boolean {
+  if (lineStart <= from || NOT_PARAGRAPH.test(rest)) return false;
+  const above = lineAt(text, lineStart >= 2 ? Math.max(from, text.lastIndexOf('\n', lineStart - 2) + 1) : 0);
+  if (isBlank(text, above.start, above.end) || (block && above.start >= block.lineStart && above.start <= block.end.offset)) return false;
+  const s = text.slice(above.start, above.end);
+  const ind = leading(s);
+  // Only a line indented less than four columns is surely not indented code.
+  return ind.width < 4 && !NOT_PARAGRAPH.test(s.slice(ind.length));
+}
+
 /** The first line at or after `from` that closes `open` (same fence character, at least as long), if any. */
 function closingLine(text: string, open: Open, from: number): { line: Line; fenceEnd: number } | null {
   const run = open.char.repeat(3);
@@ -117,6 +225,7 @@ export function scanCodeBlocks(text: string, from: number, index: LineIndex): Fe
   const blocks: FencedBlock[] = [];
   let open: Open | null = null;
   const nextFence = fenceFinder(text);
+  const walkBudget = { left: LIST_WALK_BUDGET };
 
   const finish = (o: Open, contentEnd: number, end: number) => {
     const info = o.info.trim();
@@ -159,31 +268,46 @@ export function scanCodeBlocks(text: string, from: number, index: LineIndex): Fe
     at = line.next;
     if (open) {
       const q = open.depth ? quotePrefix(text, line.start, line.end, open.depth) : { depth: 0, after: line.start };
-      if (q.depth < open.depth) {
-        // The blockquote ended, so does the block inside it; this line may open another one.
+      const rest = text.slice(q.after, line.end);
+      const ind = open.listCol ? leading(rest) : null;
+      if (q.depth < open.depth || (ind && ind.first !== -1 && ind.width < open.listCol)) {
+        // The blockquote or list item ended, so does the block inside it; this line may open another one.
         finish(open, line.start, open.lastEnd);
         open = null;
       } else {
-        const first = afterIndent(text, q.after, line.end);
-        const rest = text.slice(q.after, line.end);
-        const close = first === 96 || first === 126 ? CLOSE.exec(rest) : null;
+        // A closing fence is indented at most three columns past the content of the block's container.
+        const first = ind ? (ind.width <= open.listCol + 3 ? ind.first : -1) : afterIndent(text, q.after, line.end);
+        const close = first === 96 || first === 126 ? CLOSE.exec(ind ? rest.slice(ind.length) : rest) : null;
         if (close && close[1]?.[0] === open.char && close[1].length >= open.len) {
           finish(open, line.start, q.after + rest.trimEnd().length);
           open = null;
         } else {
           // Drop up to the opening fence's indentation, as CommonMark does.
-          let strip = 0;
-          while (strip < open.indent && rest.charCodeAt(strip) === 32) strip++;
-          (open.lines ??= []).push(strip ? rest.slice(strip) : rest);
+          (open.lines ??= []).push(stripColumns(rest, open.indent));
           open.lastEnd = line.end;
         }
         continue;
       }
     }
     const q = quotePrefix(text, line.start, line.end, Infinity);
-    const first = afterIndent(text, q.after, line.end);
+    let first = afterIndent(text, q.after, line.end);
+    let listCol = 0;
+    let lead = q.after;
+    const c0 = text.charCodeAt(line.start);
+    if (q.depth === 0 && (c0 === 32 || c0 === 9)) {
+      // An indented fence may belong to a list item (which then also ends the block); indented four columns
+      // or more, or with a tab, it is a fence only there.
+      const ind = leading(text.slice(line.start, line.end));
+      if (ind.first !== 96 && ind.first !== 126) continue;
+      const col = listContentColumn(text, line.start, ind.width, from, blocks, walkBudget);
+      if (col !== -1) {
+        listCol = col;
+        first = ind.first;
+        lead = line.start + ind.length;
+      } else if (ind.width > 3) continue;
+    }
     if (first !== 96 && first !== 126) continue;
-    const m = OPEN.exec(text.slice(q.after, line.end));
+    const m = OPEN.exec(text.slice(lead, line.end));
     if (!m) continue;
     const indent = m[1] ?? '';
     const fence = m[2] ?? '';
@@ -192,13 +316,14 @@ export function scanCodeBlocks(text: string, from: number, index: LineIndex): Fe
     open = {
       char: fence[0] ?? '`',
       len: fence.length,
-      indent: indent.length,
+      indent: listCol ? leading(text.slice(line.start, lead)).width : indent.length,
+      listCol,
       depth: q.depth,
       lineStart: line.start,
-      fenceStart: q.after + indent.length,
+      fenceStart: lead + indent.length,
       info,
       contentStart: line.next,
-      lines: q.depth || indent.length ? [] : null,
+      lines: q.depth || indent.length || listCol ? [] : null,
       lastEnd: line.end,
     };
   }

@@ -27,6 +27,21 @@ export function isBlank(text: string, start: number, end: number): boolean {
   return true;
 }
 
+/** A list item's first line: indentation, then a bullet or `1.`/`1)` marker, then a space, a tab or the line's end. */
+export const LIST = /^[ \t]*(?:[-+*]|(\d{1,9})[.)])(?:[ \t]|$)/;
+
+/** Width of the leading spaces and tabs (tabs to the next multiple of 4), and the character after them (-1 at the end), and how many characters they take. */
+export function leading(s: string): { width: number; first: number; length: number } {
+  let w = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 32) w++;
+    else if (c === 9) w += 4 - (w % 4);
+    else return { width: w, first: c, length: i };
+  }
+  return { width: w, first: -1, length: s.length };
+}
+
 /**
  * Offset → line/column. Forward queries (the usual order: one pass down the note) move a cursor and need
  * no table; the first backward query builds the table of line starts (O(n)), after which each lookup is
