@@ -77,12 +77,19 @@ export function idFromPathOrUrl(s: string): TechniqueId | null {
   return idFromFileName(last.slice(last.lastIndexOf('/') + 1));
 }
 
-/** Every technique ID mentioned in free text, in order of first mention. Sub-technique suffixes must be 3 digits. */
+/**
+ * Every technique ID mentioned in free text, in order of first mention. Sub-technique suffixes must be 3 digits.
+ * In an ATT&CK URL (`…/techniques/T1059/006/`) the sub-technique follows a slash.
+ */
 export function findIdsInText(text: string): TechniqueId[] {
   const out = new Set<TechniqueId>();
   // No lookbehind: it is unsupported on older iOS WebKit.
-  const re = /(^|[^A-Za-z0-9])T(\d{4})(?:[._](\d{3}))?(?![0-9]|[._]\d)/g;
-  for (let m = re.exec(text); m; m = re.exec(text)) out.add(canonical(m[2] as string, m[3]));
+  const re = /(techniques\/|^|[^A-Za-z0-9])T(\d{4})(?:[._](\d{3})|\/(\d{3}))?(?![0-9]|[._]\d)/g;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    // `T1059/006` outside an ATT&CK URL names T1059 only, as before.
+    const sub = m[3] ?? (m[1] === 'techniques/' ? m[4] : undefined);
+    out.add(canonical(m[2] as string, sub));
+  }
   return [...out];
 }
 

@@ -64,6 +64,13 @@ describe('technique IDs in the spellings vaults use', () => {
     expect(findIdsInText('See T1059.006 and t1059_006, not T1059.6 or XT1234 or T12345; then T1003.')).toEqual(['T1059.006', 'T1003']);
   });
 
+  test('free text: an ATT&CK URL names the sub-technique, not its parent', () => {
+    expect(findIdsInText('[Process Hollowing](https://attack.mitre.org/techniques/T1055/012/) and T1003')).toEqual(['T1055.012', 'T1003']);
+    expect(findIdsInText('https://attack.mitre.org/techniques/T1059/006')).toEqual(['T1059.006']);
+    // Outside a URL a slash does not join the two, and a fourth digit is no sub-technique.
+    expect(findIdsInText('T1059/006 and techniques/T1059/0061')).toEqual(['T1059']);
+  });
+
   test('malformed IDs are recognised as such', () => {
     expect(looksLikeMalformedId('T1059.6')).toBe(true);
     expect(looksLikeMalformedId('t1059_06')).toBe(true);
