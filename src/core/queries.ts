@@ -100,6 +100,8 @@ function tokenize(src: string): Token[] | string {
       tokens.push({ t: ch, v: ch });
       i++;
     } else if (ch === '-' || ch === '!') {
+      // Dataview reads a negated source right after the sign: `- "x"` does not parse there.
+      if (i + 1 >= src.length || /\s/.test(src[i + 1] as string)) return `"${ch}" must be followed directly by the source it negates`;
       tokens.push({ t: 'not', v: ch });
       i++;
     } else {

@@ -31,6 +31,7 @@ describe('parsing the Dataview subset', () => {
     ['TABLE status WHERE level = "high" FROM "Detection Rules"', 'WHERE'],
     ['LIST file.name LIMIT 5 FROM "x"', 'LIMIT'],
     ['TABLE a SORT a DESC FROM "x" AND #y', 'SORT'],
+    ['LIST FROM #t1059_006 AND - "Detection Rules"', 'followed directly'],
     ['TASK FROM "x"', 'TASK'],
     ['TABLE status', 'without FROM'],
     ['LIST FROM [[Some note]]', 'link'],
