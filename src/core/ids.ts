@@ -15,15 +15,16 @@ export function isTechniqueId(s: string): s is TechniqueId {
   return CANONICAL.test(s);
 }
 
-function canonical(main: string, sub: string | undefined): TechniqueId {
+/** Null for sub-technique 000: sub-technique numbers start at 001, so `T1105.000` is malformed, not T1105. */
+function canonical(main: string, sub: string | undefined): TechniqueId | null {
+  if (sub === '000') return null;
   return sub ? `T${main}.${sub}` : `T${main}`;
 }
 
 /** `T1059.006`, `T1059_006`, `t1059_006`, `T1059` — the bare forms, whole string only. */
 export function parseBareId(s: string): TechniqueId | null {
   const m = CORE.exec(s.trim());
-  // Sub-technique numbers start at 001: `T1105.000` is malformed, not T1105.
-  return m && m[2] !== '000' ? canonical(m[1] as string, m[2]) : null;
+  return m ? canonical(m[1] as string, m[2]) : null;
 }
 
 /**
@@ -88,7 +89,8 @@ export function findIdsInText(text: string): TechniqueId[] {
   for (let m = re.exec(text); m; m = re.exec(text)) {
     // `T1059/006` outside an ATT&CK URL names T1059 only, as before.
     const sub = m[3] ?? (m[1] === 'techniques/' ? m[4] : undefined);
-    out.add(canonical(m[2] as string, sub));
+    const id = canonical(m[2] as string, sub);
+    if (id) out.add(id);
   }
   return [...out];
 }

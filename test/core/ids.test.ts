@@ -71,6 +71,15 @@ describe('technique IDs in the spellings vaults use', () => {
     expect(findIdsInText('T1059/006 and techniques/T1059/0061')).toEqual(['T1059']);
   });
 
+  test('sub-technique 000 is malformed in every spelling, never an ID', () => {
+    expect(idFromFileName('T1105.000 - Ingress Tool Transfer.md')).toBeNull();
+    expect(idFromUrl('https://attack.mitre.org/techniques/T1105/000/')).toBeNull();
+    expect(idFromAlias('T1105.000')).toBeNull();
+    expect(idFromTag('attack.t1105.000')).toBeNull();
+    expect(findIdsInText('T1105.000 and T1105.001')).toEqual(['T1105.001']);
+    expect(looksLikeMalformedId('T1105.000')).toBe(true);
+  });
+
   test('malformed IDs are recognised as such', () => {
     expect(looksLikeMalformedId('T1059.6')).toBe(true);
     expect(looksLikeMalformedId('t1059_06')).toBe(true);
