@@ -9,6 +9,7 @@ import {
   tagMatches,
 } from '../../src/core/markdown';
 import { readFrontmatter } from '../../src/cli/frontmatter';
+import MarkdownIt from 'markdown-it';
 
 const read = (text: string) => readMarkdown(text, readFrontmatter);
 const tagsOf = (text: string) => (read(text).cache.tags ?? []).map((t) => t.tag);
@@ -39,6 +40,20 @@ describe('body tags', () => {
 
   test('a code span does not cross a blank line', () => {
     expect(tagsOf('a `x\n\n#b `')).toEqual(['#b']);
+  });
+
+  test.each<[string, string[]]>([
+    ['# Title `x\n#tag `', ['#tag']],
+    ['- a `x\n- #tag `y', ['#tag']],
+    ['1. a `x\n1. #tag `y', ['#tag']],
+    ['a `x\n#tag `', []],
+    ['- a `x\n  #tag `', []],
+    ['a `x\n2. #tag `', []],
+  ])('a code span does not cross a heading or a new list item: %j', (text, want) => {
+    // CommonMark (markdown-it) as the oracle: is the tag inside inline code?
+    const inCode = /<code>[^<]*#tag/.test(new MarkdownIt().render(text));
+    expect(inCode).toBe(want.length === 0);
+    expect(tagsOf(text)).toEqual(want);
   });
 
   test('tags in headings are tags, and the heading text keeps them', () => {

@@ -1,5 +1,5 @@
 import type { Range } from './blocks';
-import { isBlank, lineAt } from './position';
+import { LIST, isBlank, lineAt } from './position';
 
 export interface InlineTag {
   kind: 'tag';
@@ -87,14 +87,29 @@ function backtickOutside(text: string, from: number, opaque: readonly Range[], f
   return false;
 }
 
+const ATX_START = /^ {0,3}#{1,6}(?:[ \t]|$)/;
+
 /**
- * Backtick runs outside opaque ranges, each with a paragraph number (code spans never cross a blank line),
+ * Whether the line text[start, end) starts a block that ends the paragraph above it: an ATX heading, or a list
+ * item that may interrupt a paragraph (a bullet or `1.` with some text). Code spans do not cross such lines.
+ */
+function startsBlock(text: string, start: number, end: number): boolean {
+  const s = text.slice(start, Math.min(end, start + 64));
+  if (ATX_START.test(s)) return true;
+  const m = LIST.exec(s);
+  return m !== null && (m[1] === undefined || Number(m[1]) === 1) && s.slice(m[0].length).trim() !== '';
+}
+
+/**
+ * Backtick runs outside opaque ranges, each with a paragraph number (code spans never cross a blank line, a
+ * heading or the start of a list item),
  * and for each run the index of the next run of the same length: its only possible closer.
  */
 function backtickRuns(text: string, from: number, opaque: readonly Range[], finder: Finder): { runs: Run[]; next: number[] } {
   const runs: Run[] = [];
   if (!backtickOutside(text, from, opaque, finder)) return { runs, next: [] };
   let para = 0;
+  let afterHeading = false; // a heading is a block of one line: the next line starts another
   let o = 0;
   for (let at = from; at < text.length; ) {
     while (o < opaque.length && (opaque[o]?.[1] ?? 0) <= at) o++;
@@ -106,6 +121,8 @@ function backtickRuns(text: string, from: number, opaque: readonly Range[], find
     }
     const line = lineAt(text, at);
     if (isBlank(text, at, line.end)) para++;
+    else if (afterHeading || ((at === from || text.charCodeAt(at - 1) === 10) && startsBlock(text, at, line.end))) para++;
+    afterHeading = (at === from || text.charCodeAt(at - 1) === 10) && ATX_START.test(text.slice(at, Math.min(line.end, at + 10)));
     const stop = r ? Math.min(line.end, r[0]) : line.end;
     for (let p = finder.find('`', at); p !== -1 && p < stop; p = finder.find('`', p)) {
       let len = 1;
