@@ -1,5 +1,5 @@
 import type { FencedBlock } from './code-blocks';
-import { LIST, isBlank, leading, lineAt } from './position';
+import { LIST, isBlank, leading, lineAt, listItem } from './position';
 
 /** A block-level section or heading, in offsets (converted to positions by the caller). */
 export interface RawSection {
@@ -64,6 +64,10 @@ export function scanBlocks(text: string, bodyStart: number, fenced: readonly Fen
   let cur: RawSection | null = null;
   let curLines: string[] = []; // the current paragraph's lines, for setext headings and tables
   let blankInList = false;
+  // Content columns of the list items open in the current list, innermost last, and whether the last line
+  // was indented code inside one of them (four columns past its content, after a blank line).
+  let itemCols: number[] = [];
+  let listCode = false;
   let fb = 0;
 
   const close = () => {
@@ -74,6 +78,8 @@ export function scanBlocks(text: string, bodyStart: number, fenced: readonly Fen
     cur = null;
     curLines = [];
     blankInList = false;
+    itemCols = [];
+    listCode = false;
   };
   const open = (type: string, start: number, end: number, s: string) => {
     close();
@@ -126,8 +132,16 @@ export function scanBlocks(text: string, bodyStart: number, fenced: readonly Fen
 
     if (c?.type === 'list') {
       const blockStart = atx !== null || hr || quote || math || comment;
-      if (indent >= 2 || (isListChar(first) && LIST.test(s) && !hr) || (!blankInList && !blockStart)) {
+      const item = isListChar(first) && !hr ? listItem(s) : null;
+      if (indent >= 2 || item || (!blankInList && !blockStart)) {
         c.end = line.end;
+        const afterBreak: boolean = blankInList || listCode;
+        // After a blank line, a line indented less than an item's content has left that item.
+        if (item || afterBreak) while ((itemCols[itemCols.length - 1] ?? -1) > indent) itemCols.pop();
+        if (item) itemCols.push(item.col);
+        const top = itemCols[itemCols.length - 1];
+        listCode = !item && afterBreak && top !== undefined && indent >= top + 4;
+        if (listCode) opaque.push([line.start, line.end]);
         blankInList = false;
         continue;
       }
@@ -184,6 +198,7 @@ export function scanBlocks(text: string, bodyStart: number, fenced: readonly Fen
     // An ordered item interrupts a paragraph only when it starts at 1 (CommonMark).
     if (list && indent <= 3 && !(c?.type === 'paragraph' && list[1] !== undefined && list[1] !== '1')) {
       open('list', line.start, line.end, s);
+      itemCols = [listItem(s)?.col ?? indent + 2];
       continue;
     }
     if (c?.type === 'paragraph' && curLines.length === 1 && curLines[0]?.includes('|') && TABLE_DELIMITER.test(s) && s.includes('|')) {

@@ -1,5 +1,5 @@
 import type { Loc } from '../metadata';
-import { LIST, LineIndex, isBlank, leading, lineAt, type Line } from './position';
+import { LineIndex, isBlank, leading, lineAt, listItem, type Line } from './position';
 
 export interface CodeBlock {
   /** First word of the info string, lower-cased ('' when none). */
@@ -163,20 +163,15 @@ function listContentColumn(
     if (blank) continue;
     const s = text.slice(line.start, line.end);
     const ind = leading(s);
-    const marker = LIST.exec(s);
-    if (marker) {
-      // Content starts after the marker and 1–4 columns of space; with 5 or more, or none, one column after it.
-      const markerEnd = marker[0].trimEnd().length;
-      const markerCol = ind.width + markerEnd - ind.length;
-      const gap = leading(' '.repeat(markerCol) + s.slice(markerEnd)); // tab stops count from the line's start
-      const spaces = gap.width - markerCol;
-      const col = gap.first === -1 || spaces > 4 ? markerCol + 1 : markerCol + spaces;
+    const item = listItem(s);
+    if (item) {
+      const { col } = item;
       // An item holds the line when every line between is indented as far as its content (else it ended);
       // an item with nothing on its first line ends at a blank line right after it.
-      if (target >= col && min >= col && !(gap.first === -1 && below)) {
+      if (target >= col && min >= col && !(item.empty && below)) {
         if (target > col + 3) return -1;
         // An empty item, or one numbered other than 1, cannot interrupt a paragraph: right under text it is text.
-        const weak = gap.first === -1 || (marker[1] !== undefined && Number(marker[1]) !== 1);
+        const weak = item.empty || (item.number !== null && item.number !== 1);
         if (weak && line.start > from && !isBlank(text, text.lastIndexOf('\n', line.start - 2) + 1, line.start - 1)) return -1;
         if (found === -1) found = col;
         // A marker indented four columns or more is a list item only inside another one.

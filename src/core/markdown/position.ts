@@ -43,6 +43,23 @@ export function leading(s: string): { width: number; first: number; length: numb
 }
 
 /**
+ * A list item's first line `s` (with its indentation): the column its content starts at (after the marker and
+ * 1–4 columns of space; with 5 or more, or none, one column after the marker), its number (ordered items) and
+ * whether it is empty. Null when `s` is no list item line.
+ */
+export function listItem(s: string): { col: number; number: number | null; empty: boolean } | null {
+  const marker = LIST.exec(s);
+  if (!marker) return null;
+  const ind = leading(s);
+  const markerEnd = marker[0].trimEnd().length;
+  const markerCol = ind.width + markerEnd - ind.length;
+  const gap = leading(' '.repeat(markerCol) + s.slice(markerEnd)); // tab stops count from the line's start
+  const spaces = gap.width - markerCol;
+  const empty = gap.first === -1;
+  return { col: empty || spaces > 4 ? markerCol + 1 : markerCol + spaces, number: marker[1] === undefined ? null : Number(marker[1]), empty };
+}
+
+/**
  * Offset → line/column. Forward queries (the usual order: one pass down the note) move a cursor and need
  * no table; the first backward query builds the table of line starts (O(n)), after which each lookup is
  * a binary search.
