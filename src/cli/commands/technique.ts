@@ -4,6 +4,9 @@ import { parseBareId } from '../../core/ids';
 import { cacheOption, json, load, out } from '../io';
 import { VaultError } from '../vault';
 
+type RuleRow = TechniqueCoverage['rules'][number];
+const ruleLine = (r: RuleRow): string => `${r.title}  [${r.status || '-'} / ${r.level || '-'} / ${[r.product, r.service, r.category].filter(Boolean).join(' ') || '-'}]  ${r.path}`;
+
 function printTechnique(t: TechniqueCoverage): void {
   out(`${t.id} ${t.name}${t.status !== 'active' ? ` [${t.status}${t.replacement ? ` → ${t.replacement}` : ''}]` : ''}`);
   out(`  note: ${t.path ?? '(none)'}`);
@@ -13,7 +16,12 @@ function printTechnique(t: TechniqueCoverage): void {
   out(`  rules: ${t.rules.length}`);
   for (const [vendor, rules] of byVendor) {
     out(`    ${vendor} (${rules.length})`);
-    for (const r of rules) out(`      ${r.title}  [${r.status || '-'} / ${r.level || '-'} / ${[r.product, r.service, r.category].filter(Boolean).join(' ') || '-'}]  ${r.path}`);
+    for (const r of rules) out(`      ${ruleLine(r)}`);
+  }
+  // Rules filed under the ID the next ATT&CK release gives this technique (SigmaHQ already uses v19's IDs).
+  if (t.successorRules.length) {
+    out(`  filed under its successor ${t.successorRules[0]?.via ?? ''}: ${t.successorRules.length}`);
+    for (const r of t.successorRules) out(`    ${ruleLine(r)}`);
   }
   if (t.rolledUpRules.length) {
     out(`  rolled up from sub-techniques: ${t.rolledUpRules.length}`);

@@ -1,0 +1,39 @@
+/**
+ * The CLI's commands as a user meets them: what each prints for small vaults written here, and how
+ * bad arguments are refused.
+ */
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { capture } from '../support/cli';
+
+/** A vault in a fresh temporary folder holding `files` (vault-relative path → text). */
+function vault(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'attack-coverage-cmd-'));
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), text);
+  }
+  return dir;
+}
+
+const rule = (tag: string): string => `---\ntags: [${tag}, detection_rule]\n---\n`;
+
+describe('technique', () => {
+  test('text output lists the rules filed under the ID the next release gives the technique', async () => {
+    // ATT&CK v19 gives T1562.001 the ID T1685; SigmaHQ already files rules under it.
+    const dir = vault({
+      'Use Cases/T1562.001 - Disable or Modify Tools.md': '---\ntags: [T1562_001, techniques]\n---\n',
+      'Detection Rules/own rule.md': rule('t1562_001'),
+      'Detection Rules/successor rule one.md': rule('t1685'),
+      'Detection Rules/successor rule two.md': rule('t1685'),
+    });
+    const r = await capture(['technique', dir, 'T1562.001']);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.split('\n');
+    for (const path of ['Detection Rules/successor rule one.md', 'Detection Rules/successor rule two.md', 'Detection Rules/own rule.md']) {
+      expect(lines.filter((l) => l.endsWith(`  ${path}`))).toHaveLength(1);
+    }
+    expect(r.stdout).toMatch(/successor T1685: 2$/m);
+  });
+});
