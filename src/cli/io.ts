@@ -1,7 +1,7 @@
 /** Output helpers shared by the CLI's commands. */
 import { Option } from 'commander';
 import { FactCache } from './fact-cache';
-import { loadVault, type LoadedVault } from './vault';
+import { loadVault, VaultError, type LoadedVault } from './vault';
 
 /** Control characters other than tab, and Unicode's line and paragraph separators. */
 const isControl = (c: number): boolean => (c <= 0x1f && c !== 0x09) || (c >= 0x7f && c <= 0x9f) || c === 0x2028 || c === 0x2029;
@@ -39,6 +39,13 @@ export const outLines = (s: string): void => {
   process.stdout.write(shown.endsWith('\n') ? shown : shown + '\n');
 };
 export const json = (v: unknown): void => outLines(JSON.stringify(v, null, 2));
+
+/** The value of a `--limit <n>` option (rows per list), refused unless it is a positive whole number. */
+export function parseLimit(raw: string): number {
+  const limit = Number(raw);
+  if (raw.trim() === '' || !Number.isInteger(limit) || limit < 1) throw new VaultError('--limit should be a positive whole number');
+  return limit;
+}
 
 /** A command's exit status when it is not 0 (failures that are not bad arguments, e.g. writes that failed). */
 let exitStatus = 0;

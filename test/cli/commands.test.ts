@@ -37,3 +37,18 @@ describe('technique', () => {
     expect(r.stdout).toMatch(/successor T1685: 2$/m);
   });
 });
+
+describe('--limit', () => {
+  test('gaps refuses a --limit that is not a positive whole number, as analytics does', async () => {
+    const dir = vault({ 'Use Cases/T1059.006 - Python.md': '---\ntags: [T1059_006, techniques]\n---\n' });
+    for (const bad of ['abc', '-5', '0', '2.5', '']) {
+      for (const command of [['gaps', dir], ['analytics', dir, 'T1059.006']]) {
+        const r = await capture([...command, '--limit', bad]);
+        expect({ command: command[0], bad, code: r.code, stdout: r.stdout }).toEqual({ command: command[0], bad, code: 2, stdout: '' });
+        expect(r.stderr.trim().split('\n')).toEqual(['attack-coverage: --limit should be a positive whole number']);
+      }
+    }
+    const ok = await capture(['gaps', dir, '--limit', '1']);
+    expect(ok.code).toBe(0);
+  });
+});

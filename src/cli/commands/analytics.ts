@@ -7,7 +7,7 @@ import { techniqueAnalytics, type IndicatorRow, type TechniqueAnalytics } from '
 import { DetailsCatalog } from '../../core/attack/details';
 import { parseBareId } from '../../core/ids';
 import { opLabel } from '../../ui/analytics';
-import { json, load, out } from '../io';
+import { json, load, out, parseLimit } from '../io';
 import { VaultError } from '../vault';
 import { parseYamlCore } from '../yaml';
 
@@ -91,8 +91,7 @@ export function registerAnalytics(program: Command): void {
     .action(async (vault: string, raw: string, opts: { json?: boolean; rollup: boolean; limit: string }) => {
       const id = parseBareId(raw.replace(/^#/, '').replace(/^attack\./i, ''));
       if (!id) throw new VaultError(`"${raw}" is not a technique ID (expected T1234 or T1234.567)`);
-      const limit = Number(opts.limit);
-      if (!Number.isInteger(limit) || limit < 1) throw new VaultError('--limit should be a positive whole number');
+      const limit = parseLimit(opts.limit);
       const { index, sources } = load(vault, { rollUp: opts.rollup });
       const readText = (p: string): string | undefined => {
         const kept = sources.get(p)?.text;

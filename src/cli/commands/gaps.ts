@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import { GAP_TITLES, gapsFromModel, gapsMarkdown, type GapReport } from '../../core/gaps';
-import { json, out, outLines } from '../io';
+import { json, out, outLines, parseLimit } from '../io';
 
 const n = (count: number, one: string): string => `${count} ${one}${count === 1 ? '' : 's'}`;
 import { matrixContext, matrixOptions, printComparison, type MatrixCliOptions } from './layer';
@@ -34,11 +34,12 @@ export function registerGaps(program: Command): void {
       .option('--all', 'technique lists over every active technique, not only those with a note')
       .option('--limit <n>', 'rows per list in the text and Markdown output', '25'),
   ).action((vaultDir: string, opts: MatrixCliOptions & { json?: boolean; markdown?: boolean; all?: boolean; limit: string }) => {
+    // A bad --limit is a bad argument, refused before the vault is read.
+    const limit = parseLimit(opts.limit);
     const ctx = matrixContext(vaultDir, opts, 'rules');
     const report = gapsFromModel(ctx.model, opts.all ? 'catalog' : 'notes');
     if (ctx.comparison) report.comparison = ctx.comparison;
     if (opts.json) return json(report);
-    const limit = Math.max(1, Number.parseInt(opts.limit, 10) || 25);
     if (opts.markdown) return outLines(gapsMarkdown(report, { links: 'text', limit }));
     printGaps(report, limit);
     if (ctx.comparison) {
