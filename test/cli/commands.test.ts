@@ -52,3 +52,22 @@ describe('--limit', () => {
     expect(ok.code).toBe(0);
   });
 });
+
+describe('--platform', () => {
+  const dir = vault({ 'Use Cases/T1059.006 - Python.md': '---\ntags: [T1059_006, techniques]\n---\n', 'Detection Rules/r.md': rule('t1059_006') });
+
+  test('a platform the ATT&CK catalog does not know is a bad argument, not an empty matrix', async () => {
+    for (const command of [['gaps', dir], ['layer', dir], ['report', dir, '-o', join(dir, 'report.html')]]) {
+      const r = await capture([...command, '--platform', 'Windows,Lniux']);
+      expect({ command: command[0], code: r.code, stdout: r.stdout }).toEqual({ command: command[0], code: 2, stdout: '' });
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(/^attack-coverage: unknown --platform "Lniux" \(expected .*\bLinux\b.*\)$/m);
+    }
+  });
+
+  test('known platforms are taken in any case', async () => {
+    const r = await capture(['gaps', dir, '--platform', 'windows', '--platform', 'LINUX', '--json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).noTests.map((t: { id: string }) => t.id)).toEqual(['T1059.006']);
+  });
+});

@@ -3,7 +3,7 @@ import { basename, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { defaultCatalog } from '../../core/attack/catalog';
 import { compareWithLayer, exportLayer, LayerError, overlayCatalog, parseLayerFile, validateLayer, type Comparison, type LayerOverlay } from '../../core/layers';
-import { MatrixModel, SCORE_KINDS, type MatrixFilters, type ScoreKind } from '../../core/matrix';
+import { catalogPlatforms, MatrixModel, SCORE_KINDS, type MatrixFilters, type ScoreKind } from '../../core/matrix';
 import { cacheOption, json, load, out, visible } from '../io';
 import { VaultError, type LoadedVault } from '../vault';
 import { reasonOf } from '../walk';
@@ -47,6 +47,10 @@ export function parseScore(raw: string | undefined, fallback: ScoreKind): ScoreK
 }
 
 export function filtersOf(o: MatrixCliOptions): Partial<MatrixFilters> {
+  // Platforms are the catalog's, a closed list: a misspelt one would empty the matrix without a word.
+  const known = catalogPlatforms(defaultCatalog());
+  const unknown = (o.platform ?? []).filter((p) => !known.some((k) => k.toLowerCase() === p.toLowerCase()));
+  if (unknown.length) throw new VaultError(`unknown --platform ${unknown.map((p) => `"${p}"`).join(', ')} (expected ${known.join(', ')})`);
   return { platforms: o.platform ?? [], vendor: o.vendor ?? [], status: o.status ?? [], level: o.level ?? [], product: o.product ?? [] };
 }
 
@@ -75,10 +79,11 @@ export interface MatrixContext {
 
 /** Reads the vault, builds the matrix with the command's filters and reads the overlay, if any. */
 export function matrixContext(vaultDir: string, o: MatrixCliOptions, score: ScoreKind): MatrixContext {
+  const filters = filtersOf(o);
   const overlay = o.overlay ? readOverlay(o.overlay) : null;
   // The matrix needs facts only, so notes are not kept (and `--cache` can stand in for reading them).
   const vault = load(vaultDir, { rollUp: o.rollup, keepSources: false, cache: o.cache });
-  const model = new MatrixModel(vault.index, defaultCatalog(), { filters: filtersOf(o), rollUp: o.rollup });
+  const model = new MatrixModel(vault.index, defaultCatalog(), { filters, rollUp: o.rollup });
   const vaultName = o.vaultName ?? basename(resolve(vaultDir));
   return { vault, model, vaultName, overlay, ...(overlay ? { comparison: compareWithLayer(model, overlay, score) } : {}) };
 }

@@ -163,6 +163,13 @@ export function bucketLabel(kind: Exclude<ScoreKind, 'state'>, bucket: number): 
   return next - 1 === lo ? `${lo}` : `${lo}–${next - 1}`;
 }
 
+/** Platforms of the catalog's active techniques, most common first. */
+export function catalogPlatforms(catalog: Catalog): string[] {
+  const counts = new Map<string, number>();
+  for (const t of catalog.techniques()) for (const p of t.platforms) counts.set(p, (counts.get(p) ?? 0) + 1);
+  return [...counts.entries()].sort((a, b) => b[1] - a[1] || compareText(a[0], b[0])).map(([p]) => p);
+}
+
 function normFilters(f: Partial<MatrixFilters> | undefined): MatrixFilters {
   const low = (xs: string[] | undefined): string[] => (xs ?? []).map((x) => x.trim().toLowerCase()).filter(Boolean);
   return {
@@ -242,9 +249,7 @@ export class MatrixModel {
 
   /** Platforms of the catalog's active techniques, most common first. */
   platforms(): string[] {
-    const counts = new Map<string, number>();
-    for (const t of this.catalog.techniques()) for (const p of t.platforms) counts.set(p, (counts.get(p) ?? 0) + 1);
-    return [...counts.entries()].sort((a, b) => b[1] - a[1] || compareText(a[0], b[0])).map(([p]) => p);
+    return catalogPlatforms(this.catalog);
   }
 
   // ---- build -------------------------------------------------------------------------------------
