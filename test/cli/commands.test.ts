@@ -71,3 +71,24 @@ describe('--platform', () => {
     expect(JSON.parse(r.stdout).noTests.map((t: { id: string }) => t.id)).toEqual(['T1059.006']);
   });
 });
+
+describe("the plugin's saved roll-up setting", () => {
+  // Roll-up switched off in the plugin: a parent's coverage is its own rules only, in every command.
+  const dir = vault({
+    '.obsidian/plugins/attack-coverage/data.json': JSON.stringify({ rollUp: false }),
+    'Use Cases/T1059 - Command and Scripting Interpreter.md': '---\ntags: [T1059, techniques]\n---\n',
+    'Detection Rules/python rule.md': rule('t1059_006'),
+  });
+
+  test('gaps, layer and analytics follow it as scan and technique do', async () => {
+    const scan = JSON.parse((await capture(['scan', dir, '--json'])).stdout);
+    expect(scan.rollUp).toBe(false);
+    expect(scan.counts.techniquesWithRules).toBe(0);
+    const gaps = JSON.parse((await capture(['gaps', dir, '--json'])).stdout);
+    expect(gaps.noRules.map((t: { id: string }) => t.id)).toEqual(['T1059']);
+    const layer = JSON.parse((await capture(['layer', dir])).stdout);
+    expect(layer.techniques.filter((t: { techniqueID: string; score: number }) => t.techniqueID === 'T1059' && t.score > 0)).toEqual([]);
+    const analytics = JSON.parse((await capture(['analytics', dir, 'T1059', '--json'])).stdout);
+    expect(analytics.rules).toBe(0);
+  });
+});

@@ -103,7 +103,7 @@ export function registerAnalytics(program: Command): void {
         }
       };
       const store = new RuleAnalysisStore(index, { parseYaml: parseYamlCore, readText });
-      const data = techniqueAnalytics(index, id, { store, details: await cliDetails(), rollUp: opts.rollup });
+      const data = techniqueAnalytics(index, id, { store, details: await cliDetails() });
       store.dispose();
       if (opts.json) json(data);
       else printAnalytics(data, limit);

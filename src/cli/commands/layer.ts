@@ -83,7 +83,8 @@ export function matrixContext(vaultDir: string, o: MatrixCliOptions, score: Scor
   const overlay = o.overlay ? readOverlay(o.overlay) : null;
   // The matrix needs facts only, so notes are not kept (and `--cache` can stand in for reading them).
   const vault = load(vaultDir, { rollUp: o.rollup, keepSources: false, cache: o.cache });
-  const model = new MatrixModel(vault.index, defaultCatalog(), { filters, rollUp: o.rollup });
+  // Roll-up as the index has it: --no-rollup, else the plugin's saved setting, as scan and technique count.
+  const model = new MatrixModel(vault.index, defaultCatalog(), { filters });
   const vaultName = o.vaultName ?? basename(resolve(vaultDir));
   return { vault, model, vaultName, overlay, ...(overlay ? { comparison: compareWithLayer(model, overlay, score) } : {}) };
 }
