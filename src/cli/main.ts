@@ -30,4 +30,17 @@ export async function run(argv: string[]): Promise<number> {
   }
 }
 
-if (require.main === module) void run(process.argv.slice(2)).then((code) => (process.exitCode = code));
+/**
+ * A reader that stops early (`attack-coverage scan vault --json | head`) closes the pipe: the rest of the
+ * output has nowhere to go, which is no failure of the run. The run goes on to its own exit status.
+ */
+function ignoreClosedStdout(): void {
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+  });
+}
+
+if (require.main === module) {
+  ignoreClosedStdout();
+  void run(process.argv.slice(2)).then((code) => (process.exitCode = code));
+}

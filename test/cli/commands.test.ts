@@ -2,6 +2,7 @@
  * The CLI's commands as a user meets them: what each prints for small vaults written here, and how
  * bad arguments are refused.
  */
+import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -91,4 +92,25 @@ describe("the plugin's saved roll-up setting", () => {
     const analytics = JSON.parse((await capture(['analytics', dir, 'T1059', '--json'])).stdout);
     expect(analytics.rules).toBe(0);
   });
+});
+
+describe('output to a reader that stops early', () => {
+  test('a closed pipe (| head) ends the run quietly with its own exit status', async () => {
+    const ROOT = join(__dirname, '../..');
+    const runClosed = (args: string[]): Promise<{ code: number | null; stderr: string }> =>
+      new Promise((done) => {
+        const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+        child.stdout.destroy(); // the reader is gone before the first line is written
+        let stderr = '';
+        child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+        child.on('close', (code) => done({ code, stderr }));
+      });
+    const ok = await runClosed(['scan', 'test-vault', '--json']);
+    expect(ok.stderr).not.toMatch(/EPIPE|Error/);
+    expect(ok.code).toBe(0);
+    // A failing check still fails the run.
+    const failing = await runClosed(['scan', 'test-vault', '--json', '--min-with-rules', '100']);
+    expect(failing.stderr).not.toMatch(/EPIPE|Error/);
+    expect(failing.code).toBe(1);
+  }, 60_000);
 });
