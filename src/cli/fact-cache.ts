@@ -117,8 +117,8 @@ export class FactCache {
     loaded: CacheFile | null,
     /** Why an existing file was not used, or null. */
     readonly problem: string | null,
-    /** False when `file` is somebody else's: then nothing is saved. */
-    private readonly writable = true,
+    /** False when `file` is somebody else's: then nothing is saved, and the run goes on without a cache. */
+    readonly writable = true,
   ) {
     this.entries = loaded?.entries ?? new Map<string, { hash: string; facts: NoteFacts }>();
     this.changed = loaded === null;

@@ -77,8 +77,10 @@ export function cacheOption(): Option {
 export function load(vault: string, opts: { rollUp?: boolean; keepSources?: boolean; cache?: string | boolean | undefined } = {}): LoadedVault {
   const keepSources = opts.keepSources ?? true;
   const file = opts.cache === true ? DEFAULT_CACHE_FILE : opts.cache || undefined;
-  const cache = file !== undefined && !keepSources ? FactCache.open(file, vault) : undefined;
-  if (cache?.problem) process.stderr.write(`attack-coverage: ${cache.problem}\n`);
+  const opened = file !== undefined && !keepSources ? FactCache.open(file, vault) : undefined;
+  if (opened?.problem) process.stderr.write(`attack-coverage: ${opened.problem}\n`);
+  // A file that is not a cache is left alone and the run reads every note, as it says it does.
+  const cache = opened?.writable ? opened : undefined;
   const onUnreadable = (rel: string, reason: string): void => {
     process.stderr.write(`attack-coverage: ${visible(`cannot read folder "${rel}" (${reason}); the notes in it are left out`)}\n`);
   };

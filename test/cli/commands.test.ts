@@ -114,3 +114,13 @@ describe('output to a reader that stops early', () => {
     expect(failing.code).toBe(1);
   }, 60_000);
 });
+
+describe('--cache', () => {
+  test('a file that is not a cache: the run says it goes on without one, and then does', async () => {
+    const dir = vault({ 'Detection Rules/r.md': rule('t1059_006') });
+    const r = await capture(['scan', dir, '--cache', join(dir, 'Detection Rules/r.md')]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('is not a cache file; it is left as it is and no cache is used');
+    expect(r.stderr).not.toMatch(/^cache: /m);
+  });
+});
