@@ -31,7 +31,7 @@ export function listNotes(root: string, onUnreadable?: (rel: string, reason: str
     (rel, name) => {
       if (name.toLowerCase().endsWith('.md')) out.push(rel);
     },
-    { rootError: (reason) => new VaultError(`cannot read vault folder "${root}": ${reason}`), onUnreadable },
+    { rootError: (reason) => new VaultError(`cannot read vault folder "${root}": ${reason}`), followFolderLinks: true, onUnreadable },
   );
   return out.sort();
 }

@@ -3,7 +3,7 @@
  * bad arguments are refused.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { capture } from '../support/cli';
@@ -122,5 +122,29 @@ describe('--cache', () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('is not a cache file; it is left as it is and no cache is used');
     expect(r.stderr).not.toMatch(/^cache: /m);
+  });
+});
+
+describe('symbolic links to folders', () => {
+  test('a linked folder outside the vault is read, as Obsidian reads it; links back into the tree, loops and repeats are not', async () => {
+    const base = mkdtempSync(join(tmpdir(), 'attack-coverage-cmd-'));
+    const dir = join(base, 'vault');
+    const shared = join(base, 'shared-rules'); // e.g. a team's rule repository linked into the vault
+    mkdirSync(join(dir, 'Use Cases'), { recursive: true });
+    mkdirSync(join(shared, 'linux'), { recursive: true });
+    writeFileSync(join(dir, 'Use Cases/T1059.006 - Python.md'), '---\ntags: [T1059_006, techniques]\n---\n');
+    writeFileSync(join(shared, 'linux/python rule.md'), rule('t1059_006'));
+    symlinkSync(shared, join(dir, 'Detection Rules'));
+    symlinkSync(shared, join(dir, 'Detection Rules again')); // the same folder twice: read once
+    symlinkSync(dir, join(dir, 'Loop')); // the vault itself
+    symlinkSync(join(dir, 'Use Cases'), join(dir, 'Shortcut')); // a folder already in the vault
+    symlinkSync(base, join(shared, 'linux/up')); // a parent of both
+    symlinkSync(join(base, 'missing'), join(dir, 'Dangling'));
+    const r = await capture(['scan', dir, '--json']);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report.counts.notes).toBe(2);
+    expect(report.rules.map((x: { path: string }) => x.path)).toEqual(['Detection Rules/linux/python rule.md']);
+    expect(report.techniques.map((x: { path: string }) => x.path)).toEqual(['Use Cases/T1059.006 - Python.md']);
   });
 });
