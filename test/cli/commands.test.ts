@@ -2,7 +2,7 @@
  * The CLI's commands as a user meets them: what each prints for small vaults written here, and how
  * bad arguments are refused.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -147,4 +147,17 @@ describe('symbolic links to folders', () => {
     expect(report.rules.map((x: { path: string }) => x.path)).toEqual(['Detection Rules/linux/python rule.md']);
     expect(report.techniques.map((x: { path: string }) => x.path)).toEqual(['Use Cases/T1059.006 - Python.md']);
   });
+});
+
+describe('-o to a device or a pipe', () => {
+  test('layer -o /dev/stdout prints the layer alone: valid JSON, with no "Wrote" line after it', () => {
+    const dir = vault({ 'Detection Rules/r.md': rule('t1059_006') });
+    const ROOT = join(__dirname, '../..');
+    // Through a shell pipe, as in `attack-coverage layer vault -o /dev/stdout | jq`.
+    const r = spawnSync('sh', ['-c', '"$@" | cat', 'sh', process.execPath, '--import', 'tsx', 'src/cli/main.ts', 'layer', dir, '-o', '/dev/stdout'], { cwd: ROOT, encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    const layer = JSON.parse(r.stdout);
+    expect(layer.versions.layer).toBe('4.5');
+    expect(r.stdout).not.toContain('Wrote');
+  }, 60_000);
 });

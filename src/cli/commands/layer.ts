@@ -93,8 +93,10 @@ export function matrixContext(vaultDir: string, o: MatrixCliOptions, score: Scor
  * Write an output file whole: a temporary file beside it, renamed into place, so a failed write (disk
  * full, quota) leaves the previous file as it was. A link keeps pointing where it did (its target is
  * replaced), and an existing file keeps its permissions. A one-line reason when it cannot be written.
+ * Returns false when `file` is a device or a pipe (`-o /dev/stdout`), written as a stream: then the
+ * command's "Wrote …" line would land in the output itself, so it is left out.
  */
-export function writeOutput(file: string, text: string): void {
+export function writeOutput(file: string, text: string): boolean {
   try {
     let st: Stats | undefined;
     try {
@@ -103,10 +105,11 @@ export function writeOutput(file: string, text: string): void {
       // a new file
     }
     if (st && !st.isFile() && !st.isDirectory()) {
-      writeFileSync(file, text); // a device or a pipe (-o /dev/stdout): there is no file to replace
-      return;
+      writeFileSync(file, text); // there is no file to replace
+      return false;
     }
     writeFileAtomic(st ? realpathSync(file) : file, Buffer.from(text, 'utf8'), st ? st.mode & 0o7777 : undefined);
+    return true;
   } catch (e) {
     throw new VaultError(`cannot write "${file}": ${reasonOf(e)}`);
   }
@@ -138,13 +141,12 @@ export function registerLayer(program: Command): void {
     if (check.errors.length) throw new Error(`the exported layer breaks the 4.5 spec: ${check.errors.slice(0, 3).join('; ')}`);
     const text = JSON.stringify(layer, null, 2) + '\n';
     const log = (s: string): void => void process.stderr.write(`${visible(s)}\n`);
-    if (opts.output) {
-      writeOutput(opts.output, text);
-      const n = layer.techniques?.length ?? 0;
-      out(`Wrote ${opts.output}: ${n} technique entries, score ${score}, ATT&CK ${ctx.model.attackVersion}`);
+    if (opts.output && writeOutput(opts.output, text)) {
+      out(`Wrote ${opts.output}: ${layer.techniques?.length ?? 0} technique entries, score ${score}, ATT&CK ${ctx.model.attackVersion}`);
       if (ctx.comparison) printComparison(ctx.comparison, out);
     } else {
-      json(layer);
+      // The layer went to stdout (or a device or pipe such as -o /dev/stdout): nothing else may join it there.
+      if (!opts.output) json(layer);
       if (ctx.comparison) printComparison(ctx.comparison, log);
     }
   });

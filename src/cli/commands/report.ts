@@ -67,7 +67,7 @@ export async function writeReport(vaultDir: string, opts: MatrixCliOptions & { o
     attribution: ctx.model.catalog.data.copyright,
     ...(opts.title ? { title: opts.title } : {}),
   });
-  writeOutput(opts.output, html);
+  if (!writeOutput(opts.output, html)) return;
   const cells = ctx.model.matrixCells();
   out(`Wrote ${opts.output}: ${cells.length} techniques (${cells.filter((c) => c.rules.length).length} with rules), ${gaps.counts.outdated} outdated IDs, ${(html.length / 1024).toFixed(0)} KiB`);
 }
