@@ -161,3 +161,22 @@ describe('-o to a device or a pipe', () => {
     expect(r.stdout).not.toContain('Wrote');
   }, 60_000);
 });
+
+describe('blocks', () => {
+  test('matrix and gaps views are supported blocks, not "unsupported" with no reason', async () => {
+    const fence = (body: string): string => '```attack-coverage\n' + body + '```\n';
+    const dir = vault({ 'Dashboards/Coverage.md': `# Coverage\n${fence('view: matrix\nscore: state\n')}${fence('view: gaps\nscope: catalog\n')}${fence('show: [rules]\n')}` });
+    const r = await capture(['blocks', dir, '--json']);
+    expect(r.code).toBe(0);
+    const rows = JSON.parse(r.stdout) as Array<{ line: number; supported: boolean; view?: string; reason?: string }>;
+    expect(rows.map(({ line, supported, view }) => ({ line, supported, view }))).toEqual([
+      { line: 2, supported: true, view: 'matrix' },
+      { line: 6, supported: true, view: 'gaps' },
+      { line: 10, supported: false, view: undefined }, // a technique view outside a technique note names no technique
+    ]);
+    expect(rows[2]!.reason).toMatch(/no technique/);
+    const text = await capture(['blocks', dir]);
+    expect(text.stdout).toContain('Dashboards/Coverage.md:2 attack-coverage matrix view\n');
+    expect(text.stdout).toContain('3 blocks, 1 unsupported\n');
+  });
+});

@@ -14,6 +14,8 @@ interface BlockRow {
   reason?: string;
   rows: string[];
   coverage?: CoverageBlockSpec | null;
+  /** An attack-coverage block's `view: matrix` or `view: gaps`: it lists techniques, not notes. */
+  view?: 'matrix' | 'gaps';
 }
 
 export function collectBlocks(v: LoadedVault): BlockRow[] {
@@ -26,10 +28,14 @@ export function collectBlocks(v: LoadedVault): BlockRow[] {
     for (const b of src.codeBlocks ? queryBlocksOf(src.codeBlocks) : findQueryBlocks(src.text)) {
       const base = { path: src.path, language: b.lang, line: b.start.line + 1, query: b.content };
       if (b.lang === 'attack-coverage') {
-        const res = evaluateCoverageBlock(s, parseCoverageBlock(b.content, parseYamlCore), src.path);
+        const parsed = parseCoverageBlock(b.content, parseYamlCore);
+        const res = evaluateCoverageBlock(s, parsed, src.path);
+        const view = parsed.block.view === 'matrix' || parsed.block.view === 'gaps' ? parsed.block.view : undefined;
         rows.push({
           ...base,
-          supported: res.technique !== null,
+          // A matrix or gaps view is about no one technique: it renders whatever the vault holds.
+          supported: view !== undefined || res.technique !== null,
+          ...(view ? { view } : {}),
           ...(res.problems.length ? { reason: res.problems.join('; ') } : {}),
           rows: [...res.rules.map((r) => r.path), ...res.tests.map((t) => t.path)],
         });
@@ -58,7 +64,8 @@ export function registerBlocks(program: Command): void {
       const rows = collectBlocks(load(vault, {}));
       if (opts.json) return json(rows);
       for (const r of rows) {
-        out(`${r.path}:${r.line} ${r.language} ${r.supported ? `${r.rows.length} rows` : `unsupported: ${r.reason ?? ''}`}`);
+        const what = r.view ? `${r.view} view` : `${r.rows.length} rows`;
+        out(`${r.path}:${r.line} ${r.language} ${r.supported ? what : `unsupported: ${r.reason ?? ''}`}`);
       }
       const unsupported = rows.filter((r) => !r.supported).length;
       out(`${rows.length} blocks, ${unsupported} unsupported`);
