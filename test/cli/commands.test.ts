@@ -180,3 +180,15 @@ describe('blocks', () => {
     expect(text.stdout).toContain('3 blocks, 1 unsupported\n');
   });
 });
+
+describe('help', () => {
+  test('--vault-name is offered by the commands that write obsidian:// links, not by gaps, which writes none', async () => {
+    const help = async (command: string): Promise<string> => (await capture([command, '--help'])).stdout;
+    expect(await help('layer')).toContain('--vault-name');
+    expect(await help('report')).toContain('--vault-name');
+    expect(await help('gaps')).not.toContain('--vault-name');
+    // And indeed gaps prints no links in any of its outputs.
+    const dir = vault({ 'Use Cases/T1059.006 - Python.md': '---\ntags: [T1059_006, techniques]\n---\n' });
+    for (const flag of [[], ['--json'], ['--markdown']]) expect((await capture(['gaps', dir, ...flag])).stdout).not.toContain('obsidian://');
+  });
+});

@@ -25,11 +25,14 @@ export interface MatrixCliOptions {
 
 const collect = (v: string, prev: string[] = []): string[] => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)];
 
-/** `--platform`, `--vendor`, `--status`, `--level`, `--product`, `--overlay`, `--vault-name`, `--no-rollup`. */
-export function matrixOptions(cmd: Command): Command {
+/**
+ * `--platform`, `--vendor`, `--status`, `--level`, `--product`, `--overlay`, `--no-rollup`, `--cache`;
+ * with `links` (outputs that link to notes: the layer and the report), `--vault-name`.
+ */
+export function matrixOptions(cmd: Command, opts: { links?: boolean } = {}): Command {
+  cmd.option('--overlay <layer.json>', 'compare with a Navigator layer (Sigma heat map, Atomic Red Team, a threat actor…)');
+  if (opts.links) cmd.option('--vault-name <name>', 'Obsidian vault name for obsidian:// links (default: the folder name)');
   return cmd
-    .option('--overlay <layer.json>', 'compare with a Navigator layer (Sigma heat map, Atomic Red Team, a threat actor…)')
-    .option('--vault-name <name>', 'Obsidian vault name for obsidian:// links (default: the folder name)')
     .option('--platform <name>', 'only techniques on this platform (repeatable or comma-separated)', collect)
     .option('--vendor <name>', 'only rules from this vendor (sigma, elastic, splunk…)', collect)
     .option('--status <status>', 'only rules with this status', collect)
@@ -132,6 +135,7 @@ export function registerLayer(program: Command): void {
       .option('-o, --output <file>', 'write the layer here (default: stdout)')
       .option('--score <kind>', `cell score: ${SCORE_KINDS.join(', ')}`, 'rules')
       .option('--name <name>', 'layer name'),
+    { links: true },
   ).action((vaultDir: string, opts: MatrixCliOptions & { output?: string; name?: string }) => {
     const score = parseScore(opts.score, 'rules');
     const ctx = matrixContext(vaultDir, opts, score);

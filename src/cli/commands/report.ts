@@ -31,6 +31,7 @@ export function registerReport(program: Command): void {
       .requiredOption('-o, --output <file>', 'the HTML file to write')
       .option('--score <kind>', `matrix colouring: ${SCORE_KINDS.join(', ')}`, 'state')
       .option('--title <title>', 'page title'),
+    { links: true },
   ).action(async (vaultDir: string, opts: MatrixCliOptions & { output: string; title?: string }) => {
     await writeReport(vaultDir, opts);
   });
