@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { planConversion, summarise, type ConversionPlan, type PlannedBlock } from '../../core/convert';
-import { json, load, out } from '../io';
+import { json, load, out, setExitStatus } from '../io';
 import { listNotes } from '../vault';
 import { NotUtf8Error, readSnapshot, replaceFileAtomic, type FileSnapshot } from '../write-file';
 
@@ -129,7 +129,11 @@ export function registerMigrate(program: Command): void {
       const report = migrateVault(vault, { write: !!opts.write });
       if (opts.json) json(report);
       else printText(report);
+      // Notes left unwritten are a failed run (1), as failed writes are for import; 2 is for bad arguments.
       const notWritten = report.counts.skipped + report.counts.failed;
-      if (opts.write && notWritten) throw new Error(`${notWritten} note${notWritten === 1 ? ' was' : 's were'} not written; see the report`);
+      if (opts.write && notWritten) {
+        process.stderr.write(`attack-coverage: ${notWritten} note${notWritten === 1 ? ' was' : 's were'} not written; see the report\n`);
+        setExitStatus(1);
+      }
     });
 }
