@@ -192,3 +192,18 @@ describe('help', () => {
     for (const flag of [[], ['--json'], ['--markdown']]) expect((await capture(['gaps', dir, ...flag])).stdout).not.toContain('obsidian://');
   });
 });
+
+describe('gaps text', () => {
+  test('the header counts notes in the matrix apart from notes for IDs outside it', async () => {
+    // T1059 is in the ATT&CK 18.1 matrix; T1086 was revoked (replaced by T1059.001), so it is not.
+    const dir = vault({
+      'Use Cases/T1059 - Command and Scripting Interpreter.md': '---\ntags: [T1059, techniques]\n---\n',
+      'Use Cases/T1086 - PowerShell.md': '---\ntags: [T1086, techniques]\n---\n',
+    });
+    const json = JSON.parse((await capture(['gaps', dir, '--json'])).stdout);
+    const text = (await capture(['gaps', dir])).stdout.split('\n')[0];
+    expect(text).toBe(
+      `Gaps (ATT&CK 18.1): ${json.counts.catalogTechniques} techniques in the matrix, 1 of them with a note; notes for 1 ID outside the matrix (revoked, deprecated, unknown or newer)`,
+    );
+  });
+});

@@ -5,9 +5,14 @@ import { json, out, outLines, parseLimit } from '../io';
 const n = (count: number, one: string): string => `${count} ${one}${count === 1 ? '' : 's'}`;
 import { matrixContext, matrixOptions, printComparison, type MatrixCliOptions } from './layer';
 
-function printGaps(r: GapReport, limit: number): void {
+/** `notedInMatrix`: techniques in the matrix with a note; the report's count also takes in IDs outside it. */
+function printGaps(r: GapReport, limit: number, notedInMatrix: number): void {
   const c = r.counts;
-  out(`Gaps${r.attackVersion ? ` (ATT&CK ${r.attackVersion})` : ''}: ${c.catalogTechniques} techniques in the matrix, ${c.techniqueNotes} with a note`);
+  const outside = c.techniqueNotes - notedInMatrix;
+  out(
+    `Gaps${r.attackVersion ? ` (ATT&CK ${r.attackVersion})` : ''}: ${c.catalogTechniques} techniques in the matrix, ${notedInMatrix} of them with a note` +
+      (outside > 0 ? `; notes for ${n(outside, 'ID')} outside the matrix (revoked, deprecated, unknown or newer)` : ''),
+  );
   out(`  whole catalog: ${c.catalogNoRules} without rules, ${c.catalogNoTests} without tests`);
   out(`  technique lists below cover ${r.scope === 'catalog' ? 'the whole catalog' : 'techniques that have a note (--all: the whole catalog)'}`);
   const list = <T>(title: string, rows: T[], line: (x: T) => string): void => {
@@ -41,7 +46,7 @@ export function registerGaps(program: Command): void {
     if (ctx.comparison) report.comparison = ctx.comparison;
     if (opts.json) return json(report);
     if (opts.markdown) return outLines(gapsMarkdown(report, { links: 'text', limit }));
-    printGaps(report, limit);
+    printGaps(report, limit, ctx.model.matrixCells().filter((cell) => cell.notePath !== null).length);
     if (ctx.comparison) {
       out('');
       printComparison(ctx.comparison, out);
