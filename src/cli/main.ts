@@ -4,6 +4,7 @@
 import { Command, CommanderError } from 'commander';
 import { COMMANDS } from './commands';
 import { takeExitStatus, visible } from './io';
+import { reasonOf } from './walk';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -31,16 +32,20 @@ export async function run(argv: string[]): Promise<number> {
 }
 
 /**
- * A reader that stops early (`attack-coverage scan vault --json | head`) closes the pipe: the rest of the
- * output has nowhere to go, which is no failure of the run. The run goes on to its own exit status.
+ * Failed writes to stdout. A reader that stops early (`attack-coverage scan vault --json | head`) closes
+ * the pipe: the rest of the output has nowhere to go, which is no failure of the run, so the run goes on
+ * to its own exit status. Any other failure (`> out.json` on a full disk) ends the run with status 2 and
+ * a one-line reason, as a failed `-o` write does.
  */
-function ignoreClosedStdout(): void {
-  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code !== 'EPIPE') throw e;
+function onStdoutError(): void {
+  process.stdout.on('error', (e: Error & { code?: string }) => {
+    if (e.code === 'EPIPE') return;
+    process.stderr.write(`attack-coverage: cannot write the output: ${reasonOf(e)}\n`);
+    process.exit(2);
   });
 }
 
 if (require.main === module) {
-  ignoreClosedStdout();
+  onStdoutError();
   void run(process.argv.slice(2)).then((code) => (process.exitCode = code));
 }

@@ -33,8 +33,8 @@ function linkedFolder(p: string): string | null {
 /** Neither folder is, or holds, the other. */
 const apart = (a: string, b: string): boolean => a !== b && !a.startsWith(b.endsWith(sep) ? b : b + sep) && !b.startsWith(a.endsWith(sep) ? a : a + sep);
 
-/** `EACCES: permission denied, scandir '…'` → `permission denied`. */
-export const reasonOf = (e: unknown): string => (e instanceof Error ? e.message : String(e)).replace(/^[A-Z]+: /, '').replace(/, \w+ '.*$/, '');
+/** `EACCES: permission denied, scandir '…'` → `permission denied`; `ENOSPC: no space left on device, write` → `no space left on device`. */
+export const reasonOf = (e: unknown): string => (e instanceof Error ? e.message : String(e)).replace(/^[A-Z]+: /, '').replace(/, \w+(?: '.*)?$/, '');
 
 /**
  * Calls `onFile` with the path of every file below `root` that is not hidden, relative and '/'-separated,

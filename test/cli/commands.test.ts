@@ -3,7 +3,7 @@
  * bad arguments are refused.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { capture } from '../support/cli';
@@ -92,6 +92,21 @@ describe("the plugin's saved roll-up setting", () => {
     const analytics = JSON.parse((await capture(['analytics', dir, 'T1059', '--json'])).stdout);
     expect(analytics.rules).toBe(0);
   });
+});
+
+describe('output that cannot be written', () => {
+  const full = existsSync('/dev/full') ? test : test.skip; // Linux: every write fails with ENOSPC
+  full('stdout on a full disk: status 2 and a one-line reason, not a stack trace', () => {
+    const ROOT = join(__dirname, '../..');
+    const fd = openSync('/dev/full', 'w');
+    try {
+      const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'scan', 'test-vault', '--json'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', fd, 'pipe'] });
+      expect(r.status).toBe(2);
+      expect(r.stderr.split('\n').filter((l) => l && !l.startsWith('reading notes:'))).toEqual(['attack-coverage: cannot write the output: no space left on device']);
+    } finally {
+      closeSync(fd);
+    }
+  }, 60_000);
 });
 
 describe('output to a reader that stops early', () => {
