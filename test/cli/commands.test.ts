@@ -37,6 +37,23 @@ describe('technique', () => {
     }
     expect(r.stdout).toMatch(/successor T1685: 2$/m);
   });
+
+  test('tests filed under the next-release ID count for the technique, as in the matrix', async () => {
+    // Atomic Red Team keeps v18 T1562.001's tests under its v19 ID T1685.
+    const atomics = (n: number): string => Array.from({ length: n }, (_, i) => `## Atomic Test #${i + 1} - test ${i + 1}\n`).join('');
+    const dir = vault({
+      'Use Cases/T1562.001 - Disable or Modify Tools.md': '---\ntags: [T1562_001, techniques]\n---\n',
+      'Testing Runbooks/T1685 - Disable or Modify Tools (Atomic tests).md': `---\ntags: [T1685, atomic_test]\n---\n${atomics(3)}`,
+    });
+    const t = JSON.parse((await capture(['technique', dir, 'T1562.001', '--json'])).stdout);
+    expect(t.successorTests.map((x: { path: string; testCount: number }) => [x.path, x.testCount])).toEqual([['Testing Runbooks/T1685 - Disable or Modify Tools (Atomic tests).md', 3]]);
+    expect(t.gaps).toEqual(['no rules', 'no tests under this ID; 3 under its successor']);
+    // The layer calls the technique tested: the technique command must not say it has no tests.
+    const layer = JSON.parse((await capture(['layer', dir, '--score', 'tests'])).stdout);
+    expect(layer.techniques.filter((e: { techniqueID: string }) => e.techniqueID === 'T1562.001').map((e: { score: number }) => e.score)).toContain(3);
+    const text = (await capture(['technique', dir, 'T1562.001'])).stdout;
+    expect(text).toContain('  tests filed under its successor T1685: 3 in 1 notes\n');
+  });
 });
 
 describe('--limit', () => {

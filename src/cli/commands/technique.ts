@@ -29,6 +29,10 @@ function printTechnique(t: TechniqueCoverage): void {
   }
   out(`  tests: ${t.testCount} in ${t.tests.length} notes${t.rolledUpTests.length ? ` (+${t.rolledUpTestCount} rolled up)` : ''}`);
   for (const x of [...t.tests, ...t.rolledUpTests]) out(`    ${x.via ? `${x.via}  ` : ''}${x.testCount} tests  ${x.path}`);
+  if (t.successorTests.length) {
+    out(`  tests filed under its successor ${t.successorTests[0]?.via ?? ''}: ${t.successorTests.reduce((n, x) => n + x.testCount, 0)} in ${t.successorTests.length} notes`);
+    for (const x of t.successorTests) out(`    ${x.testCount} tests  ${x.path}`);
+  }
 }
 
 export function registerTechnique(program: Command): void {
