@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { readForIndex, readMarkdown, type FrontmatterReader } from '../core/markdown';
 import type { IndexMetadata, NoteSource } from '../core/metadata';
 import { readFrontmatter } from './frontmatter';
+import { reasonOf } from './walk';
 
 /** One note read from disk into what Obsidian's cache would hold for it, text included. */
 export function readNote(root: string, path: string): NoteSource {
@@ -28,7 +29,8 @@ export function readText(root: string, path: string): ReadText {
   try {
     return { text: readFileSync(join(root, path), 'utf8') };
   } catch (e) {
-    return { problem: `cannot read: ${e instanceof Error ? e.message : String(e)}` };
+    // The reason only (`permission denied`): the note's path is the diagnostic's own, vault-relative.
+    return { problem: `cannot read: ${reasonOf(e)}` };
   }
 }
 

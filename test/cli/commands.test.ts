@@ -3,10 +3,12 @@
  * bad arguments are refused.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, symlinkSync, writeFileSync } from 'node:fs';
+import fs, { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { capture } from '../support/cli';
+
+const realReadFileSync = fs.readFileSync;
 
 /** A vault in a fresh temporary folder holding `files` (vault-relative path → text). */
 function vault(files: Record<string, string>): string {
@@ -237,5 +239,24 @@ describe('gaps text', () => {
     expect(text).toBe(
       `Gaps (ATT&CK 18.1): ${json.counts.catalogTechniques} techniques in the matrix, 1 of them with a note; notes for 1 ID outside the matrix (revoked, deprecated, unknown or newer)`,
     );
+  });
+});
+
+describe('diagnostics', () => {
+  test('a note that cannot be read: the reason, without the path as seen from wherever the CLI ran', async () => {
+    const dir = vault({ 'Detection Rules/r.md': rule('t1059_006') });
+    // Tests may run as root, who can read anything: the note is made unreadable by failing its read.
+    const spy = jest.spyOn(fs, 'readFileSync').mockImplementation(((p: fs.PathOrFileDescriptor, o?: unknown) => {
+      if (String(p).endsWith('r.md')) throw Object.assign(new Error(`EACCES: permission denied, open '${String(p)}'`), { code: 'EACCES' });
+      return (realReadFileSync as (p: fs.PathOrFileDescriptor, o?: unknown) => unknown)(p, o);
+    }) as typeof fs.readFileSync);
+    let r;
+    try {
+      r = await capture(['scan', dir, '--json']);
+    } finally {
+      spy.mockRestore();
+    }
+    const diagnostics = JSON.parse(r.stdout).diagnostics as Array<{ path: string; message: string }>;
+    expect(diagnostics.filter((d) => d.path === 'Detection Rules/r.md').map((d) => d.message)).toEqual(['cannot read: permission denied']);
   });
 });
