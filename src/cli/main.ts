@@ -11,7 +11,8 @@ export function buildProgram(): Command {
   program
     .name('attack-coverage')
     .description('ATT&CK technique coverage from the detection-rule and atomic-test notes of an Obsidian vault')
-    .showHelpAfterError()
+    // A bad argument is one line on stderr, like every other reason the CLI gives; the usage is a --help away.
+    .configureOutput({ outputError: (message, write) => write(`attack-coverage: ${visible(message.replace(/^error: /, '').trimEnd())} (see --help)\n`) })
     .exitOverride();
   for (const register of COMMANDS) register(program);
   return program;

@@ -260,3 +260,27 @@ describe('diagnostics', () => {
     expect(diagnostics.filter((d) => d.path === 'Detection Rules/r.md').map((d) => d.message)).toEqual(['cannot read: permission denied']);
   });
 });
+
+describe('bad arguments', () => {
+  test('each is refused with status 2 and one line on stderr, as the README says', async () => {
+    const dir = vault({ 'Detection Rules/r.md': rule('t1059_006') });
+    const cases: Array<[string[], RegExp]> = [
+      [['scan'], /missing required argument 'vault'/],
+      [['scan', dir, 'extra'], /too many arguments/],
+      [['scan', dir, '--bogus'], /unknown option '--bogus'/],
+      [['frobnicate'], /unknown command 'frobnicate'/],
+      [['scan', dir, '--fail-on', 'info'], /argument 'info' is invalid/],
+      [['scan', dir, '--min-with-rules', '101'], /a percentage from 0 to 100/],
+      [['gaps', dir, '--json', '--markdown'], /cannot be used with option '--json'/],
+      [['report', dir], /required option '-o, --output <file>' not specified/],
+    ];
+    for (const [argv, reason] of cases) {
+      const r = await capture(argv);
+      expect({ argv, code: r.code, stdout: r.stdout }).toEqual({ argv, code: 2, stdout: '' });
+      const lines = r.stderr.trimEnd().split('\n');
+      expect({ argv, lines: lines.length }).toEqual({ argv, lines: 1 });
+      expect(lines[0]).toMatch(/^attack-coverage: /);
+      expect(lines[0]).toMatch(reason);
+    }
+  });
+});
