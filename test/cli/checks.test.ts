@@ -116,7 +116,7 @@ describe('scan checks', () => {
       writeFileSync(bad, '{"counts": {}}');
       const r = await capture(['scan', join(dir, 'no-such-vault'), '--baseline', bad]);
       expect(r.code).toBe(2);
-      expect(r.stderr.trim().split('\n')).toEqual([`attack-coverage: baseline "${bad}" not the output of "scan --json": it has no "techniques" list`]);
+      expect(r.stderr.trim().split('\n')).toEqual([`attack-coverage: baseline "${bad}": not the output of "scan --json": it has no "techniques" list`]);
       const missing = await capture(['scan', VAULT, '--baseline', join(dir, 'missing.json')]);
       expect(missing.code).toBe(2);
       expect(missing.stderr).toMatch(/^attack-coverage: cannot read baseline .*missing\.json/);

@@ -284,3 +284,11 @@ describe('bad arguments', () => {
     }
   });
 });
+
+describe('scan text', () => {
+  test('the diagnostics line counts in the singular when there is one', async () => {
+    // T1086 is revoked (by T1059.001) in the bundled release: one warning, nothing else.
+    const r = await capture(['scan', vault({ 'Detection Rules/r.md': rule('t1086') })]);
+    expect(r.stdout).toMatch(/^Diagnostics: 1 problem, 0 notes of information \(see --json\)$/m);
+  });
+});

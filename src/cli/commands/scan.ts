@@ -28,7 +28,8 @@ function printScan(r: ScanSummary): void {
   const errors = r.diagnostics.filter((d) => d.severity !== 'info');
   if (r.diagnostics.length) {
     out('');
-    out(`Diagnostics: ${errors.length} problems, ${r.diagnostics.length - errors.length} notes of information (see --json)`);
+    const info = r.diagnostics.length - errors.length;
+    out(`Diagnostics: ${errors.length} ${errors.length === 1 ? 'problem' : 'problems'}, ${info} ${info === 1 ? 'note' : 'notes'} of information (see --json)`);
     for (const d of errors.slice(0, 20)) out(`  ${d.severity.padEnd(7)} ${d.path}: ${d.message}`);
     if (errors.length > 20) out(`  … ${errors.length - 20} more`);
   }
@@ -56,7 +57,7 @@ function readBaseline(file: string): Baseline {
   try {
     return parseBaseline(text);
   } catch (e) {
-    throw new VaultError(`baseline "${file}" ${e instanceof BaselineError ? e.message : String(e)}`);
+    throw new VaultError(`baseline "${file}": ${e instanceof BaselineError ? e.message : String(e)}`);
   }
 }
 
