@@ -261,7 +261,7 @@ function guideBody(sec: HTMLElement, d: TechniqueAnalytics, limit: number): void
 
 const shortId = (id: string): string => (/^[0-9a-f]{8}-[0-9a-f]{4}-/i.test(id) ? id.slice(0, 8) : id);
 
-function ruleLine(ul: Element, r: RuleRow, links: LinkHandler, currentPath: string | undefined): void {
+function ruleLine(ul: Element, r: RuleRow, links: LinkHandler, currentPath: string | undefined, successor: string | undefined): void {
   const li = el(ul, 'li', { cls: `${A}-rule` });
   if (r.ruleId) {
     el(li, 'code', { cls: `${A}-rule-id`, text: shortId(r.ruleId), title: r.ruleId });
@@ -269,7 +269,10 @@ function ruleLine(ul: Element, r: RuleRow, links: LinkHandler, currentPath: stri
   }
   if (r.path === currentPath) el(li, 'span', { cls: `${P}-self`, text: r.title });
   else noteLink(li, r.path, r.title, links);
-  if (r.via) el(li, 'span', { cls: `${P}-via`, text: ` ${r.via}`, title: `Rolled up from sub-technique ${r.via}` });
+  if (r.via) {
+    const title = r.via === successor ? `Filed under ${r.via}, the ID the next ATT&CK release gives this technique` : `Rolled up from sub-technique ${r.via}`;
+    el(li, 'span', { cls: `${P}-via`, text: ` ${r.via}`, title });
+  }
   if (r.description) {
     text(li, ': ');
     el(li, 'span', { cls: `${A}-description`, text: r.description });
@@ -296,10 +299,10 @@ function renderPackages(root: HTMLElement, d: TechniqueAnalytics, links: LinkHan
         const list = (): void => {
           const ul = el(li, 'ul', { cls: `${A}-rules` });
           const first = Math.min(limit, p.rules.length);
-          for (let i = 0; i < first; i++) ruleLine(ul, p.rules[i] as RuleRow, links, currentPath);
+          for (let i = 0; i < first; i++) ruleLine(ul, p.rules[i] as RuleRow, links, currentPath, d.successor);
           if (p.rules.length > first)
             showAll(li, p.rules.length, () => {
-              for (let i = first; i < p.rules.length; i++) ruleLine(ul, p.rules[i] as RuleRow, links, currentPath);
+              for (let i = first; i < p.rules.length; i++) ruleLine(ul, p.rules[i] as RuleRow, links, currentPath, d.successor);
             });
         };
         if (listAll) return list();

@@ -349,3 +349,24 @@ describeCorpus('every SigmaHQ rule as a note', (corpus) => {
     expect(full / v.store.size).toBeGreaterThan(0.95);
   });
 });
+
+describe('rules filed under the next-release ID', () => {
+  // ATT&CK v19 gives T1562.001 the ID T1685 (the bundled remap rows); SigmaHQ already tags rules with it.
+  const note = (tag: string, field: string): string =>
+    `---\ntags: [detection_rule, ${tag}]\n---\n\`\`\`yml\ntitle: ${field} rule\nlogsource: {product: windows, category: process_creation}\ndetection: {sel: {${field}|contains: x}, condition: sel}\n\`\`\`\n`;
+  const v = vaultOf({
+    'Detection Rules/own.md': note('t1562_001', 'CommandLine'),
+    'Detection Rules/v19 a.md': note('t1685', 'Image'),
+    'Detection Rules/v19 b.md': note('t1685', 'ParentImage'),
+  });
+  const a = techniqueAnalytics(v.index, 'T1562.001', { store: v.store, details });
+
+  test('count for the technique, and say where they were filed', () => {
+    expect(a.rules).toBe(3);
+    expect(a.successorRules).toBe(2);
+    expect(a.successor).toBe('T1685');
+    expect(a.guide.fields.map((f) => f.field).sort()).toEqual(['CommandLine', 'Image', 'ParentImage']);
+    const listed = a.vendors.flatMap((g) => g.packages.flatMap((p) => p.rules.map((r) => [r.path, r.via ?? ''])));
+    expect(listed.sort()).toEqual([['Detection Rules/own.md', ''], ['Detection Rules/v19 a.md', 'T1685'], ['Detection Rules/v19 b.md', 'T1685']]);
+  });
+});

@@ -32,7 +32,8 @@ const indicator = (r: IndicatorRow): string =>
 
 export function printAnalytics(a: TechniqueAnalytics, limit: number): void {
   out(`${a.id} ${a.name}`);
-  out(`  ${n(a.rules, 'rule')}${a.rolledUp ? ` (${a.rolledUp} from sub-techniques)` : ''}, ${a.parsedRules} parsed; corpus reach over ${n(a.corpusRules, 'rule note')}`);
+  const from = [a.rolledUp ? `${a.rolledUp} from sub-techniques` : '', a.successorRules ? `${a.successorRules} filed under its successor ${a.successor ?? ''}` : ''].filter(Boolean);
+  out(`  ${n(a.rules, 'rule')}${from.length ? ` (${from.join('; ')})` : ''}, ${a.parsedRules} parsed; corpus reach over ${n(a.corpusRules, 'rule note')}`);
   out(`  Events covered (${a.events.filter((e) => !e.alternative).length})`);
   rows(a.events, limit, (e) => `${e.provider} ${e.eventId}  ${e.title || '-'}${e.alternative ? '  (equivalent event)' : ''}  [${n(e.rules, 'rule')}]`);
   const g = a.guide;

@@ -140,9 +140,12 @@ export interface TechniqueAnalytics {
   id: string;
   name: string;
   catalogVersion: string;
-  /** Rules considered: the technique's own plus rolled-up sub-technique rules. */
+  /** Rules considered: the technique's own, rolled-up sub-technique rules and rules filed under its next-release ID. */
   rules: number;
   rolledUp: number;
+  /** Rules among them filed under the ID the next ATT&CK release gives the technique (`successor`). */
+  successorRules: number;
+  successor?: string;
   /** Rules with at least one predicate understood. */
   parsedRules: number;
   /** Rules whose text is still being read (the plugin re-renders when they land). */
@@ -280,7 +283,8 @@ export function techniqueAnalytics(index: CoverageIndex, rawId: string, ctx: Ana
   const { store } = ctx;
   store.sync();
   const cov = index.technique(id, ctx.rollUp === undefined ? {} : { rollUp: ctx.rollUp });
-  const refs = [...cov.rules, ...cov.rolledUpRules];
+  // SigmaHQ already files rules under v19 IDs (T1562.001's under T1685): they detect this technique too.
+  const refs = [...cov.rules, ...cov.rolledUpRules, ...cov.successorRules];
   const analyses = refs.map((r) => store.get(r.path));
   const sampleCount = ctx.samples ?? 3;
 
@@ -416,6 +420,8 @@ export function techniqueAnalytics(index: CoverageIndex, rawId: string, ctx: Ana
     catalogVersion: index.catalogVersion,
     rules: refs.length,
     rolledUp: cov.rolledUpRules.length,
+    successorRules: cov.successorRules.length,
+    ...(cov.successorRules[0]?.via ? { successor: cov.successorRules[0].via } : {}),
     parsedRules: analyses.filter((a) => a && a.predicates.length > 0).length,
     pending: ruleRows.filter((r) => r.state === 'pending').length,
     corpusRules: store.size,
