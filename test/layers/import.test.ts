@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import catalogJson from '../../src/core/attack/catalog.json';
 import { defaultCatalog } from '../../src/core/attack/catalog';
 import { LayerError, compareWithLayer, overlayCatalog, parseLayerFile } from '../../src/core/layers';
 import { MatrixModel } from '../../src/core/matrix';
@@ -105,6 +106,14 @@ describe('compareWithLayer', () => {
     expect(c.detected.map((r) => r.id)).toEqual(inLayer.filter((id) => detected.has(id)).sort());
     expect(c.vaultOnly.map((r) => r.id).sort()).toEqual([...model.allCells()].filter((x) => x.rules.length && !o.entries.has(x.id)).map((x) => x.id).sort());
     expect(c.undetected.map((r) => r.id)).toEqual(['T1046']);
+  });
+
+  test('a sub-technique row is named as ATT&CK names it: "Parent: Sub"', () => {
+    const names = new Map((catalogJson as unknown as { techniques: Array<{ id: string; name: string }> }).techniques.map((t) => [t.id, t.name]));
+    const c = compareWithLayer(model, parseLayerFile(fixture('sigma-heatmap.json'), cat), 'rules');
+    const ps = c.differences.find((r) => r.id === 'T1059.001')!;
+    expect(ps.name).toBe(`${names.get('T1059')}: ${names.get('T1059.001')}`);
+    expect(c.differences.find((r) => r.id === 'T1046')!.name).toBe(names.get('T1046'));
   });
 
   test('score difference: vault score minus layer score, largest first', () => {

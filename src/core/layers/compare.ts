@@ -42,11 +42,13 @@ export interface Comparison {
   problems: string[];
 }
 
-function row(cell: MatrixCell, kind: ScoreKind, layerScore: number | undefined, layerIds: TechniqueId[]): CompareRow {
+function row(model: MatrixModel, cell: MatrixCell, kind: ScoreKind, layerScore: number | undefined, layerIds: TechniqueId[]): CompareRow {
   const vaultScore = scoreOf(cell, kind);
+  // A sub-technique is named as ATT&CK names it: "Data Obfuscation: Protocol or Service Impersonation".
+  const parent = cell.parent ? model.cell(cell.parent)?.name : undefined;
   return {
     id: cell.id,
-    name: cell.parent ? `${cell.parent} ${cell.name}` : cell.name,
+    name: parent ? `${parent}: ${cell.name}` : cell.name,
     ...(layerScore !== undefined ? { layerScore } : {}),
     vaultScore,
     difference: vaultScore - (layerScore ?? 0),
@@ -74,10 +76,10 @@ export function compareWithLayer(model: MatrixModel, overlay: LayerOverlay, kind
       if (!mappedOntoCells.has(e.id)) unmatched.push(e.id);
       continue;
     }
-    (cell.rules.length ? detected : undetected).push(row(cell, kind, e.score, e.layerIds));
+    (cell.rules.length ? detected : undetected).push(row(model, cell, kind, e.score, e.layerIds));
   }
   for (const cell of model.allCells()) {
-    if (cell.rules.length && !overlay.entries.has(cell.id)) vaultOnly.push(row(cell, kind, undefined, []));
+    if (cell.rules.length && !overlay.entries.has(cell.id)) vaultOnly.push(row(model, cell, kind, undefined, []));
   }
   const differences = [...undetected, ...detected, ...vaultOnly].sort(
     (a, b) => Math.abs(b.difference) - Math.abs(a.difference) || byId(a, b),
