@@ -55,6 +55,16 @@ describe('shapes', () => {
     ]);
   });
 
+  test('a rule tagged with several systems reads each one\'s events, whatever the note\'s product says', () => {
+    const rule = { language: 'eql', query: 'process where process.name : "x"', tags: ['OS: Linux', 'OS: Windows', 'OS: macOS', 'Tactic: Execution'] };
+    expect(inferred(rule)).toEqual([
+      { product: 'linux', category: 'process_creation' },
+      { product: 'windows', category: 'process_creation' },
+      { product: 'macos', category: 'process_creation' },
+    ]);
+    expect(events(rule, 'linux').sort()).toEqual(['Security 4688 (alt)', 'Sysmon 1', 'Sysmon for Linux 1']);
+  });
+
   test('the platform falls back to the note\'s log source product; an explicit EventID still narrows', () => {
     expect(events({ language: 'eql', query: 'process where process.name : "x"' })).toEqual([]);
     expect(events({ language: 'eql', query: 'process where process.name : "x"' }, 'windows')).toEqual(['Sysmon 1', 'Security 4688 (alt)']);

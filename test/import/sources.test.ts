@@ -167,6 +167,12 @@ name = "Defense Evasion"
     expect(toml?.[2]).toBe(TOML.replace(/\n$/, ''));
   });
 
+  test('a rule tagged with several systems has no one product (not the first tag\'s)', () => {
+    const cross = TOML.replace('tags = ["OS: Windows", "Tactic: Execution"]', 'tags = ["OS: Linux", "OS: Windows", "OS: macOS", "Tactic: Execution"]');
+    const note = draftOf(elasticDraft('rules/cross-platform/execution_shell.toml', cross, F)).render('execution_shell');
+    expect(frontmatter(note)).toMatchObject({ logsrc_product: '', logsrc_service: 'endpoint' });
+  });
+
   test('malformed TOML and TOML that is not a rule are skipped', () => {
     expect(elasticDraft('a.toml', '[rule\nname = 1', F)).toEqual({ skip: expect.stringMatching(/TOML does not parse/) });
     expect(elasticDraft('a.toml', '[metadata]\nmaturity = "production"\n', F)).toEqual({ skip: expect.stringMatching(/no \[rule\] name/) });

@@ -35,9 +35,10 @@ function required(predicates: readonly Predicate[], field: string): string[] {
 }
 
 /**
- * The log sources of an Elastic rule (its `[rule]` table), one per Sigma category it reads, all on the
- * same platform; empty when the rule says neither what kind of events it reads nor where they come from.
- * The platform is the rule's `host.os.type`, else its index patterns', else `fallbackProduct` (the note's).
+ * The log sources of an Elastic rule (its `[rule]` table), one per Sigma category it reads and platform;
+ * empty when the rule says neither what kind of events it reads nor where they come from. The platforms
+ * are the rule's `host.os.type` values, else its index patterns', else its `OS:` tags, else
+ * `fallbackProduct` (the note's).
  */
 export function elasticLogSources(
   rule: Record<string, unknown>,
@@ -48,7 +49,10 @@ export function elasticLogSources(
   const indexes = stringValues(rule.index).map((i) => i.toLowerCase());
   const os = required(predicates, 'host.os.type').filter((o) => PLATFORMS.has(o));
   const fromIndex = indexes.length > 0 && indexes.every((i) => WINDOWS_INDEX.test(i)) ? 'windows' : undefined;
-  const product = os.length === 1 ? os[0] : os.length === 0 ? (fromIndex ?? (fallbackProduct?.toLowerCase() || undefined)) : undefined;
+  // The rule's `OS: Linux`, `OS: Windows` … tags: a cross-platform rule reads each platform's events.
+  const tagged = [...new Set(stringValues(rule.tags).map((t) => /^OS:\s*(.+)$/i.exec(t.trim())?.[1]?.toLowerCase() ?? ''))].filter((o) => PLATFORMS.has(o));
+  const fallback = fallbackProduct?.toLowerCase();
+  const products = os.length > 0 ? os : fromIndex ? [fromIndex] : tagged.length > 0 ? tagged : fallback ? [fallback] : [];
 
   let kinds = [...eqlCategories];
   if (kinds.length === 0) kinds = required(predicates, 'event.category');
@@ -61,5 +65,6 @@ export function elasticLogSources(
     const row = rows?.find((r) => !r.types || r.types.some((t) => types.includes(t)));
     if (row) categories.add(row.category);
   }
-  return [...categories].map((category) => ({ ...(product ? { product } : {}), category }));
+  if (products.length === 0) return [...categories].map((category) => ({ category }));
+  return [...categories].flatMap((category) => products.map((product) => ({ product, category })));
 }

@@ -42,14 +42,16 @@ function elasticTactics(doc: Obj): string[] {
   return [...out];
 }
 
-/** `OS: Windows` among the rule's tags gives the product; the integrations name the data. */
+/**
+ * `OS: Windows` among the rule's tags gives the product; the integrations name the data. A rule tagged
+ * with several systems (Elastic's cross-platform rules) has no one product: it is left empty rather
+ * than named after the first.
+ */
 function logsource(doc: Obj): { product: string; service: string } {
   const rule = obj(doc.rule);
-  const os = list(rule.tags)
-    .map(scalarText)
-    .find((t) => /^OS:\s*/i.test(t));
+  const os = [...new Set(list(rule.tags).map(scalarText).filter((t) => /^OS:\s*/i.test(t)).map((t) => t.replace(/^OS:\s*/i, '').trim().toLowerCase()))];
   const integration = scalarText(list(obj(doc.metadata).integration)[0]).toLowerCase();
-  if (os) return { product: os.replace(/^OS:\s*/i, '').trim().toLowerCase(), service: integration };
+  if (os.length > 0) return { product: os.length === 1 ? (os[0] ?? '') : '', service: integration };
   return { product: integration, service: '' };
 }
 
