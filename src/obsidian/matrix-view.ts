@@ -333,14 +333,28 @@ export function registerMatrix(plugin: Plugin, getIndex: () => CoverageIndex, ge
     const file = await writeVaultFile(app, normalizePath(GAPS_NOTE), text);
     await app.workspace.getLeaf(false).openFile(file, { active: true });
   };
-  const actions: MatrixActions = { exportLayer: exportLayerFile, saveReport, showGaps };
+  /** A write that fails (a read-only or full disk, a folder in the way) says so instead of failing silently. */
+  const noticeOnFailure =
+    (what: string, action: () => Promise<void>) =>
+    async (): Promise<void> => {
+      try {
+        await action();
+      } catch (e) {
+        new Notice(`Could not ${what}: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    };
+  const actions: MatrixActions = {
+    exportLayer: noticeOnFailure('export the Navigator layer', exportLayerFile),
+    saveReport: noticeOnFailure('save the coverage report', saveReport),
+    showGaps: noticeOnFailure('write the coverage gaps note', showGaps),
+  };
 
   plugin.registerView(MATRIX_VIEW_TYPE, (leaf) => new CoverageMatrixView(leaf, state, actions));
   plugin.registerHoverLinkSource(MATRIX_VIEW_TYPE, { display: 'ATT&CK coverage matrix', defaultMod: true });
 
   plugin.addCommand({ id: 'open-coverage-matrix', name: 'Open coverage matrix', callback: () => void openMatrix(plugin) });
 
-  plugin.addCommand({ id: 'export-navigator-layer', name: 'Export Navigator layer', callback: exportLayerFile });
+  plugin.addCommand({ id: 'export-navigator-layer', name: 'Export Navigator layer', callback: actions.exportLayer });
 
   plugin.addCommand({
     id: 'import-navigator-layer',
@@ -367,6 +381,6 @@ export function registerMatrix(plugin: Plugin, getIndex: () => CoverageIndex, ge
     }
   }
 
-  plugin.addCommand({ id: 'save-coverage-report', name: 'Save coverage report as HTML', callback: saveReport });
-  plugin.addCommand({ id: 'show-coverage-gaps', name: 'Show coverage gaps', callback: showGaps });
+  plugin.addCommand({ id: 'save-coverage-report', name: 'Save coverage report as HTML', callback: actions.saveReport });
+  plugin.addCommand({ id: 'show-coverage-gaps', name: 'Show coverage gaps', callback: actions.showGaps });
 }

@@ -7,6 +7,7 @@
  */
 import { GAPS_NOTE, LAYER_FILE, MATRIX_VIEW_TYPE, REPORT_FILE } from '../../src/obsidian/matrix-view';
 import type { FakeApp } from '../__obsidian_shim__/fake-app';
+import { Notice } from '../__obsidian_shim__/obsidian'; // the same module as 'obsidian' (jest maps it here), with its test helpers
 import { advance, command, MANIFEST, MATRIX_PLACEMENTS as PLACEMENTS, PYTHON_RULE, pythonVault, start } from './helpers';
 
 beforeEach(() => jest.useFakeTimers());
@@ -128,5 +129,20 @@ describe('matrix view header buttons', () => {
     // The gaps note is rewritten whole each time, and says so where the reader looks first.
     const gaps = await app.vault.read(app.vault.getFileByPath(GAPS_NOTE) as never);
     expect(gaps.split('\n').slice(0, 4).join('\n')).toMatch(/replaces this whole note each time/);
+  });
+
+  test('a write that fails says so in a notice, from the header and from the command palette', async () => {
+    const { app } = await start(pythonVault());
+    await openMatrix(app);
+    // A vault that refuses new files (a read-only or full disk).
+    app.vault.create = () => Promise.reject(new Error('EROFS: read-only file system'));
+    const header = (app.workspace.getLeavesOfType(MATRIX_VIEW_TYPE)[0]?.view as unknown as { actionsEl: HTMLElement }).actionsEl;
+    header.querySelector<HTMLElement>('.view-action[aria-label="Show coverage gaps"]')!.click();
+    await advance(100);
+    expect(Notice.shown.at(-1)).toBe('Could not write the coverage gaps note: EROFS: read-only file system');
+    app.commands.executeCommandById(command(app, 'export-navigator-layer'));
+    await advance(100);
+    expect(Notice.shown.at(-1)).toBe('Could not export the Navigator layer: EROFS: read-only file system');
+    expect(app.vault.getFileByPath(LAYER_FILE)).toBeNull();
   });
 });
