@@ -69,8 +69,9 @@ export function registerCommands(plugin: Plugin, ctx: CoverageContext): void {
     name: 'Rebuild index',
     callback: async () => {
       const notice = new Notice(`${PRODUCT}: rebuilding the index…`);
-      await ctx.indexer.rebuild();
-      notice.setMessage(`${PRODUCT}: index rebuilt, ${ctx.indexer.index.size} notes.`);
+      // Cut short by a second rebuild: that one reports the count, this one would give a partial one.
+      if (await ctx.indexer.rebuild()) notice.setMessage(`${PRODUCT}: index rebuilt, ${ctx.indexer.index.size} notes.`);
+      else notice.hide();
     },
   });
 

@@ -97,14 +97,18 @@ export class VaultIndexer extends Component {
     if (unread.length) void this.reread(unread);
   }
 
-  /** Forget everything and index the vault again (the "Rebuild index" command). */
-  async rebuild(): Promise<void> {
+  /**
+   * Forget everything and index the vault again (the "Rebuild index" command). False when a later
+   * rebuild or unload cut this one short. The read generations are kept: a read begun before the
+   * rebuild must still lose to the events that came after it.
+   */
+  async rebuild(): Promise<boolean> {
     this.index.clear();
-    this.generation.clear();
-    await this.loadAll();
+    return this.loadAll();
   }
 
-  async loadAll(): Promise<void> {
+  /** A full pass over the vault; false when a newer pass (or unload) stopped it. */
+  async loadAll(): Promise<boolean> {
     const pass = ++this.pass;
     this.state = 'indexing';
     this.skipped.clear();
@@ -115,20 +119,21 @@ export class VaultIndexer extends Component {
       const batch = files.slice(i, i + BATCH);
       const settings = this.settings;
       const sources = this.current(await this.sources(batch));
-      if (pass !== this.pass) return;
+      if (pass !== this.pass) return false;
       this.progress = { done: Math.min(files.length, i + BATCH), total: files.length };
       this.index.upsertAll(sources);
       this.readSkippedBodies(sources, settings);
       await new Promise((r) => window.setTimeout(r, 0)); // yield to the UI between batches
-      if (pass !== this.pass) return;
+      if (pass !== this.pass) return false;
     }
     // Metadata that arrived during the pass without a `changed` event (Obsidian's stored cache of notes
     // that did not change) is announced only by a `resolved` that may have come and gone: look again.
     if (this.skipped.size) await this.retrySkipped();
-    if (pass !== this.pass) return;
+    if (pass !== this.pass) return false;
     this.state = 'ready';
     this.index.upsertAll([]); // one more change event so views leave their "indexing" state
     console.debug(`ATT&CK coverage: ${files.length} notes indexed in ${Date.now() - started} ms (${this.skipped.size} waiting for metadata)`);
+    return true;
   }
 
   /** Notes read for a batch, each with its path's generation when its read began. */

@@ -142,4 +142,16 @@ describe('commands', () => {
     expect(Notice.shown.at(-1)).toMatch(/^ATT&CK coverage: index rebuilt, \d+ notes\.$/);
     expect(pane(app).querySelector('.attack-coverage-id')?.textContent).toBe('T1059.006');
   });
+
+  test('rebuild index twice at once: one count, of every note', async () => {
+    const files = pythonVault();
+    const { app } = await start(files, { open: PYTHON });
+    const before = Notice.shown.length;
+    app.commands.executeCommandById(command(app, 'rebuild-index'));
+    app.commands.executeCommandById(command(app, 'rebuild-index'));
+    await advance(600);
+    const counts = Notice.shown.slice(before).filter((m) => m.includes('index rebuilt'));
+    const notes = Object.keys(files).filter((p) => p.endsWith('.md')).length;
+    expect(counts).toEqual([`ATT&CK coverage: index rebuilt, ${notes} notes.`]);
+  });
 });
