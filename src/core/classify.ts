@@ -49,8 +49,10 @@ export function classify(facts: NoteFacts, s: CompiledRoles): Classification {
     if (testByTag) return { role: 'other', techniques: [], reason: 'tagged as a test but names no technique' };
   }
 
+  // Said outright (a rule tag, a rule folder) a note is a rule; a rule found in its text comes after the
+  // technique folders and tags, so that a technique note quoting an example rule stays the technique's note.
   const ruleByTag = tagged(s.ruleTags);
-  if (ruleByTag || facts.ruleLike || folderMatches(path, s.ruleFolders)) {
+  if (ruleByTag || folderMatches(path, s.ruleFolders)) {
     // A rule in a rule folder with no technique is still a rule: it shows up as "maps to no technique".
     if (ruleByTag || facts.ruleLike || facts.taggedIds.length) return { role: 'rule', techniques: facts.taggedIds };
   }
@@ -62,6 +64,7 @@ export function classify(facts: NoteFacts, s: CompiledRoles): Classification {
     }
     return { role: 'technique', techniques: [facts.ownId] };
   }
+  if (facts.ruleLike) return { role: 'rule', techniques: facts.taggedIds };
   if (techByTag && !facts.ownId) return { role: 'other', techniques: [], reason: 'tagged as a technique but carries no technique ID' };
   return { role: 'other', techniques: [] };
 }

@@ -5,7 +5,7 @@
  * reverse maps for the techniques and tags it names, so its cost is proportional to that note.
  * Readers (side pane, blocks, CLI) ask for a technique's coverage, which is assembled on demand.
  */
-import { classify, type Classification } from './classify';
+import { classify, type Classification, type Role } from './classify';
 import { compareIds, isSubtechnique, parentOf, type TechniqueId } from './ids';
 import type { IndexMetadata, NoteSource } from './metadata';
 import { analyzeNote, rebaseFacts, type AnalyzeEnv, type Diagnostic, type NoteFacts } from './note';
@@ -229,6 +229,16 @@ export class CoverageIndex {
     const paths = [...this.notes.keys()];
     for (const p of paths) this.detach(p);
     this.touch(paths);
+  }
+
+  /**
+   * The role a note gets from its metadata alone, without its body, under `settings` (default: the
+   * index's own). A body can only add a rule found in it, which never outranks a technique folder or tag
+   * (classify.ts): the plugin skips reading the body of a note this calls a technique.
+   */
+  roleWithoutBody(source: Pick<NoteSource<IndexMetadata>, 'path' | 'cache'>, settings?: EngineSettings): Role {
+    const roles = settings && settings !== this.settings ? compileRoles(settings) : this.roles;
+    return classify(analyzeNote({ path: source.path, cache: source.cache }, this.env), roles).role;
   }
 
   /** New role settings re-classify every note (no re-reading: facts do not depend on settings). */

@@ -222,11 +222,16 @@ export class VaultIndexer extends Component {
     this.readSkippedBodies([src], settings);
   }
 
-  /** The body is read only when a note may embed a rule: it has code blocks and is not a technique note. */
+  /**
+   * The body is read only when it may matter: the note has code blocks (a rule may be embedded) and is not
+   * a technique note by its folder or tags, which no embedded rule overrides. The cheap folder and tag
+   * check comes first; only notes it points at are classified from their metadata.
+   */
   private needsText(path: string, cache: CachedMetadata, settings: EngineSettings = this.settings): boolean {
     if (!cache.sections?.some((s) => s.type === 'code')) return false;
     const tags = [...(cache.tags ?? []).map((t) => t.tag.slice(1)), ...[(cache.frontmatter?.tags as unknown) ?? []].flat().map(String)];
-    return !(hasRoleTag(tags, settings.techniqueTags) || inAnyFolder(path, settings.techniqueFolders));
+    if (!(hasRoleTag(tags, settings.techniqueTags) || inAnyFolder(path, settings.techniqueFolders))) return true;
+    return this.index.roleWithoutBody({ path, cache }, settings) !== 'technique';
   }
 
   private async source(file: TFile, cache: CachedMetadata): Promise<NoteSource | null> {

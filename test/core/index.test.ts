@@ -31,6 +31,22 @@ describe('Use-Case-Catalogue vault', () => {
     expect(role('atomics/windows-index.md')).toBe('other');
   });
 
+  test('a technique note quoting an example rule stays the technique\'s note; without folder, tag or ID the rule makes a rule note', () => {
+    const example = '```yml\ntitle: Example\nlogsource: {product: windows, category: process_creation}\ndetection: {sel: {Image|endswith: python.exe}, condition: sel}\ntags: [attack.t1059.006]\n```\n';
+    const ix = indexOf({
+      'Use Cases/T1059.006 - Python.md': `---\ntags: [T1059_006, techniques, Execution]\n---\n## Detection\n\n${example}`,
+      'Use Cases/example.md': example,
+      'Notes/T1059.006 - Example.md': example,
+      'Notes/T1059.006 - Tagged.md': `---\ntags: [techniques]\n---\n${example}`,
+    });
+    expect(ix.get('Use Cases/T1059.006 - Python.md')?.cls).toEqual({ role: 'technique', techniques: ['T1059.006'] });
+    expect(ix.get('Notes/T1059.006 - Tagged.md')?.cls.role).toBe('technique');
+    expect(ix.get('Use Cases/example.md')?.cls).toEqual({ role: 'rule', techniques: ['T1059.006'] });
+    expect(ix.get('Notes/T1059.006 - Example.md')?.cls.role).toBe('rule');
+    // The index says the same from metadata alone, which is what lets the plugin skip such bodies.
+    expect(ix.roleWithoutBody({ path: 'Use Cases/T1059.006 - Python.md', cache: { frontmatter: { tags: ['T1059_006', 'techniques', 'Execution'] } } })).toBe('technique');
+  });
+
   test('a multi-technique rule covers each technique it names, once', () => {
     const rule = 'Detection Rules/File Was Not Allowed To Run.md';
     for (const id of ['T1204.002', 'T1059.001', 'T1059.003', 'T1059.005', 'T1059.006', 'T1059.007']) {

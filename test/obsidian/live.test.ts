@@ -145,13 +145,21 @@ describe('renames', () => {
     expect(ruleTitles(pane(app))).not.toContain('Untagged python rule');
   });
 
-  test('a rule note moved out of a technique folder has its embedded rule read', async () => {
-    // Only the embedded Sigma rule says what this note is: the body of notes in technique folders is not read.
+  test('a note in a technique folder that carries no technique ID is read: its embedded rule makes it a rule, as in the CLI', async () => {
     const files = pythonVault();
     files['Use Cases/python_webshell.md'] = EMBEDDED_ONLY;
     const { app } = await start(files, { open: PYTHON });
+    expect(ruleTitles(pane(app))).toContain('Python Spawned by a Web Server');
+  });
+
+  test('a rule note moved out of a technique folder has its embedded rule read', async () => {
+    // In a technique folder with an ID in its name, the note is a technique note whatever its body holds,
+    // so the body is not read; only the embedded Sigma rule says what it is once moved.
+    const files = pythonVault();
+    files['Use Cases/T1059.006 - Python webshell.md'] = EMBEDDED_ONLY;
+    const { app } = await start(files, { open: PYTHON });
     expect(ruleTitles(pane(app))).not.toContain('Python Spawned by a Web Server');
-    await app.vault.rename(app.vault.getFileByPath('Use Cases/python_webshell.md')!, 'Detection Rules/python_webshell.md');
+    await app.vault.rename(app.vault.getFileByPath('Use Cases/T1059.006 - Python webshell.md')!, 'Detection Rules/python_webshell.md');
     await advance(REFRESH_MS + 10);
     expect(ruleTitles(pane(app))).toContain('Python Spawned by a Web Server');
     expect(levelOf(pane(app), 'Python Spawned by a Web Server')).toBe('critical');

@@ -94,10 +94,10 @@ describe('settings tab', () => {
 
   test('a folder taken out of the technique folders has the embedded rules of its notes read', async () => {
     const files = pythonVault();
-    files['Security/python_webshell.md'] = EMBEDDED_ONLY;
+    files['Security/T1059.006 - Python webshell.md'] = EMBEDDED_ONLY;
     const saved = { techniqueFolders: ['Use Cases', 'Security'] };
     const { app } = await start(files, { open: PYTHON, pluginData: { [MANIFEST.id]: saved } });
-    // In a technique folder the note's body is not read, so nothing says it is a rule.
+    // In a technique folder, with an ID in its name, the note is a technique note and its body is not read.
     expect(ruleTitles(pane(app))).not.toContain('Python Spawned by a Web Server');
     type(openTab(app), 'Technique folders', 'Use Cases');
     await advance(400 + REFRESH_MS + 10);
