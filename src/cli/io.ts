@@ -71,7 +71,17 @@ export function cacheOption(): Option {
 }
 
 /**
- * Reads the vault with progress on stderr; `rollUp: false` comes from `--no-rollup`. With `cache`
+ * `--rollup` and `--no-rollup` (add both): either one overrides the plugin's saved roll-up setting; with
+ * neither, the saved setting (on by default) holds. Defined together, they leave `rollup` undefined when not given.
+ */
+export function rollupOption(on: boolean): Option {
+  return on
+    ? new Option('--rollup', "roll sub-technique rules up into parents, whatever the plugin's saved setting says")
+    : new Option('--no-rollup', 'do not roll sub-technique rules up into parents');
+}
+
+/**
+ * Reads the vault with progress on stderr; `rollUp` comes from `--rollup` / `--no-rollup`. With `cache`
  * (`--cache`: true for the default file), unchanged notes are not parsed again and the cache is saved after.
  */
 export function load(vault: string, opts: { rollUp?: boolean; keepSources?: boolean; cache?: string | boolean | undefined } = {}): LoadedVault {
@@ -84,7 +94,7 @@ export function load(vault: string, opts: { rollUp?: boolean; keepSources?: bool
   const onUnreadable = (rel: string, reason: string): void => {
     process.stderr.write(`attack-coverage: ${visible(`cannot read folder "${rel}" (${reason}); the notes in it are left out`)}\n`);
   };
-  const loaded = loadVault(vault, { progress, onUnreadable, keepSources, settings: opts.rollUp === false ? { rollUp: false } : {}, ...(cache ? { cache } : {}) });
+  const loaded = loadVault(vault, { progress, onUnreadable, keepSources, settings: opts.rollUp === undefined ? {} : { rollUp: opts.rollUp }, ...(cache ? { cache } : {}) });
   if (cache) {
     process.stderr.write(`cache: ${cache.hits} of ${cache.hits + cache.analysed} notes unchanged\n`);
     const error = cache.save();

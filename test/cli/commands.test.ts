@@ -111,6 +111,18 @@ describe("the plugin's saved roll-up setting", () => {
     const analytics = JSON.parse((await capture(['analytics', dir, 'T1059', '--json'])).stdout);
     expect(analytics.rules).toBe(0);
   });
+
+  test('--rollup overrides it in every command, as --no-rollup overrides the default', async () => {
+    const scan = JSON.parse((await capture(['scan', dir, '--json', '--rollup'])).stdout);
+    expect(scan.rollUp).toBe(true);
+    expect(scan.counts.techniquesWithRules).toBe(1);
+    const technique = JSON.parse((await capture(['technique', dir, 'T1059', '--json', '--rollup'])).stdout);
+    expect(technique.rolledUpRules.map((r: { path: string }) => r.path)).toEqual(['Detection Rules/python rule.md']);
+    const layer = JSON.parse((await capture(['layer', dir, '--rollup'])).stdout);
+    expect(layer.techniques.some((t: { techniqueID: string; score: number }) => t.techniqueID === 'T1059' && t.score > 0)).toBe(true);
+    const analytics = JSON.parse((await capture(['analytics', dir, 'T1059', '--json', '--rollup'])).stdout);
+    expect(analytics.rules).toBe(1);
+  });
 });
 
 describe('output that cannot be written', () => {

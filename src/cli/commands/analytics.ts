@@ -7,7 +7,7 @@ import { techniqueAnalytics, type IndicatorRow, type TechniqueAnalytics } from '
 import { DetailsCatalog } from '../../core/attack/details';
 import { parseBareId } from '../../core/ids';
 import { opLabel } from '../../ui/analytics';
-import { json, load, out, parseLimit } from '../io';
+import { json, load, out, parseLimit, rollupOption } from '../io';
 import { VaultError } from '../vault';
 import { parseYamlCore } from '../yaml';
 
@@ -87,9 +87,10 @@ export function registerAnalytics(program: Command): void {
     .argument('<vault>', 'vault folder')
     .argument('<id>', 'technique ID, e.g. T1059.006')
     .option('--json', 'machine-readable output (the TechniqueAnalytics data the panel renders)')
-    .option('--no-rollup', 'do not roll sub-technique rules up into parents')
+    .addOption(rollupOption(true))
+    .addOption(rollupOption(false))
     .option('--limit <n>', 'rows per list in the text output', '20')
-    .action(async (vault: string, raw: string, opts: { json?: boolean; rollup: boolean; limit: string }) => {
+    .action(async (vault: string, raw: string, opts: { json?: boolean; rollup?: boolean; limit: string }) => {
       const id = parseBareId(raw.replace(/^#/, '').replace(/^attack\./i, ''));
       if (!id) throw new VaultError(`"${raw}" is not a technique ID (expected T1234 or T1234.567)`);
       const limit = parseLimit(opts.limit);

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { defaultCatalog } from '../../core/attack/catalog';
 import { compareWithLayer, exportLayer, LayerError, overlayCatalog, parseLayerFile, validateLayer, type Comparison, type LayerOverlay } from '../../core/layers';
 import { catalogPlatforms, MatrixModel, SCORE_KINDS, type MatrixFilters, type ScoreKind } from '../../core/matrix';
-import { cacheOption, json, load, out, visible } from '../io';
+import { cacheOption, json, load, out, rollupOption, visible } from '../io';
 import { VaultError, type LoadedVault } from '../vault';
 import { reasonOf } from '../walk';
 import { writeFileAtomic } from '../write-file';
@@ -14,7 +14,7 @@ export interface MatrixCliOptions {
   score?: string;
   overlay?: string;
   vaultName?: string;
-  rollup: boolean;
+  rollup?: boolean;
   platform?: string[];
   vendor?: string[];
   status?: string[];
@@ -26,7 +26,7 @@ export interface MatrixCliOptions {
 const collect = (v: string, prev: string[] = []): string[] => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)];
 
 /**
- * `--platform`, `--vendor`, `--status`, `--level`, `--product`, `--overlay`, `--no-rollup`, `--cache`;
+ * `--platform`, `--vendor`, `--status`, `--level`, `--product`, `--overlay`, `--rollup` / `--no-rollup`, `--cache`;
  * with `links` (outputs that link to notes: the layer and the report), `--vault-name`.
  */
 export function matrixOptions(cmd: Command, opts: { links?: boolean } = {}): Command {
@@ -38,7 +38,8 @@ export function matrixOptions(cmd: Command, opts: { links?: boolean } = {}): Com
     .option('--status <status>', 'only rules with this status', collect)
     .option('--level <level>', 'only rules with this level', collect)
     .option('--product <product>', 'only rules for this log source product', collect)
-    .option('--no-rollup', 'do not count sub-techniques in their parents')
+    .addOption(rollupOption(true))
+    .addOption(rollupOption(false))
     .addOption(cacheOption());
 }
 
@@ -86,7 +87,7 @@ export function matrixContext(vaultDir: string, o: MatrixCliOptions, score: Scor
   const overlay = o.overlay ? readOverlay(o.overlay) : null;
   // The matrix needs facts only, so notes are not kept (and `--cache` can stand in for reading them).
   const vault = load(vaultDir, { rollUp: o.rollup, keepSources: false, cache: o.cache });
-  // Roll-up as the index has it: --no-rollup, else the plugin's saved setting, as scan and technique count.
+  // Roll-up as the index has it: --rollup or --no-rollup, else the plugin's saved setting, as scan and technique count.
   const model = new MatrixModel(vault.index, defaultCatalog(), { filters });
   const vaultName = o.vaultName ?? basename(resolve(vaultDir));
   return { vault, model, vaultName, overlay, ...(overlay ? { comparison: compareWithLayer(model, overlay, score) } : {}) };

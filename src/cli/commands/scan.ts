@@ -6,7 +6,7 @@ import { BaselineError, parseBaseline, runChecks, type Baseline, type CheckOptio
 import { percentOf, scanReport, scanSummary, type ScanSummary } from '../../core/report';
 import { scanMarkdown } from '../../core/scan-markdown';
 import { VaultError } from '../vault';
-import { cacheOption, json, load, out, outLines, setExitStatus } from '../io';
+import { cacheOption, json, load, out, outLines, rollupOption, setExitStatus } from '../io';
 
 function printScan(r: ScanSummary): void {
   const c = r.counts;
@@ -72,7 +72,7 @@ interface ScanOptions {
   json?: boolean;
   markdown?: boolean;
   annotations?: boolean;
-  rollup: boolean;
+  rollup?: boolean;
   minWithRules?: number;
   minWithTests?: number;
   failOn?: CheckOptions['failOn'];
@@ -93,7 +93,8 @@ export function registerScan(program: Command): void {
         'markdown',
       ]),
     )
-    .option('--no-rollup', 'do not roll sub-technique rules up into parents')
+    .addOption(rollupOption(true))
+    .addOption(rollupOption(false))
     .addOption(cacheOption())
     .option('--min-with-rules <percent>', 'check: fail (exit 1) when fewer technique notes have rules', percent)
     .option('--min-with-tests <percent>', 'check: fail (exit 1) when fewer technique notes have tests', percent)

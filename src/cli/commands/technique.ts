@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { TechniqueCoverage } from '../../core/coverage-index';
 import { parseBareId } from '../../core/ids';
-import { cacheOption, json, load, out } from '../io';
+import { cacheOption, json, load, out, rollupOption } from '../io';
 import { VaultError } from '../vault';
 
 type RuleRow = TechniqueCoverage['rules'][number];
@@ -42,9 +42,10 @@ export function registerTechnique(program: Command): void {
     .argument('<vault>', 'vault folder')
     .argument('<id>', 'technique ID, e.g. T1059.006 or t1059_006')
     .option('--json', 'machine-readable output')
-    .option('--no-rollup', 'do not roll sub-technique rules up into parents')
+    .addOption(rollupOption(true))
+    .addOption(rollupOption(false))
     .addOption(cacheOption())
-    .action((vault: string, raw: string, opts: { json?: boolean; rollup: boolean; cache?: string | boolean }) => {
+    .action((vault: string, raw: string, opts: { json?: boolean; rollup?: boolean; cache?: string | boolean }) => {
       const id = parseBareId(raw.replace(/^#/, '').replace(/^attack\./i, ''));
       if (!id) throw new VaultError(`"${raw}" is not a technique ID (expected T1234 or T1234.567)`);
       const t = load(vault, { rollUp: opts.rollup, keepSources: false, cache: opts.cache }).index.technique(id);
