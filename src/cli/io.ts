@@ -1,5 +1,5 @@
 /** Output helpers shared by the CLI's commands. */
-import { Option } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
 import { FactCache } from './fact-cache';
 import { loadVault, VaultError, type LoadedVault } from './vault';
 
@@ -41,6 +41,12 @@ export const outLines = (s: string): void => {
 export const json = (v: unknown): void => outLines(JSON.stringify(v, null, 2));
 
 /** The value of a `--limit <n>` option (rows per list), refused unless it is a positive whole number. */
+/** `-o <file>`: an empty name would quietly mean stdout (or a write that cannot happen), so it is refused. */
+export function outputFile(raw: string): string {
+  if (raw.trim() === '') throw new InvalidArgumentError('a file name is needed');
+  return raw;
+}
+
 export function parseLimit(raw: string): number {
   const limit = Number(raw);
   if (raw.trim() === '' || !Number.isInteger(limit) || limit < 1) throw new VaultError('--limit should be a positive whole number');

@@ -285,6 +285,8 @@ describe('bad arguments', () => {
       [['scan', dir, '--min-with-rules', '101'], /a percentage from 0 to 100/],
       [['gaps', dir, '--json', '--markdown'], /cannot be used with option '--json'/],
       [['report', dir], /required option '-o, --output <file>' not specified/],
+      [['report', dir, '-o', ''], /a file name is needed/],
+      [['layer', dir, '-o', ' '], /a file name is needed/],
     ];
     for (const [argv, reason] of cases) {
       const r = await capture(argv);

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { defaultCatalog } from '../../core/attack/catalog';
 import { compareWithLayer, exportLayer, LayerError, overlayCatalog, parseLayerFile, validateLayer, type Comparison, type LayerOverlay } from '../../core/layers';
 import { catalogPlatforms, MatrixModel, SCORE_KINDS, type MatrixFilters, type ScoreKind } from '../../core/matrix';
-import { cacheOption, json, load, out, rollupOption, visible } from '../io';
+import { cacheOption, json, load, out, outputFile, rollupOption, visible } from '../io';
 import { VaultError, type LoadedVault } from '../vault';
 import { reasonOf } from '../walk';
 import { writeFileAtomic } from '../write-file';
@@ -133,7 +133,7 @@ export function registerLayer(program: Command): void {
       .command('layer')
       .description('export the coverage matrix as an ATT&CK Navigator layer (format 4.5)')
       .argument('<vault>', 'vault folder')
-      .option('-o, --output <file>', 'write the layer here (default: stdout)')
+      .option('-o, --output <file>', 'write the layer here (default: stdout)', outputFile)
       .option('--score <kind>', `cell score: ${SCORE_KINDS.join(', ')}`, 'rules')
       .option('--name <name>', 'layer name'),
     { links: true },

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { gapsFromModel } from '../../core/gaps';
 import { SCORE_KINDS } from '../../core/matrix';
 import { renderReport, serializeReport, type ReportInput } from '../../ui/report';
-import { out } from '../io';
+import { out, outputFile } from '../io';
 import { VaultError } from '../vault';
 import { matrixContext, matrixOptions, parseScore, writeOutput, type MatrixCliOptions } from './layer';
 
@@ -28,7 +28,7 @@ export function registerReport(program: Command): void {
       .command('report')
       .description('write a self-contained HTML report: matrix, technique table and gaps')
       .argument('<vault>', 'vault folder')
-      .requiredOption('-o, --output <file>', 'the HTML file to write')
+      .requiredOption('-o, --output <file>', 'the HTML file to write', outputFile)
       .option('--score <kind>', `matrix colouring: ${SCORE_KINDS.join(', ')}`, 'state')
       .option('--title <title>', 'page title'),
     { links: true },
