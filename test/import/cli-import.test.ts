@@ -194,6 +194,8 @@ describe('importCommand', () => {
   test('bad arguments are errors; a source with nothing importable exits 1', async () => {
     await expect(importCommand('qradar', '.', '.')).rejects.toThrow(/unknown import kind/);
     await expect(importCommand('attack', '.', '.', { blocks: 'table' })).rejects.toThrow(/unknown block style/);
+    // Rules and tests carry no coverage blocks: the option would be silently ignored.
+    await expect(importCommand('sigma', '.', '.', { blocks: 'dataview' })).rejects.toThrow(/--blocks applies to "import attack" only/);
     const dir = tmp();
     writeFileSync(path.join(dir, 'bundle.json'), '{"objects": 5}');
     const r = await capture(() => importCommand('attack', path.join(dir, 'bundle.json'), path.join(dir, 'vault')));

@@ -47,6 +47,8 @@ export async function importCommand(kind: string, source: string, folder: string
   if (opts.blocks !== undefined && !BLOCKS.includes(opts.blocks as BlockStyle)) {
     throw new Error(`unknown block style "${opts.blocks}" (expected ${BLOCKS.join(', ')})`);
   }
+  // Only technique notes carry coverage blocks: said for another kind, it would be silently ignored.
+  if (opts.blocks !== undefined && kind !== 'attack') throw new Error(`--blocks applies to "import attack" only (the technique notes), not to "import ${kind}"`);
   const files = sourceFiles(source, (rel, reason) => {
     process.stderr.write(`attack-coverage: ${visible(`cannot read source folder "${rel}" (${reason}); the files in it are left out`)}\n`);
   });
@@ -74,7 +76,7 @@ export function registerImport(program: Command): void {
     .argument('<vault-folder>', 'folder to import into (the vault or a folder in it)')
     .option('--dry-run', 'report what would change, write nothing')
     .option('--json', 'machine-readable summary')
-    .option('--blocks <style>', 'coverage blocks in technique notes: coverage | dataview | query', 'coverage')
+    .option('--blocks <style>', 'coverage blocks in technique notes (import attack): coverage | dataview | query (default: coverage)')
     .action(async (kind: string, source: string, folder: string, opts: ImportCliOptions) => {
       const code = await importCommand(kind, source, folder, opts);
       if (code) setExitStatus(code);
