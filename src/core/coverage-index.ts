@@ -357,6 +357,11 @@ export class CoverageIndex {
     return [...this.buckets.keys()].sort(compareIds);
   }
 
+  /** Whether some note names `id` (one of `techniqueIds()`), without listing them all. */
+  namesTechnique(id: TechniqueId): boolean {
+    return this.buckets.has(id);
+  }
+
   /** Techniques that have a technique note. */
   techniqueNoteIds(): TechniqueId[] {
     return [...this.buckets.entries()].filter(([, b]) => b.techniqueNotes.size > 0).map(([id]) => id).sort(compareIds);

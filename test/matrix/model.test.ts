@@ -240,6 +240,27 @@ describe('incremental updates', () => {
     expect(model.columns().find((c) => !c.tactic)!.techniques).toContain('T1998');
   });
 
+  test('a cell outside the matrix goes when no note names its ID, even while a sub-technique rolls rules up into it', () => {
+    // Found by the property below: T1685 (v19) kept a cell for r1's T1685.005 after r3, the only note naming T1685, went.
+    const index = buildIndex({ techniqueNotes: ['T1059'] });
+    const model = new MatrixModel(index, catalog);
+    let paths: string[] = [];
+    index.onChange((c) => (paths = c.paths));
+    const step = (edit: () => void): void => {
+      paths = [];
+      edit();
+      model.applyChange(paths);
+    };
+    const r3: RuleSpec = { name: 'r3', techniques: ['T1685', 'T1059'] };
+    const r1: RuleSpec = { name: 'r1', techniques: ['T1685.005'] };
+    step(() => index.upsert(source(rulePath(r3), ruleText(r3))));
+    step(() => index.upsert(source(rulePath(r1), ruleText(r1))));
+    expect(model.cell('T1685')?.rules.map((r) => r.path).sort()).toEqual([rulePath(r1), rulePath(r3)]);
+    step(() => index.remove(rulePath(r3)));
+    expect(model.cell('T1685')).toBeUndefined();
+    expect(signatures(model)).toEqual(signatures(new MatrixModel(index, catalog)));
+  });
+
   // Random edit sequences: after each step the incrementally updated model equals a fresh one.
   const ids = ['T1059', 'T1059.001', 'T1059.003', 'T1003.001', 'T1105', 'T1562.001', 'T1685', 'T1070', 'T1685.005', 'T1086', 'T1997'];
   const ruleArb = fc.record({

@@ -431,13 +431,14 @@ export class MatrixModel {
       const old = this.cells.get(id);
       if (!old) {
         // A new ID outside the matrix (an active catalog ID without a cell is filtered out: skip it).
-        if (this.otherColumn && this.catalog.status(id) !== 'active' && this.index.techniqueIds().includes(id) && this.outsideOk(id)) {
+        if (this.otherColumn && this.catalog.status(id) !== 'active' && this.index.namesTechnique(id) && this.outsideOk(id)) {
           structural = true;
         }
         continue;
       }
       const next = this.compute(id, { subtechniques: old.subtechniques, tactics: old.tactics, inMatrix: old.inMatrix });
-      if (!old.inMatrix && next.rules.length === 0 && next.tests.length === 0 && !next.notePath) structural = true;
+      // A cell outside the matrix exists while a note names its ID (outsideIds): rolled-up rules do not keep it.
+      if (!old.inMatrix && !this.index.namesTechnique(id)) structural = true;
       const sig = signature(next);
       this.cells.set(id, next);
       if (sig !== this.signatures.get(id)) {
