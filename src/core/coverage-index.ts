@@ -170,6 +170,8 @@ export class CoverageIndex {
   private readonly listeners = new Set<Listener>();
   private settings: EngineSettings;
   private roles: CompiledRoles;
+  /** Roles compiled for other settings than the index's own (roleWithoutBody during a settings change). */
+  private otherRoles?: { settings: EngineSettings; roles: CompiledRoles };
   private catalog: TechniqueCatalog;
   private readonly env: AnalyzeEnv;
   revision = 0;
@@ -237,7 +239,12 @@ export class CoverageIndex {
    * (classify.ts): the plugin skips reading the body of a note this calls a technique.
    */
   roleWithoutBody(source: Pick<NoteSource<IndexMetadata>, 'path' | 'cache'>, settings?: EngineSettings): Role {
-    const roles = settings && settings !== this.settings ? compileRoles(settings) : this.roles;
+    let roles = this.roles;
+    if (settings && settings !== this.settings) {
+      // Asked note after note with the same earlier settings (a settings change): compile them once.
+      if (this.otherRoles?.settings !== settings) this.otherRoles = { settings, roles: compileRoles(settings) };
+      roles = this.otherRoles.roles;
+    }
     return classify(analyzeNote({ path: source.path, cache: source.cache }, this.env), roles).role;
   }
 
