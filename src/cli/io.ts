@@ -40,13 +40,13 @@ export const outLines = (s: string): void => {
 };
 export const json = (v: unknown): void => outLines(JSON.stringify(v, null, 2));
 
-/** The value of a `--limit <n>` option (rows per list), refused unless it is a positive whole number. */
 /** `-o <file>`: an empty name would quietly mean stdout (or a write that cannot happen), so it is refused. */
 export function outputFile(raw: string): string {
   if (raw.trim() === '') throw new InvalidArgumentError('a file name is needed');
   return raw;
 }
 
+/** The value of a `--limit <n>` option (rows per list), refused unless it is a positive whole number. */
 export function parseLimit(raw: string): number {
   const limit = Number(raw);
   if (raw.trim() === '' || !Number.isInteger(limit) || limit < 1) throw new VaultError('--limit should be a positive whole number');
