@@ -6,7 +6,7 @@
 import type { CoverageIndex } from '../core/coverage-index';
 import type { Column, ParsedQuery } from '../core/queries';
 import { el, noteLink, text, type LinkHandler } from './dom';
-import { notShown } from './technique-panel';
+import { notShown, plural } from './technique-panel';
 
 export interface QueryCell {
   text: string;
@@ -93,7 +93,7 @@ export function renderQueryTable(parent: Element | DocumentFragment, model: Quer
       }
     }
   }
-  if (model.hidden > 0) notShown(root, `${model.hidden} more ${model.hidden === 1 ? 'note' : 'notes'} not shown`, onShowAll);
+  if (model.hidden > 0) notShown(root, `${plural(model.hidden, 'more note')} not shown`, onShowAll);
 }
 
 /** The query as written, read-only, with why it is not run. Not an error: the note is fine. */
