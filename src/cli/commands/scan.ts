@@ -5,6 +5,7 @@ import { githubAnnotations } from '../../core/annotations';
 import { BaselineError, parseBaseline, runChecks, type Baseline, type CheckOptions, type CheckResult } from '../../core/checks';
 import { percentOf, scanReport, scanSummary, type ScanSummary } from '../../core/report';
 import { scanMarkdown } from '../../core/scan-markdown';
+import { plural } from '../../ui/technique-panel';
 import { VaultError } from '../vault';
 import { cacheOption, json, load, out, outLines, rollupOption, setExitStatus } from '../io';
 
@@ -28,8 +29,7 @@ function printScan(r: ScanSummary): void {
   const errors = r.diagnostics.filter((d) => d.severity !== 'info');
   if (r.diagnostics.length) {
     out('');
-    const info = r.diagnostics.length - errors.length;
-    out(`Diagnostics: ${errors.length} ${errors.length === 1 ? 'problem' : 'problems'}, ${info} ${info === 1 ? 'note' : 'notes'} of information (see --json)`);
+    out(`Diagnostics: ${plural(errors.length, 'problem')}, ${plural(r.diagnostics.length - errors.length, 'note')} of information (see --json)`);
     for (const d of errors.slice(0, 20)) out(`  ${d.severity.padEnd(7)} ${d.path}: ${d.message}`);
     if (errors.length > 20) out(`  … ${errors.length - 20} more`);
   }
