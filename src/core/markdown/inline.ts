@@ -90,12 +90,11 @@ function backtickOutside(text: string, from: number, opaque: readonly Range[], f
 const ATX_START = /^ {0,3}#{1,6}(?:[ \t]|$)/;
 
 /**
- * Whether the line text[start, end) starts a block that ends the paragraph above it: an ATX heading, or a list
- * item that may interrupt a paragraph (a bullet or `1.` with some text). Code spans do not cross such lines.
+ * Whether the line text[start, end) starts a list item that may interrupt a paragraph (a bullet or `1.` with
+ * some text). Code spans do not cross such lines, nor headings.
  */
-function startsBlock(text: string, start: number, end: number): boolean {
+function startsItem(text: string, start: number, end: number): boolean {
   const s = text.slice(start, Math.min(end, start + 64));
-  if (ATX_START.test(s)) return true;
   const m = LIST.exec(s);
   return m !== null && (m[1] === undefined || Number(m[1]) === 1) && s.slice(m[0].length).trim() !== '';
 }
@@ -120,9 +119,11 @@ function backtickRuns(text: string, from: number, opaque: readonly Range[], find
       continue;
     }
     const line = lineAt(text, at);
+    const lineStart = at === from || text.charCodeAt(at - 1) === 10;
+    const heading = lineStart && ATX_START.test(text.slice(at, Math.min(line.end, at + 10)));
     if (isBlank(text, at, line.end)) para++;
-    else if (afterHeading || ((at === from || text.charCodeAt(at - 1) === 10) && startsBlock(text, at, line.end))) para++;
-    afterHeading = (at === from || text.charCodeAt(at - 1) === 10) && ATX_START.test(text.slice(at, Math.min(line.end, at + 10)));
+    else if (afterHeading || heading || (lineStart && startsItem(text, at, line.end))) para++;
+    afterHeading = heading;
     const stop = r ? Math.min(line.end, r[0]) : line.end;
     for (let p = finder.find('`', at); p !== -1 && p < stop; p = finder.find('`', p)) {
       let len = 1;
