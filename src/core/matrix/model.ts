@@ -170,6 +170,11 @@ export function catalogPlatforms(catalog: Catalog): string[] {
   return [...counts.entries()].sort((a, b) => b[1] - a[1] || compareText(a[0], b[0])).map(([p]) => p);
 }
 
+/** The items whose path is not in `seen` yet; their paths are added to it. */
+function unseen<T extends { path: string }>(items: readonly T[], seen: Set<string>): T[] {
+  return items.filter((x) => !seen.has(x.path) && !!seen.add(x.path));
+}
+
 function normFilters(f: Partial<MatrixFilters> | undefined): MatrixFilters {
   const low = (xs: string[] | undefined): string[] => (xs ?? []).map((x) => x.trim().toLowerCase()).filter(Boolean);
   return {
@@ -323,17 +328,15 @@ export class MatrixModel {
     const own = filterRules(cov.rules, f);
     const rolled = filterRules(cov.rolledUpRules, f);
     const seen = new Set([...own, ...rolled].map((r) => r.path));
-    const succ = this.successors ? filterRules(cov.successorRules, f).filter((r) => !seen.has(r.path)) : [];
-    for (const r of succ) seen.add(r.path);
+    const succ = this.successors ? unseen(filterRules(cov.successorRules, f), seen) : [];
     const successor = this.catalog.remap(id)?.id;
     // Atomic Red Team moved to next-release IDs too (v18 T1562.001's tests live under T1685).
     const seenTests = new Set([...cov.tests, ...cov.rolledUpTests].map((t) => t.path));
-    const succTests = this.successors ? cov.successorTests.filter((t) => !seenTests.has(t.path)) : [];
-    for (const t of succTests) seenTests.add(t.path);
+    const succTests = this.successors ? unseen(cov.successorTests, seenTests) : [];
     // A parent counts what its sub-techniques count, their next-release IDs included (T1070.001 → T1685.005).
     const subSucc = this.subSuccessors(id);
-    const rolledSucc = filterRules(subSucc.rules, f).filter((r) => !seen.has(r.path) && seen.add(r.path));
-    const rolledSuccTests = subSucc.tests.filter((t) => !seenTests.has(t.path) && seenTests.add(t.path));
+    const rolledSucc = unseen(filterRules(subSucc.rules, f), seen);
+    const rolledSuccTests = unseen(subSucc.tests, seenTests);
     const rules = [...own, ...rolled, ...succ, ...rolledSucc];
     const tests = [...cov.tests, ...cov.rolledUpTests, ...succTests, ...rolledSuccTests];
     const testCount = tests.reduce((n, t) => n + Math.max(1, t.testCount), 0);
