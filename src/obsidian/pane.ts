@@ -12,13 +12,12 @@ const opening = new WeakMap<App, Map<string, Promise<WorkspaceLeaf>>>();
 
 /** Reveal the leaf showing a view type, creating it with `newLeaf` (and `active`) if there is none. */
 export function revealView(app: App, type: string, newLeaf: () => WorkspaceLeaf, active: boolean): Promise<WorkspaceLeaf> {
-  let pending = opening.get(app);
-  if (!pending) opening.set(app, (pending = new Map<string, Promise<WorkspaceLeaf>>()));
+  const pending = opening.get(app) ?? new Map<string, Promise<WorkspaceLeaf>>();
+  opening.set(app, pending);
   const under = pending.get(type);
   if (under) return under;
-  const map = pending;
-  const done = reveal(app, type, newLeaf, active).finally(() => map.delete(type));
-  map.set(type, done);
+  const done = reveal(app, type, newLeaf, active).finally(() => pending.delete(type));
+  pending.set(type, done);
   return done;
 }
 
