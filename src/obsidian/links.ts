@@ -18,7 +18,7 @@ export interface LinkContext {
  * "C# loader.md" would open (or create) "C.md". Such a note is opened as the file it is; every other path
  * goes through link text as before.
  */
-export function openNote(app: App, path: string, sourcePath: string, newLeaf: PaneType | boolean): Promise<void> {
+function openNote(app: App, path: string, sourcePath: string, newLeaf: PaneType | boolean): Promise<void> {
   const file = app.vault.getFileByPath(path);
   if (file && path.includes('#')) return app.workspace.getLeaf(newLeaf).openFile(file, { active: true });
   return app.workspace.openLinkText(path, sourcePath, newLeaf);
