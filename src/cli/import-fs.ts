@@ -93,7 +93,8 @@ export class FsTarget implements ImportTarget {
     const onFile = (rel: string, name: string): void => {
       if (/\.md$/i.test(name) && !rel.startsWith(inTarget)) out.push(name.slice(0, -3));
     };
-    walkFiles(vault, onFile, { rootError, followFileLinks: true });
+    // The vault as the scan reads it: folders linked into it count (listNotes).
+    walkFiles(vault, onFile, { rootError, followFileLinks: true, followFolderLinks: true });
     return out;
   }
 

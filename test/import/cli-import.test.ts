@@ -191,6 +191,16 @@ describe('importCommand', () => {
     expect(new Set(basenames).size).toBe(basenames.length);
   });
 
+  test('names of notes in a folder linked into the vault are not reused either (the scan reads them as vault notes)', async () => {
+    const vault = tmp();
+    mkdirSync(path.join(vault, '.obsidian'));
+    const shared = tmp(); // a rule repository outside the vault, linked in
+    writeFileSync(path.join(shared, 'Two.md'), '# A shared note called "two"\n');
+    symlinkSync(shared, path.join(vault, 'Shared'), 'dir');
+    const r = await capture(() => importCommand('sigma', sigmaSource(), path.join(vault, 'Imports'), { json: true }));
+    expect(JSON.parse(r.stdout).created).toEqual(['Detection Rules/one.md', 'Detection Rules/two (rules).md']);
+  });
+
   test('bad arguments are errors; a source with nothing importable exits 1', async () => {
     await expect(importCommand('qradar', '.', '.')).rejects.toThrow(/unknown import kind/);
     await expect(importCommand('attack', '.', '.', { blocks: 'table' })).rejects.toThrow(/unknown block style/);
