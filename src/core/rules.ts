@@ -124,6 +124,16 @@ function splunkFacts(rule: Record<string, unknown>): EmbeddedRuleFacts | null {
  * Splunk risk scores (0–100) in Sigma's level words, on Elastic's severity thresholds (21/47/73/99).
  * Shared by the engine and the Splunk importer so both read a detection the same way.
  */
+/** The systems an Elastic rule's `OS: Linux`, `OS: Windows` … tags name, lower-cased, each once. */
+export function elasticOsTags(tags: unknown): string[] {
+  const out = new Set<string>();
+  for (const t of Array.isArray(tags) ? tags : []) {
+    const os = typeof t === 'string' ? /^OS:\s*(.+)$/i.exec(t.trim())?.[1]?.trim().toLowerCase() : undefined;
+    if (os) out.add(os);
+  }
+  return [...out];
+}
+
 export function riskLevel(raw: unknown): string {
   if (typeof raw !== 'number' && (typeof raw !== 'string' || raw.trim() === '')) return '';
   const score = Number(raw);

@@ -6,6 +6,7 @@
  * Nothing is guessed beyond that: a rule that names no category (`any where …`) gets none.
  */
 import { stringValues } from '../note';
+import { elasticOsTags } from '../rules';
 import type { LogSource } from './events';
 import type { Predicate } from './sigma';
 
@@ -50,7 +51,7 @@ export function elasticLogSources(
   const os = required(predicates, 'host.os.type').filter((o) => PLATFORMS.has(o));
   const fromIndex = indexes.length > 0 && indexes.every((i) => WINDOWS_INDEX.test(i)) ? 'windows' : undefined;
   // The rule's `OS: Linux`, `OS: Windows` … tags: a cross-platform rule reads each platform's events.
-  const tagged = [...new Set(stringValues(rule.tags).map((t) => /^OS:\s*(.+)$/i.exec(t.trim())?.[1]?.toLowerCase() ?? ''))].filter((o) => PLATFORMS.has(o));
+  const tagged = elasticOsTags(rule.tags).filter((o) => PLATFORMS.has(o));
   const fallback = fallbackProduct?.toLowerCase();
   const products = os.length > 0 ? os : fromIndex ? [fromIndex] : tagged.length > 0 ? tagged : fallback ? [fallback] : [];
 

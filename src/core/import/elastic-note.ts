@@ -5,6 +5,7 @@
  */
 import { vendorRuleNote, type VendorNoteOptions } from './vendor-note';
 import { parseBareId } from '../ids';
+import { elasticOsTags } from '../rules';
 import { oneLine, scalarText } from './markdown';
 
 type Obj = Record<string, unknown>;
@@ -49,7 +50,7 @@ function elasticTactics(doc: Obj): string[] {
  */
 function logsource(doc: Obj): { product: string; service: string } {
   const rule = obj(doc.rule);
-  const os = [...new Set(list(rule.tags).map(scalarText).filter((t) => /^OS:\s*/i.test(t)).map((t) => t.replace(/^OS:\s*/i, '').trim().toLowerCase()))];
+  const os = elasticOsTags(rule.tags);
   const integration = scalarText(list(obj(doc.metadata).integration)[0]).toLowerCase();
   if (os.length > 0) return { product: os.length === 1 ? (os[0] ?? '') : '', service: integration };
   return { product: integration, service: '' };
