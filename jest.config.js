@@ -8,4 +8,5 @@ module.exports = {
   },
   moduleNameMapper: { '^obsidian$': '<rootDir>/test/__obsidian_shim__/obsidian.ts' },
   globalSetup: '<rootDir>/test/global-setup.js',
+  globalTeardown: '<rootDir>/test/global-teardown.js',
 };
