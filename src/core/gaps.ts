@@ -8,7 +8,7 @@
  */
 import type { Catalog } from './attack/catalog';
 import { GAP_LISTS, filterRules } from './coverage-block';
-import { newerThanCatalog, type CoverageIndex, type TechniqueStatus } from './coverage-index';
+import { atomicTestTotal, newerThanCatalog, type CoverageIndex, type TechniqueStatus } from './coverage-index';
 import type { TechniqueId } from './ids';
 import type { Comparison } from './layers/compare';
 import { escapeMarkdown } from './markdown/escape';
@@ -160,7 +160,7 @@ export function gapsFromModel(model: MatrixModel, scope: 'notes' | 'catalog' = '
     } else if (role === 'test') {
       const id = n.cls.techniques[0];
       if (id && !related(id).some(hasRules)) {
-        undetectedTests.push({ path, title: n.facts.title, technique: id, testCount: Math.max(1, n.facts.atomicTests) });
+        undetectedTests.push({ path, title: n.facts.title, technique: id, testCount: atomicTestTotal([{ testCount: n.facts.atomicTests }]) });
       }
     }
     for (const id of n.cls.techniques) {

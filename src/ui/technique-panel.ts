@@ -4,7 +4,7 @@
  * Obsidian helpers, no inline styles, no HTML parsing: every note-derived string is set as text).
  * Looks come from `styles.css`, which uses Obsidian's CSS variables.
  */
-import type { TechniqueStatus } from '../core/coverage-index';
+import { atomicTestTotal, type TechniqueStatus } from '../core/coverage-index';
 import { el, noteLink, text, type LinkHandler } from './dom';
 import {
   RULE_COLUMNS,
@@ -337,7 +337,7 @@ function ruleTechnique(parent: Element, t: RuleTechnique, opts: PanelOptions, op
     moreRules(rules, t.hiddenRules, opts);
   }
   const tests = el(body, 'section', { cls: `${P}-section ${P}-tests` });
-  sectionTitle(tests, 'Atomic tests', String(t.tests.reduce((n, x) => n + x.testCount, 0)));
+  sectionTitle(tests, 'Atomic tests', String(atomicTestTotal(t.tests)));
   if (t.tests.length === 0) muted(tests, `No atomic test note for ${t.summary.id}.`);
   else testsTable(tests, `tests:${t.summary.id}`, t.tests, opts);
 }

@@ -6,6 +6,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs, { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import catalogJson from '../../src/core/attack/catalog.json';
 import { capture } from '../support/cli';
 
 const realReadFileSync = fs.readFileSync;
@@ -55,6 +56,27 @@ describe('technique', () => {
     expect(layer.techniques.filter((e: { techniqueID: string }) => e.techniqueID === 'T1562.001').map((e: { score: number }) => e.score)).toContain(3);
     const text = (await capture(['technique', dir, 'T1562.001'])).stdout;
     expect(text).toContain('  tests filed under its successor T1685: 3 in 1 notes\n');
+  });
+
+  test('the technique and gaps texts give the same test total for notes under the successor, one for a note without test sections', async () => {
+    // An active v18 sub-technique the catalog remaps, its v19 ID, and two test notes filed under that ID.
+    const rows = (catalogJson as unknown as { remaps: { techniques: Record<string, { id: string }> } }).remaps.techniques;
+    const revoked = new Set((catalogJson as unknown as { techniques: Array<{ id: string; revoked?: boolean }> }).techniques.filter((t) => t.revoked).map((t) => t.id));
+    const [from, to] = Object.entries(rows).map(([f, t]) => [f, t.id] as const).find(([f]) => f.includes('.') && !revoked.has(f)) ?? [];
+    if (!from || !to) throw new Error('the catalog has no remapped active sub-technique');
+    const tag = (id: string): string => id.replace('.', '_');
+    const dir = vault({
+      [`Use Cases/${from} - Note.md`]: `---\ntags: [${tag(from)}, techniques]\n---\n`,
+      [`Testing Runbooks/${to} - Written by hand.md`]: `---\ntags: [${tag(to)}, atomic_test]\n---\n# ${to} - Written by hand\n\nSteps, no test sections.\n`,
+      [`Testing Runbooks/${to} - Atomic.md`]: `---\ntags: [${tag(to)}, atomic_test]\n---\n## Atomic Test #1 - one\n\n## Atomic Test #2 - two\n`,
+    });
+    // Two sections, plus one for the note that has none.
+    const want = 3;
+    const technique = (await capture(['technique', dir, from])).stdout;
+    expect(technique).toContain(`  tests filed under its successor ${to}: ${want} in 2 notes\n`);
+    const gaps = (await capture(['gaps', dir])).stdout;
+    const row = gaps.split('\n').find((l) => l.trim().startsWith(`${from} `));
+    expect(row).toMatch(new RegExp(`  ${want} tests$`));
   });
 });
 

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { TechniqueCoverage } from '../../core/coverage-index';
+import { atomicTestTotal, type TechniqueCoverage } from '../../core/coverage-index';
 import { parseBareId } from '../../core/ids';
 import { cacheOption, json, load, out, rollupOption } from '../io';
 import { VaultError } from '../vault';
@@ -28,10 +28,10 @@ function printTechnique(t: TechniqueCoverage): void {
     for (const r of t.rolledUpRules) out(`    ${r.via}  ${r.title}  ${r.path}`);
   }
   out(`  tests: ${t.testCount} in ${t.tests.length} notes${t.rolledUpTests.length ? ` (+${t.rolledUpTestCount} rolled up)` : ''}`);
-  for (const x of [...t.tests, ...t.rolledUpTests]) out(`    ${x.via ? `${x.via}  ` : ''}${x.testCount} tests  ${x.path}`);
+  for (const x of [...t.tests, ...t.rolledUpTests]) out(`    ${x.via ? `${x.via}  ` : ''}${atomicTestTotal([x])} tests  ${x.path}`);
   if (t.successorTests.length) {
-    out(`  tests filed under its successor ${t.successorTests[0]?.via ?? ''}: ${t.successorTests.reduce((n, x) => n + x.testCount, 0)} in ${t.successorTests.length} notes`);
-    for (const x of t.successorTests) out(`    ${x.testCount} tests  ${x.path}`);
+    out(`  tests filed under its successor ${t.successorTests[0]?.via ?? ''}: ${atomicTestTotal(t.successorTests)} in ${t.successorTests.length} notes`);
+    for (const x of t.successorTests) out(`    ${atomicTestTotal([x])} tests  ${x.path}`);
   }
 }
 

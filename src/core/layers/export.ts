@@ -15,6 +15,7 @@ import {
   type MatrixModel,
   type ScoreKind,
 } from '../matrix';
+import { atomicTestTotal } from '../coverage-index';
 import { overlayEntryUnder, type LayerOverlay } from './import';
 import { LAYER_FORMAT, NAVIGATOR_VERSION, type Divider, type Layer, type LayerTechnique, type LinkItem, type MetadataItem } from './types';
 
@@ -86,7 +87,7 @@ function entryFor(c: MatrixCell, kind: ScoreKind, o: ExportOptions, showSubs: bo
   }
   if (c.tests.length) {
     metadata.push({ divider: true });
-    for (const t of c.tests.slice(0, max)) metadata.push({ name: t.via ? `Test (${t.via})` : 'Test', value: `${t.title} (${plural(Math.max(1, t.testCount), 'test')})` });
+    for (const t of c.tests.slice(0, max)) metadata.push({ name: t.via ? `Test (${t.via})` : 'Test', value: `${t.title} (${plural(atomicTestTotal([t]), 'test')})` });
     if (c.tests.length > max) metadata.push({ name: 'Test', value: `… ${c.tests.length - max} more` });
   }
   const ov = overlayEntryUnder(o.overlay, c.id, tactic);

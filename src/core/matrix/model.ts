@@ -12,7 +12,7 @@
  */
 import type { Catalog, TacticInfo, TechniqueInfo } from '../attack/catalog';
 import { BLOCK_SCORES, filterRules, type RuleFilters } from '../coverage-block';
-import type { CoverageIndex, RuleRef, TechniqueStatus, TestRef } from '../coverage-index';
+import { atomicTestTotal, type CoverageIndex, type RuleRef, type TechniqueStatus, type TestRef } from '../coverage-index';
 import { isSubtechnique, parentOf, type TechniqueId } from '../ids';
 import { compareText } from '../text-order';
 
@@ -339,7 +339,7 @@ export class MatrixModel {
     const rolledSuccTests = unseen(subSucc.tests, seenTests);
     const rules = [...own, ...rolled, ...succ, ...rolledSucc];
     const tests = [...cov.tests, ...cov.rolledUpTests, ...succTests, ...rolledSuccTests];
-    const testCount = tests.reduce((n, t) => n + Math.max(1, t.testCount), 0);
+    const testCount = atomicTestTotal(tests);
     const levelScore = rules.reduce((n, r) => n + (LEVEL_WEIGHTS[r.level.toLowerCase()] ?? 0), 0);
     const info = this.catalog.get(id);
     const cell: MatrixCell = {
