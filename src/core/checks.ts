@@ -7,10 +7,22 @@ import type { CoverageIndex } from './coverage-index';
 import { SEVERITY_RANK, type Diagnostic, type Severity } from './note';
 import type { ScanReport } from './report';
 
-/** An earlier `scan --json`, as far as the checks read it. `rollUp` and `rolledUpTests` are missing from older reports. */
+/**
+ * An earlier `scan --json`, as far as the checks read it. `rollUp`, `rolledUpTests` and the successor
+ * lists are missing from older reports: their techniques' counts then leave those notes out.
+ */
 export interface Baseline {
   rollUp?: boolean;
-  techniques: Array<{ id: string; name: string; rules: string[]; rolledUpRules: string[]; tests: string[]; rolledUpTests?: string[] }>;
+  techniques: Array<{
+    id: string;
+    name: string;
+    rules: string[];
+    rolledUpRules: string[];
+    tests: string[];
+    rolledUpTests?: string[];
+    successorRules?: string[];
+    successorTests?: string[];
+  }>;
 }
 
 export interface CheckOptions {
@@ -60,6 +72,8 @@ export function parseBaseline(text: string): Baseline {
       rolledUpRules: o.rolledUpRules,
       tests: o.tests,
       ...(isStrings(o.rolledUpTests) ? { rolledUpTests: o.rolledUpTests } : {}),
+      ...(isStrings(o.successorRules) ? { successorRules: o.successorRules } : {}),
+      ...(isStrings(o.successorTests) ? { successorTests: o.successorTests } : {}),
     });
   }
   const rollUp = (json as { rollUp?: unknown }).rollUp;
@@ -115,11 +129,12 @@ function compareWithBaseline(index: CoverageIndex, baseline: Baseline, failures:
   const gone: string[] = [];
   for (const t of baseline.techniques) {
     const label = t.name ? `${t.id} ${t.name}` : t.id;
-    const now = index.techniqueCounts(t.id, rollUp);
-    const rulesThen = t.rules.length + t.rolledUpRules.length;
-    const testsThen = t.tests.length + (t.rolledUpTests?.length ?? 0);
-    const rulesNow = now.rules + now.rolledUpRules;
-    const testsNow = now.tests + now.rolledUpTests;
+    // Now as every view counts (`counted`); then as the baseline listed, which may be fewer kinds of note.
+    const now = index.counted(t.id, rollUp);
+    const rulesThen = new Set([...t.rules, ...t.rolledUpRules, ...(t.successorRules ?? [])]).size;
+    const testsThen = new Set([...t.tests, ...(t.rolledUpTests ?? []), ...(t.successorTests ?? [])]).size;
+    const rulesNow = now.rules.length;
+    const testsNow = now.tests.length;
     if (rulesThen > 0 && rulesNow === 0) lost.push(`${label} had ${rulesThen} rule${rulesThen === 1 ? '' : 's'} and has none now`);
     else if (rulesNow < rulesThen) fewer.push(`${label}: ${rulesThen} → ${rulesNow} rules`);
     if (testsThen > 0 && testsNow === 0) lost.push(`${label} had ${testsThen} test note${testsThen === 1 ? '' : 's'} and has none now`);

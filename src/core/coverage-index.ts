@@ -78,6 +78,30 @@ interface CoverageMembers {
   rolledUpTests: Array<[string, TechniqueId]>;
 }
 
+/** How a rule or test note counts for a technique (see `CoverageIndex.counted`). */
+export type CountedAs = 'own' | 'rolled-up' | 'successor' | 'rolled-up-successor';
+
+/** A rule or test note that counts for a technique. */
+export interface CountedNote {
+  path: string;
+  as: CountedAs;
+  /** The ID the note is filed under: the technique, one of its sub-techniques, or a next-release ID. */
+  filedUnder: TechniqueId;
+  /** Unset for own notes; the sub-technique for rolled-up ones, the successor ID for successor ones. */
+  via?: TechniqueId;
+}
+
+/** A test note that counts for a technique, with its `## Atomic Test` sections. */
+export interface CountedTest extends CountedNote {
+  testCount: number;
+}
+
+/** The rule and test notes that count for a technique in every view, each once. */
+export interface CountedNotes {
+  rules: CountedNote[];
+  tests: CountedTest[];
+}
+
 /**
  * Atomic tests in some test notes: their `## Atomic Test` sections, and at least one per note (a test
  * note written without those sections is still a test). Every total of tests goes through here.
@@ -86,16 +110,6 @@ export function atomicTestTotal(tests: Iterable<{ testCount: number }>): number 
   let n = 0;
   for (const t of tests) n += Math.max(1, t.testCount);
   return n;
-}
-
-/** The sizes of a technique's coverage lists (see `techniqueCounts`). */
-export interface CoverageCounts {
-  rules: number;
-  rolledUpRules: number;
-  tests: number;
-  rolledUpTests: number;
-  testCount: number;
-  rolledUpTestCount: number;
 }
 
 export interface TechniqueCoverage {
@@ -116,6 +130,11 @@ export interface TechniqueCoverage {
   successorRules: RuleRef[];
   /** Test notes filed under the next release's ID for this technique (Atomic Red Team already uses v19 IDs). */
   successorTests: TestRef[];
+  /**
+   * What the counts and views (scan, matrix, gaps) take for this technique, each note once: its own
+   * notes, rolled-up ones, and those filed under the next release's ID for it or for a sub-technique.
+   */
+  counted: CountedNotes;
   /** Plain-language gaps: "no rules", "no tests", "only experimental rules", "revoked → T1685". */
   gaps: string[];
 }
@@ -164,7 +183,10 @@ function removeFrom<K, V>(map: Map<K, Set<V>>, key: K, value: V): void {
   if (set && set.delete(value) && set.size === 0) map.delete(key);
 }
 
-const byPath = (a: { path: string }, b: { path: string }): number => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+export const byPath = (a: { path: string }, b: { path: string }): number => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+
+const COUNTED_RANK: Readonly<Record<CountedAs, number>> = { own: 0, 'rolled-up': 1, successor: 2, 'rolled-up-successor': 3 };
+const byKindAndPath = (a: CountedNote, b: CountedNote): number => COUNTED_RANK[a.as] - COUNTED_RANK[b.as] || byPath(a, b);
 
 export class CoverageIndex {
   private readonly notes = new Map<string, IndexedNote>();
@@ -441,22 +463,52 @@ export class CoverageIndex {
     return { rules, tests, rolledUpRules, rolledUpTests };
   }
 
-  /** How many rules, tests and atomic tests `technique(id)` lists, without building or sorting its rows. */
-  techniqueCounts(id: TechniqueId, opts: { rollUp?: boolean } = {}): CoverageCounts {
-    const m = this.members(id, opts.rollUp ?? this.settings.rollUp);
-    const atomic = (p: string): { testCount: number } => ({ testCount: this.notes.get(p)?.facts.atomicTests ?? 0 });
-    return {
-      rules: m.rules.length,
-      rolledUpRules: m.rolledUpRules.length,
-      tests: m.tests.length,
-      rolledUpTests: m.rolledUpTests.length,
-      testCount: atomicTestTotal(m.tests.map(atomic)),
-      rolledUpTestCount: atomicTestTotal(m.rolledUpTests.map(([p]) => atomic(p))),
+  /**
+   * The rule and test notes that count for a technique: the one definition behind every count and view
+   * (scan summary, checks, matrix, gaps, technique text). They are its own notes; with roll-up, its
+   * sub-techniques'; and unless `successors` is false, those filed under the next release's ID for it or
+   * (rolling up) for one of its active sub-techniques, since SigmaHQ and Atomic Red Team already file
+   * under v19 IDs (v18 T1562.001's rules under T1685). Each note once, the first way it counts, in that
+   * order; within a kind, by path.
+   */
+  counted(id: TechniqueId, opts: { rollUp?: boolean; successors?: boolean } = {}): CountedNotes {
+    const rollUp = opts.rollUp ?? this.settings.rollUp;
+    const m = this.members(id, rollUp);
+    const rules: CountedNote[] = [];
+    const tests: CountedTest[] = [];
+    const seenRules = new Set<string>();
+    const seenTests = new Set<string>();
+    const addRule = (path: string, as: CountedAs, filedUnder: TechniqueId, via?: TechniqueId): void => {
+      if (seenRules.has(path)) return;
+      seenRules.add(path);
+      rules.push({ path, as, filedUnder, ...(via ? { via } : {}) });
     };
+    const addTest = (path: string, as: CountedAs, filedUnder: TechniqueId, via?: TechniqueId): void => {
+      if (seenTests.has(path)) return;
+      seenTests.add(path);
+      tests.push({ path, as, filedUnder, ...(via ? { via } : {}), testCount: this.notes.get(path)?.facts.atomicTests ?? 0 });
+    };
+    for (const p of m.rules) addRule(p, 'own', id);
+    for (const [p, sub] of m.rolledUpRules) addRule(p, 'rolled-up', sub, sub);
+    for (const p of m.tests) addTest(p, 'own', id);
+    for (const [p, sub] of m.rolledUpTests) addTest(p, 'rolled-up', sub, sub);
+    if (opts.successors ?? true) {
+      const filedUnderSuccessor = (of: TechniqueId, as: CountedAs, via?: TechniqueId): void => {
+        const next = this.catalog.remap?.(of)?.id;
+        const b = next ? this.buckets.get(next) : undefined;
+        if (!next || !b) return;
+        for (const p of b.rules) if (this.notes.get(p)?.cls.role === 'rule') addRule(p, as, next, via ?? next);
+        for (const p of b.tests) if (this.notes.get(p)?.cls.role === 'test') addTest(p, as, next, via ?? next);
+      };
+      filedUnderSuccessor(id, 'successor');
+      if (rollUp && !isSubtechnique(id)) for (const sub of this.catalog.subtechniqueIds(id)) filedUnderSuccessor(sub, 'rolled-up-successor', sub);
+    }
+    return { rules: rules.sort(byKindAndPath), tests: tests.sort(byKindAndPath) };
   }
 
   technique(id: TechniqueId, opts: { rollUp?: boolean } = {}): TechniqueCoverage {
-    const m = this.members(id, opts.rollUp ?? this.settings.rollUp);
+    const rollUp = opts.rollUp ?? this.settings.rollUp;
+    const m = this.members(id, rollUp);
     const notePaths = [...(this.buckets.get(id)?.techniqueNotes ?? [])].sort();
     const rules = m.rules.map((p) => this.ruleRef(p) as RuleRef).sort(byTitle);
     const tests = m.tests.map((p) => this.testRef(p, id) as TestRef).sort(byPath);
@@ -488,6 +540,7 @@ export class CoverageIndex {
       rolledUpTestCount,
       successorRules,
       successorTests,
+      counted: this.counted(id, { rollUp }),
       gaps: [],
     };
     cov.gaps = gapsOf(cov);
@@ -558,7 +611,8 @@ export class CoverageIndex {
   }
 }
 
-function byTitle(a: RuleRef, b: RuleRef): number {
+/** Rule rows in title order, then path: the order every list of rules shows. */
+export function byTitle(a: RuleRef, b: RuleRef): number {
   const t = compareText(a.title, b.title);
   return t !== 0 ? t : byPath(a, b);
 }
@@ -567,13 +621,18 @@ function gapsOf(c: TechniqueCoverage): string[] {
   const gaps: string[] = [];
   if (c.status === 'revoked') gaps.push(c.replacement ? `revoked: use ${c.replacement}` : 'revoked');
   else if (c.status === 'deprecated') gaps.push(c.replacement ? `deprecated: use ${c.replacement}` : 'deprecated');
+  // Notes filed under next-release IDs count (see `counted`): they are named, not called missing.
+  const elsewhere = (notes: CountedNote[]): string => {
+    const ownSuccessor = notes.every((n) => n.as === 'successor');
+    return ownSuccessor ? 'under its successor' : "under its or its sub-techniques' successors";
+  };
   const allRules = [...c.rules, ...c.rolledUpRules];
-  if (allRules.length === 0) gaps.push(c.successorRules.length ? `no rules under this ID; ${c.successorRules.length} under its successor` : 'no rules');
+  if (c.counted.rules.length === 0) gaps.push('no rules');
+  else if (allRules.length === 0) gaps.push(`no rules under this ID; ${c.counted.rules.length} ${elsewhere(c.counted.rules)}`);
   else if (allRules.every((r) => r.status === 'experimental')) gaps.push('only experimental rules');
-  if (c.tests.length + c.rolledUpTests.length === 0) {
-    // As for rules: tests filed under the successor ID are named, not called missing.
-    const successorTests = atomicTestTotal(c.successorTests);
-    gaps.push(successorTests ? `no tests under this ID; ${successorTests} under its successor` : 'no tests');
+  if (c.counted.tests.length === 0) gaps.push('no tests');
+  else if (c.tests.length + c.rolledUpTests.length === 0) {
+    gaps.push(`no tests under this ID; ${atomicTestTotal(c.counted.tests)} ${elsewhere(c.counted.tests)}`);
   }
   return gaps;
 }

@@ -123,19 +123,9 @@ export function gapsFromModel(model: MatrixModel, scope: 'notes' | 'catalog' = '
   const noRules = inScope.filter((c) => c.rules.length === 0).map((c) => gapTechnique(c, catalog)).sort(byId);
   const noTests = inScope.filter((c) => c.tests.length === 0).map((c) => gapTechnique(c, catalog)).sort(byId);
 
-  // Whether a technique is tested / detected: the cell when the matrix has one, else the index itself.
-  const hasTests = (id: TechniqueId): boolean => {
-    const cell = model.cell(id);
-    if (cell) return cell.tests.length > 0;
-    const cov = index.technique(id, { rollUp: model.rollUp });
-    return cov.tests.length + cov.rolledUpTests.length > 0;
-  };
-  const hasRules = (id: TechniqueId): boolean => {
-    const cell = model.cell(id);
-    if (cell) return cell.rules.length > 0;
-    const cov = index.technique(id, { rollUp: model.rollUp });
-    return filterRules([...cov.rules, ...cov.rolledUpRules, ...cov.successorRules], model.filters).length > 0;
-  };
+  // Whether a technique is tested / detected: counted as the matrix counts it, cell or no cell.
+  const hasTests = (id: TechniqueId): boolean => model.countedRows(id).tests.length > 0;
+  const hasRules = (id: TechniqueId): boolean => model.countedRows(id).rules.length > 0;
   // A next-release ID and the IDs it replaces are the same behaviour for testing purposes.
   const related = (id: TechniqueId): TechniqueId[] => {
     const next = catalog.remap(id)?.id;

@@ -1,7 +1,7 @@
 /**
  * Plain-data views of the index: the CLI prints them as JSON or text, tests compare them with oracles.
  */
-import type { CoverageCounts, CoverageIndex, RuleRef } from './coverage-index';
+import { atomicTestTotal, type CountedNote, type CountedNotes, type CoverageIndex, type RuleRef } from './coverage-index';
 import type { Diagnostic } from './note';
 
 export interface ScanReport {
@@ -29,6 +29,9 @@ export interface ScanReport {
     rolledUpRules: string[];
     tests: string[];
     rolledUpTests: string[];
+    /** Rules and test notes filed under next-release IDs for it or its sub-techniques; they count too. */
+    successorRules: string[];
+    successorTests: string[];
     testCount: number;
     gaps: string[];
   }>;
@@ -55,10 +58,7 @@ export function scanReport(index: CoverageIndex, vault: string): ScanReport {
     vault,
     attackVersion: index.catalogVersion,
     rollUp: index.roleSettings.rollUp,
-    counts: vaultCounts(
-      index,
-      techniques.map((t) => ({ rules: t.rules.length, rolledUpRules: t.rolledUpRules.length, tests: t.tests.length, rolledUpTests: t.rolledUpTests.length })),
-    ),
+    counts: vaultCounts(index, techniques.map((t) => t.counted)),
     techniques: techniques.map((t) => ({
       id: t.id,
       name: t.name,
@@ -69,6 +69,8 @@ export function scanReport(index: CoverageIndex, vault: string): ScanReport {
       rolledUpRules: t.rolledUpRules.map((r) => r.path),
       tests: t.tests.map((x) => x.path),
       rolledUpTests: t.rolledUpTests.map((x) => x.path),
+      successorRules: t.counted.rules.filter(fromSuccessor).map((x) => x.path).sort(),
+      successorTests: t.counted.tests.filter(fromSuccessor).map((x) => x.path).sort(),
       testCount: t.testCount,
       gaps: t.gaps,
     })),
@@ -80,28 +82,33 @@ export function scanReport(index: CoverageIndex, vault: string): ScanReport {
 
 /** What `scan` prints without `--json`: the counts, the most covered techniques and the diagnostics. */
 export interface ScanSummary extends Pick<ScanReport, 'vault' | 'attackVersion' | 'counts' | 'diagnostics'> {
-  /** Up to `top` techniques with the most rules (own and rolled up), ties in ID order. */
-  mostCovered: Array<{ id: string; name: string; rules: number; rolledUpRules: number; testCount: number }>;
+  /**
+   * Up to `top` techniques with the most rules, ties in ID order. Rules and tests are those every view
+   * counts (`CoverageIndex.counted`): own, rolled up, and filed under successor IDs.
+   */
+  mostCovered: Array<{ id: string; name: string; rules: number; rolledUpRules: number; successorRules: number; testCount: number }>;
 }
 
 /**
- * `scanReport` cut down to what the text output shows. It counts each technique's lists instead of
- * building and sorting them, which on a large vault is most of the report's time.
+ * `scanReport` cut down to what the text output shows. It counts each technique's notes instead of
+ * building and sorting their rows, which on a large vault is most of the report's time.
  */
 export function scanSummary(index: CoverageIndex, vault: string, top = 10): ScanSummary {
   const ids = index.techniqueNoteIds();
-  const counts = ids.map((id) => index.techniqueCounts(id));
-  const covered = (i: number): number => (counts[i]?.rules ?? 0) + (counts[i]?.rolledUpRules ?? 0);
+  const counted = ids.map((id) => index.counted(id));
+  const covered = (i: number): number => counted[i]?.rules.length ?? 0;
   // A stable sort of the ID-ordered list: ties stay in ID order.
   const ranked = ids.map((_, i) => i).sort((a, b) => covered(b) - covered(a)).slice(0, top);
   return {
     vault,
     attackVersion: index.catalogVersion,
-    counts: vaultCounts(index, counts),
+    counts: vaultCounts(index, counted),
     mostCovered: ranked.map((i) => {
       const id = ids[i] as string;
-      const c = counts[i] as CoverageCounts;
-      return { id, name: index.technique(id).name, rules: c.rules, rolledUpRules: c.rolledUpRules, testCount: c.testCount };
+      const c = counted[i] as CountedNotes;
+      const own = c.rules.filter((r) => r.as === 'own').length;
+      const rolledUp = c.rules.filter((r) => r.as === 'rolled-up').length;
+      return { id, name: index.technique(id).name, rules: own, rolledUpRules: rolledUp, successorRules: c.rules.length - own - rolledUp, testCount: atomicTestTotal(c.tests) };
     }),
     diagnostics: index.diagnostics(),
   };
@@ -112,12 +119,12 @@ export function percentOf(n: number, of: number): string {
   return of ? `${Math.round((100 * n) / of)}%` : '-';
 }
 
-type ListSizes = Pick<CoverageCounts, 'rules' | 'rolledUpRules' | 'tests' | 'rolledUpTests'>;
+const fromSuccessor = (n: CountedNote): boolean => n.as === 'successor' || n.as === 'rolled-up-successor';
 
-/** The vault's totals, from the list sizes of every technique that has a note. */
-function vaultCounts(index: CoverageIndex, techniques: readonly ListSizes[]): ScanReport['counts'] {
-  const hasRules = (c: ListSizes): boolean => c.rules + c.rolledUpRules > 0;
-  const hasTests = (c: ListSizes): boolean => c.tests + c.rolledUpTests > 0;
+/** The vault's totals, from the notes that count for every technique that has a note (`CoverageIndex.counted`). */
+function vaultCounts(index: CoverageIndex, techniques: readonly CountedNotes[]): ScanReport['counts'] {
+  const hasRules = (c: CountedNotes): boolean => c.rules.length > 0;
+  const hasTests = (c: CountedNotes): boolean => c.tests.length > 0;
   let rules = 0;
   let tests = 0;
   for (const n of index.allNotes()) {

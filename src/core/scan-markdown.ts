@@ -42,10 +42,10 @@ export function scanMarkdown(r: ScanSummary, checks: CheckResult | null = null):
     out.push('### Most covered', '');
     out.push(
       ...table(
-        ['Technique', 'Rules', 'Rolled up', 'Tests'],
-        ['l', 'r', 'r', 'r'],
+        ['Technique', 'Rules', 'Rolled up', 'Under successor IDs', 'Tests'],
+        ['l', 'r', 'r', 'r', 'r'],
         // IDs are normalised (T1234 or T1234.567); names may come from notes.
-        r.mostCovered.map((t) => [`${t.id} ${escapeMarkdown(t.name)}`, String(t.rules), String(t.rolledUpRules), String(t.testCount)]),
+        r.mostCovered.map((t) => [`${t.id} ${escapeMarkdown(t.name)}`, String(t.rules), String(t.rolledUpRules), String(t.successorRules), String(t.testCount)]),
       ),
       '',
     );

@@ -3,9 +3,10 @@
  * `scan --json`. Expectations come from the earlier report and from what the test deletes, not from
  * the checks' own code.
  */
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import catalogJson from '../../src/core/attack/catalog.json';
 import { BaselineError, parseBaseline } from '../../src/core/checks';
 import type { ScanReport } from '../../src/core/report';
 import { capture } from '../support/cli';
@@ -104,6 +105,53 @@ describe('scan checks', () => {
       expect(unrolled.report.checks?.notes).toEqual(
         expect.arrayContaining(parents.filter((t) => t.rules.length > 0).map((t) => `${t.id} ${t.name}: ${t.rules.length + t.rolledUpRules.length} → ${t.rules.length} rules`)),
       );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('rules under the next-release ID count against a baseline, old or new', async () => {
+    // An active v18 sub-technique the catalog remaps: one rule under its own ID, one under its v19 ID.
+    const rows = (catalogJson as unknown as { remaps: { techniques: Record<string, { id: string }> } }).remaps.techniques;
+    const raw = (catalogJson as unknown as { techniques: Array<{ id: string; name: string; revoked?: boolean }> }).techniques;
+    const [from, to] = Object.entries(rows).map(([f, t]) => [f, t.id] as const).find(([f]) => f.includes('.') && !raw.find((t) => t.id === f)?.revoked) ?? [];
+    if (!from || !to) throw new Error('the catalog has no remapped active sub-technique');
+    const tag = (id: string): string => id.replace('.', '_');
+    const dir = tempDir();
+    try {
+      const files: Record<string, string> = {
+        [`Use Cases/${from} - Note.md`]: `---\ntags: [${tag(from)}, techniques]\n---\n`,
+        'Detection Rules/own.md': `---\ntags: [${tag(from)}, detection_rule]\n---\n`,
+        'Detection Rules/successor.md': `---\ntags: [${tag(to)}, detection_rule]\n---\n`,
+      };
+      for (const [p, text] of Object.entries(files)) {
+        const full = join(dir, p);
+        mkdirSync(dirname(full), { recursive: true });
+        writeFileSync(full, text);
+      }
+      const now = (await scanJson(dir)).report;
+      const row = now.techniques.find((t) => t.id === from);
+      expect(row && [row.rules, row.successorRules]).toEqual([['Detection Rules/own.md'], ['Detection Rules/successor.md']]);
+      expect(now.counts.techniquesWithRules).toBe(1);
+      const label = `${from} ${row?.name ?? ''}`;
+
+      // A baseline taken before successor lists were reported counts only the own rule: the technique
+      // still has a rule once that one is gone, so nothing fails; counts only rose.
+      const old = { ...now, techniques: now.techniques.map(({ successorRules: _r, successorTests: _t, ...t }) => t) };
+      const oldFile = join(dir, 'old.json');
+      writeFileSync(oldFile, JSON.stringify(old));
+      const newFile = join(dir, 'new.json');
+      writeFileSync(newFile, JSON.stringify(now));
+      rmSync(join(dir, 'Detection Rules/own.md'));
+      expect((await scanJson(dir, '--baseline', oldFile)).report.checks).toEqual({ failures: [], notes: [] });
+      // The share of technique notes with rules counts it as covered, as the matrix and gaps do.
+      expect((await capture(['scan', dir, '--min-with-rules', '100'])).code).toBe(0);
+      // A current baseline counted both rules.
+      expect((await scanJson(dir, '--baseline', newFile)).report.checks).toEqual({ failures: [], notes: [`${label}: 2 → 1 rules`] });
+      rmSync(join(dir, 'Detection Rules/successor.md'));
+      const gone = await scanJson(dir, '--baseline', newFile);
+      expect(gone.code).toBe(1);
+      expect(gone.report.checks?.failures).toEqual([`${label} had 2 rules and has none now`]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

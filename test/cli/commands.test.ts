@@ -74,6 +74,7 @@ describe('technique', () => {
     const want = 3;
     const technique = (await capture(['technique', dir, from])).stdout;
     expect(technique).toContain(`  tests filed under its successor ${to}: ${want} in 2 notes\n`);
+    expect(technique).toContain(`, ${want} tests in 2 notes\n`);
     const gaps = (await capture(['gaps', dir])).stdout;
     const row = gaps.split('\n').find((l) => l.trim().startsWith(`${from} `));
     expect(row).toMatch(new RegExp(`  ${want} tests$`));

@@ -24,7 +24,10 @@ function printScan(r: ScanSummary): void {
   if (r.mostCovered.length) {
     out('');
     out('Most covered:');
-    for (const t of r.mostCovered) out(`  ${t.id.padEnd(10)} ${String(t.rules).padStart(4)} rules (+${t.rolledUpRules} rolled up) ${String(t.testCount).padStart(3)} tests  ${t.name}`);
+    for (const t of r.mostCovered) {
+      const more = `+${t.rolledUpRules} rolled up${t.successorRules ? `, +${t.successorRules} under successor IDs` : ''}`;
+      out(`  ${t.id.padEnd(10)} ${String(t.rules).padStart(4)} rules (${more}) ${String(t.testCount).padStart(3)} tests  ${t.name}`);
+    }
   }
   const errors = r.diagnostics.filter((d) => d.severity !== 'info');
   if (r.diagnostics.length) {

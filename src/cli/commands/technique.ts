@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { atomicTestTotal, type TechniqueCoverage } from '../../core/coverage-index';
 import { parseBareId } from '../../core/ids';
+import { plural } from '../../ui/technique-panel';
 import { cacheOption, json, load, out, rollupOption } from '../io';
 import { VaultError } from '../vault';
 
@@ -33,6 +34,18 @@ function printTechnique(t: TechniqueCoverage): void {
     out(`  tests filed under its successor ${t.successorTests[0]?.via ?? ''}: ${atomicTestTotal(t.successorTests)} in ${t.successorTests.length} notes`);
     for (const x of t.successorTests) out(`    ${atomicTestTotal([x])} tests  ${x.path}`);
   }
+  // Parents also count what is filed under their sub-techniques' next-release IDs (T1070.001 → T1685.005).
+  const subRules = t.counted.rules.filter((x) => x.as === 'rolled-up-successor');
+  const subTests = t.counted.tests.filter((x) => x.as === 'rolled-up-successor');
+  if (subRules.length) {
+    out(`  rules filed under its sub-techniques' successors: ${subRules.length}`);
+    for (const x of subRules) out(`    ${x.via} → ${x.filedUnder}  ${x.path}`);
+  }
+  if (subTests.length) {
+    out(`  tests filed under its sub-techniques' successors: ${atomicTestTotal(subTests)} in ${subTests.length} notes`);
+    for (const x of subTests) out(`    ${x.via} → ${x.filedUnder}  ${atomicTestTotal([x])} tests  ${x.path}`);
+  }
+  out(`  counted in scan, matrix and gaps: ${plural(t.counted.rules.length, 'rule')}, ${plural(atomicTestTotal(t.counted.tests), 'test')} in ${plural(t.counted.tests.length, 'note')}`);
 }
 
 export function registerTechnique(program: Command): void {

@@ -12,7 +12,7 @@
  */
 import type { Catalog, TacticInfo, TechniqueInfo } from '../attack/catalog';
 import { BLOCK_SCORES, filterRules, type RuleFilters } from '../coverage-block';
-import { atomicTestTotal, type CoverageIndex, type RuleRef, type TechniqueStatus, type TestRef } from '../coverage-index';
+import { atomicTestTotal, byPath, byTitle, type CountedAs, type CountedNotes, type CoverageIndex, type RuleRef, type TechniqueStatus, type TestRef } from '../coverage-index';
 import { isSubtechnique, parentOf, type TechniqueId } from '../ids';
 import { compareText } from '../text-order';
 
@@ -58,6 +58,9 @@ export interface MatrixFilters extends RuleFilters {
   /** Tactic shortnames, IDs or names; empty: every tactic. */
   tactics: string[];
 }
+
+/** The order of a cell's rules and tests: own, rolled up, under the successor, under sub-techniques' successors. */
+const COUNTED_ORDER: readonly CountedAs[] = ['own', 'rolled-up', 'successor', 'rolled-up-successor'];
 
 export const NO_FILTERS: MatrixFilters = { status: [], level: [], vendor: [], product: [], platforms: [], tactics: [] };
 
@@ -170,11 +173,6 @@ export function catalogPlatforms(catalog: Catalog): string[] {
   return [...counts.entries()].sort((a, b) => b[1] - a[1] || compareText(a[0], b[0])).map(([p]) => p);
 }
 
-/** The items whose path is not in `seen` yet; their paths are added to it. */
-function unseen<T extends { path: string }>(items: readonly T[], seen: Set<string>): T[] {
-  return items.filter((x) => !seen.has(x.path) && !!seen.add(x.path));
-}
-
 function normFilters(f: Partial<MatrixFilters> | undefined): MatrixFilters {
   const low = (xs: string[] | undefined): string[] => (xs ?? []).map((x) => x.trim().toLowerCase()).filter(Boolean);
   return {
@@ -226,6 +224,20 @@ export class MatrixModel {
   /** Every cell (parents, sub-techniques and the extra column), each once. */
   allCells(): IterableIterator<MatrixCell> {
     return this.cells.values();
+  }
+
+  /**
+   * The filtered rules and tests that count for an ID: its cell's, or for an ID without a cell (filtered
+   * out of the matrix, say) the same rows computed for it alone.
+   */
+  countedRows(id: TechniqueId): { rules: RuleRef[]; tests: TestRef[] } {
+    const cell = this.cells.get(id);
+    if (cell) return cell;
+    const counted = this.index.counted(id, { rollUp: this.rollUp, successors: this.successors });
+    return {
+      rules: COUNTED_ORDER.flatMap((as) => this.ruleRows(counted, as)),
+      tests: COUNTED_ORDER.flatMap((as) => this.testRows(counted, as)),
+    };
   }
 
   /** Cells placed in a tactic column (active techniques), each once. */
@@ -324,21 +336,15 @@ export class MatrixModel {
 
   private compute(id: TechniqueId, place: { subtechniques: TechniqueId[]; tactics: string[]; inMatrix: boolean }): MatrixCell {
     const cov = this.index.technique(id, { rollUp: this.rollUp });
-    const f = this.filters;
-    const own = filterRules(cov.rules, f);
-    const rolled = filterRules(cov.rolledUpRules, f);
-    const seen = new Set([...own, ...rolled].map((r) => r.path));
-    const succ = this.successors ? unseen(filterRules(cov.successorRules, f), seen) : [];
+    // The notes every view counts for this technique (the index's one definition), as filtered rows.
+    const counted = this.successors ? cov.counted : this.index.counted(id, { rollUp: this.rollUp, successors: false });
+    const own = this.ruleRows(counted, 'own');
+    const rolled = this.ruleRows(counted, 'rolled-up');
+    const succ = this.ruleRows(counted, 'successor');
+    const rolledSucc = this.ruleRows(counted, 'rolled-up-successor');
     const successor = this.catalog.remap(id)?.id;
-    // Atomic Red Team moved to next-release IDs too (v18 T1562.001's tests live under T1685).
-    const seenTests = new Set([...cov.tests, ...cov.rolledUpTests].map((t) => t.path));
-    const succTests = this.successors ? unseen(cov.successorTests, seenTests) : [];
-    // A parent counts what its sub-techniques count, their next-release IDs included (T1070.001 → T1685.005).
-    const subSucc = this.subSuccessors(id);
-    const rolledSucc = unseen(filterRules(subSucc.rules, f), seen);
-    const rolledSuccTests = unseen(subSucc.tests, seenTests);
     const rules = [...own, ...rolled, ...succ, ...rolledSucc];
-    const tests = [...cov.tests, ...cov.rolledUpTests, ...succTests, ...rolledSuccTests];
+    const tests = COUNTED_ORDER.flatMap((as) => this.testRows(counted, as));
     const testCount = atomicTestTotal(tests);
     const levelScore = rules.reduce((n, r) => n + (LEVEL_WEIGHTS[r.level.toLowerCase()] ?? 0), 0);
     const info = this.catalog.get(id);
@@ -364,14 +370,7 @@ export class MatrixModel {
       inMatrix: place.inMatrix,
     };
     // Remember every note read, filtered out or not: a filtered-out rule may pass after an edit.
-    const paths = [
-      ...cov.notePaths,
-      ...cov.rules.map((r) => r.path),
-      ...cov.rolledUpRules.map((r) => r.path),
-      ...cov.successorRules.map((r) => r.path),
-      ...subSucc.rules.map((r) => r.path),
-      ...tests.map((t) => t.path),
-    ];
+    const paths = [...cov.notePaths, ...counted.rules.map((r) => r.path), ...counted.tests.map((t) => t.path)];
     const old = this.cellPaths.get(id);
     if (old) for (const p of old) this.pathCells.get(p)?.delete(id);
     this.cellPaths.set(id, paths);
@@ -383,18 +382,15 @@ export class MatrixModel {
     return cell;
   }
 
-  /** Rules and tests filed under the next-release IDs of a rolled-up parent's sub-techniques, marked with the sub-technique. */
-  private subSuccessors(id: TechniqueId): { rules: RuleRef[]; tests: TestRef[] } {
-    const rules: RuleRef[] = [];
-    const tests: TestRef[] = [];
-    if (!this.rollUp || !this.successors || isSubtechnique(id)) return { rules, tests };
-    for (const sub of this.catalog.subtechniqueIds(id)) {
-      if (!this.catalog.remap(sub)) continue;
-      const cov = this.index.technique(sub, { rollUp: false });
-      rules.push(...cov.successorRules.map((r) => ({ ...r, via: sub })));
-      tests.push(...cov.successorTests.map((t) => ({ ...t, via: sub })));
-    }
-    return { rules, tests };
+  /** The counted rules of one kind that pass the filters, in title order. */
+  private ruleRows(counted: CountedNotes, as: CountedAs): RuleRef[] {
+    const rows = counted.rules.filter((n) => n.as === as).flatMap((n) => this.index.ruleRef(n.path, n.via) ?? []);
+    return filterRules(rows, this.filters).sort(byTitle);
+  }
+
+  /** The counted test notes of one kind, in path order. */
+  private testRows(counted: CountedNotes, as: CountedAs): TestRef[] {
+    return counted.tests.filter((n) => n.as === as).flatMap((n) => this.index.testRef(n.path, n.filedUnder, n.via) ?? []).sort(byPath);
   }
 
   // ---- incremental update ------------------------------------------------------------------------
