@@ -88,6 +88,17 @@ describe('rows are the notes Dataview and Obsidian search list', () => {
     ]);
   });
 
+  test('a frontmatter list\'s 0 and false are no tags for Dataview; a lone 0 or false is', () => {
+    const dv = indexOf({
+      'n/list.md': '---\ntags: [0, false, kept]\n---\n',
+      'n/zero.md': '---\ntags: 0\n---\n',
+      'n/false.md': '---\ntag: false\n---\n',
+    });
+    expect(evaluateQuery(dv, parseDataview('LIST FROM #0'))).toEqual(['n/zero.md']);
+    expect(evaluateQuery(dv, parseDataview('LIST FROM #false'))).toEqual(['n/false.md']);
+    expect(evaluateQuery(dv, parseDataview('LIST FROM #kept'))).toEqual(['n/list.md']);
+  });
+
   test('query blocks follow Obsidian\'s tag reading', () => {
     expect(evaluateQuery(index, parseSearch('tag: detection_rule\ntag: T1059_006'))).toEqual(['Detection Rules/a.md']);
   });

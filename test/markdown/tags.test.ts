@@ -160,6 +160,14 @@ describe('dataviewTags', () => {
     expect(dataviewTags(null, [])).toEqual([]);
   });
 
+  // Dataview's splitFrontmatterTagOrAlias filters a list with `!!s` before writing each entry out, but
+  // writes out a value standing alone with `"" + data`.
+  test('a list drops its falsy entries (0, false, empty); a value on its own is written out', () => {
+    expect(dataviewTags({ tags: [0, false, '', Number.NaN, true, 1, 'a', [0, 'b']] }, [])).toEqual(['true', '1', 'a', 'b']);
+    expect(dataviewTags({ tags: 0 }, [])).toEqual(['0']);
+    expect(dataviewTags({ tag: false }, [])).toEqual(['false']);
+  });
+
   test('accepts body tags as cache entries', () => {
     const { cache } = read('#A #a #b');
     expect(dataviewTags(cache.frontmatter, cache.tags)).toEqual(['A', 'b']);

@@ -78,7 +78,10 @@ const MAX_VALUES = 10_000;
 /**
  * Dataview's tags for a page: frontmatter keys `tags`/`tag` in any case, strings split on commas and
  * whitespace, arrays flattened; then body tags. Returned without '#', deduplicated case-insensitively,
- * first spelling kept. Unlike Dataview, objects are ignored rather than stringified.
+ * first spelling kept. A value on its own is written out (`tags: 0` is the tag `0`), but a list drops its
+ * falsy entries (`0`, `false`, `""`, `.nan`), as Dataview's `splitFrontmatterTagOrAlias` does. Unlike
+ * Dataview, objects are ignored rather than stringified (their text, `[object Object]`, is no tag a FROM
+ * clause can name).
  */
 export function dataviewTags(
   frontmatter: Record<string, unknown> | null | undefined,
@@ -88,8 +91,9 @@ export function dataviewTags(
   let budget = MAX_VALUES;
   const collect = (v: unknown): void => {
     if (budget-- <= 0 || v === null || v === undefined) return;
-    if (Array.isArray(v)) for (const item of v) collect(item);
-    else if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') {
+    if (Array.isArray(v)) {
+      for (const item of v) if (item) collect(item);
+    } else if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') {
       for (const part of String(v).split(/[,\s]+/)) if (part !== '') raw.push(part);
     }
   };
