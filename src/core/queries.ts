@@ -26,15 +26,49 @@ export type ParsedQuery =
 
 const UNSUPPORTED_CLAUSES = ['WHERE', 'SORT', 'GROUP BY', 'FLATTEN', 'LIMIT'];
 
+/**
+ * The string literal whose opening `"` is at `at`, as Dataview's parser reads it: `\"` and `\\` stand for a
+ * quote and a backslash, and any other backslash stays as written (`"a\nb"` keeps the backslash and the n).
+ * Null when the string is not closed.
+ */
+function readString(s: string, at: number): { value: string; end: number } | null {
+  let value = '';
+  for (let i = at + 1; i < s.length; i++) {
+    const ch = s[i] as string;
+    if (ch === '"') return { value, end: i + 1 };
+    if (ch === '\\') {
+      const next = s[i + 1];
+      if (next === undefined) return null;
+      value += next === '"' || next === '\\' ? next : ch + next;
+      i++;
+    } else value += ch;
+  }
+  return null;
+}
+
+/** Where the text's string literals start and end ([start, end) offsets); an unclosed one runs to the end. */
+function stringSpans(s: string): Array<[number, number]> {
+  const spans: Array<[number, number]> = [];
+  for (let i = s.indexOf('"'); i !== -1; ) {
+    const end = readString(s, i)?.end ?? s.length;
+    spans.push([i, end]);
+    i = s.indexOf('"', end);
+  }
+  return spans;
+}
+
 /** Splits on a separator at the top level (outside quotes, brackets and parentheses). */
 function splitTopLevel(s: string, sep: string): string[] {
   const out: string[] = [];
   let depth = 0;
   let quote = '';
+  let escaped = false;
   let cur = '';
   for (const ch of s) {
     if (quote) {
-      if (ch === quote) quote = '';
+      if (escaped) escaped = false;
+      else if (ch === '\\' && quote === '"') escaped = true;
+      else if (ch === quote) quote = '';
     } else if (ch === '"' || ch === "'") quote = ch;
     else if ('([{'.includes(ch)) depth++;
     else if (')]}'.includes(ch)) depth--;
@@ -52,11 +86,11 @@ function splitTopLevel(s: string, sep: string): string[] {
 /** Index of a keyword at the top level (word-bounded, case-insensitive), or -1. */
 function findKeyword(s: string, keyword: string): number {
   const re = new RegExp(`(^|\\s)${keyword.replace(' ', '\\s+')}(?=\\s|$)`, 'gi');
+  let spans: Array<[number, number]> | null = null;
   for (let m = re.exec(s); m; m = re.exec(s)) {
     const at = m.index + (m[1] ?? '').length;
-    const before = s.slice(0, at);
-    const quotes = (before.match(/"/g) ?? []).length;
-    if (quotes % 2 === 0) return at;
+    spans ??= stringSpans(s);
+    if (!spans.some(([start, end]) => start < at && at < end)) return at;
   }
   return -1;
 }
@@ -64,8 +98,9 @@ function findKeyword(s: string, keyword: string): number {
 function parseColumns(fields: string): Column[] {
   if (!fields.trim()) return [];
   return splitTopLevel(fields, ',').map((f) => {
-    const m = /^(.*?)\s+as\s+(?:"([^"]*)"|(\S+))\s*$/is.exec(f.trim());
-    return m ? { expr: (m[1] as string).trim(), label: m[2] ?? m[3] ?? '' } : { expr: f.trim(), label: f.trim() };
+    const m = /^(.*?)\s+as\s+(?:("(?:[^"\\]|\\.)*")|(\S+))\s*$/is.exec(f.trim());
+    if (!m) return { expr: f.trim(), label: f.trim() };
+    return { expr: (m[1] as string).trim(), label: m[2] ? (readString(m[2], 0)?.value ?? '') : (m[3] ?? '') };
   });
 }
 
@@ -87,10 +122,10 @@ function tokenize(src: string): Token[] | string {
     const ch = src[i] as string;
     if (/\s/.test(ch)) i++;
     else if (ch === '"') {
-      const end = src.indexOf('"', i + 1);
-      if (end < 0) return 'unterminated string in FROM';
-      tokens.push({ t: 'str', v: src.slice(i + 1, end) });
-      i = end + 1;
+      const str = readString(src, i);
+      if (!str) return 'unterminated string in FROM';
+      tokens.push({ t: 'str', v: str.value });
+      i = str.end;
     } else if (ch === '#') {
       const word = /^#[^\s()"]*/.exec(src.slice(i))?.[0] ?? '#';
       if (!DATAVIEW_TAG.test(word)) return `"${word}" is not a tag Dataview can read`;

@@ -122,6 +122,35 @@ describe('rows are the notes Dataview and Obsidian search list', () => {
   });
 });
 
+describe('FROM strings as Dataview\'s parser reads them', () => {
+  // Dataview's string literal: `\"` is a quote, `\\` a backslash; any other backslash stays as written.
+  const odd = indexOf({
+    'odd\\dir/a.md': '# a\n',
+    'odd\\\\dir/b.md': '# b\n',
+    'odd\\ndir/c.md': '# c\n',
+    'y/d.md': '# d\n',
+  });
+
+  test('\\\\ is one backslash, \\" a quote, \\n stays a backslash and an n', () => {
+    expect(evaluateQuery(odd, parseDataview('LIST FROM "odd\\\\dir"'))).toEqual(['odd\\dir/a.md']);
+    expect(evaluateQuery(odd, parseDataview('LIST FROM "odd\\ndir"'))).toEqual(['odd\\ndir/c.md']);
+    expect(parseDataview('LIST FROM "say \\"hi\\"" AND #x')).toMatchObject({
+      supported: true,
+      source: { op: 'and', left: { op: 'folder', path: 'say "hi"' }, right: { op: 'tag', tag: 'x' } },
+    });
+  });
+
+  test('an escaped quote does not end the string: FROM inside it is text', () => {
+    const q = parseDataview('TABLE x AS "a \\" FROM" FROM "y"');
+    expect(q).toMatchObject({ supported: true, columns: [{ expr: 'x', label: 'a " FROM' }], source: { op: 'folder', path: 'y' } });
+    expect(evaluateQuery(odd, q)).toEqual(['y/d.md']);
+  });
+
+  test('a string ending in a lone backslash is not closed', () => {
+    expect(parseDataview('LIST FROM "odd\\"')).toMatchObject({ supported: false, reason: 'unterminated string in FROM' });
+  });
+});
+
 describe('translation edge cases', () => {
   test('a query mixing rule and test sources is not translated', () => {
     expect(toCoverageSpec(parseDataview('LIST FROM "Detection Rules" AND "atomics" AND #T1059_006'), hints)).toBeNull();
