@@ -1,5 +1,5 @@
 import type { Loc } from '../metadata';
-import { LineIndex, isBlank, leading, lineAt, listItem, type Line } from './position';
+import { LIST, LineIndex, isBlank, leading, lineAt, listItem, type Line } from './position';
 
 export interface CodeBlock {
   /** First word of the info string, lower-cased ('' when none). */
@@ -127,12 +127,21 @@ const MAX_LIST_WALK = 400;
 const LIST_WALK_BUDGET = 200_000;
 
 /**
+ * What the walks up a note share: the lines they may still look at, and whether each deeply indented list
+ * marker found so far under a lazy line (by its line's start) is an item inside another.
+ */
+interface Walks {
+  left: number;
+  held: Map<number, boolean>;
+}
+
+/**
  * CommonMark: a line indented `width` columns (4 or more, or with tabs) is a fence only inside a list item whose
  * content starts at most three columns to its left. Returns that item's content column, or -1 when the line is
  * in no such item: walking up, every non-blank line must stay inside the item (indented at least as far as
  * its content) or be a lazy continuation, up to the item's own first line. Where it cannot tell (lazy lines under
- * deeply indented text, walks past MAX_LIST_WALK lines) the line counts as in no list, as before. `blocks` are
- * those found above the line.
+ * indented text it cannot place, walks past MAX_LIST_WALK lines) the line counts as in no list, as before.
+ * `blocks` up to `last` are those found above the line; `depth` counts the walks this one is nested in.
  */
 function listContentColumn(
   text: string,
@@ -140,10 +149,12 @@ function listContentColumn(
   width: number,
   from: number,
   blocks: readonly FencedBlock[],
-  budget: { left: number },
+  budget: Walks,
+  last = blocks.length - 1,
+  depth = 0,
 ): number {
   let found = -1;
-  let k = blocks.length - 1;
+  let k = last;
   let blank = false; // whether the line just below the current one is blank
   let target = width; // indentation of the line whose item is sought: the fence's, then a nested marker's
   let min = width;
@@ -178,7 +189,7 @@ function listContentColumn(
         if (ind.width < 4) return found;
         target = ind.width;
       }
-    } else if (ind.width < min && lazyLine(text, line.start, s.slice(ind.length), from, blocks[k])) continue;
+    } else if (ind.width < min && lazyLine(text, line.start, s.slice(ind.length), from, blocks, k, budget, depth)) continue;
     else if (ind.width === 0) return -1;
     min = Math.min(min, ind.width);
   }
@@ -188,19 +199,54 @@ function listContentColumn(
 /** Lines that cannot continue a paragraph: fences, headings, quotes, rules and setext underlines. */
 const NOT_PARAGRAPH = /^(?:`{3}|~{3}|#{1,6}(?:[ \t]|$)|>|[-=*_ \t]+$)/;
 
+/** How many walks up `lazyLine` may nest to tell a deeply indented list marker from code; past that it cannot tell. */
+const MAX_LAZY_DEPTH = 8;
+
 /**
  * Whether a line (`rest`: without its indentation) may be a lazy continuation: paragraph text right under
- * paragraph text (not code of `block`, the block found last above it). Such a line does not end the list item
- * it continues, however little it is indented.
+ * paragraph text (not code of `blocks[k]`, the block found last above it). Such a line does not end the list
+ * item it continues, however little it is indented. A line indented less than four columns is surely not
+ * indented code; indented four columns or more, a list item's first line holding text is text when the item is
+ * inside another within three columns of its content (found by walking up from it), and any line is text when
+ * right under paragraph text (indented code cannot interrupt a paragraph), so the lines above are followed up.
  */
-function lazyLine(text: string, lineStart: number, rest: string, from: number, block: FencedBlock | undefined): boolean {
-  if (lineStart <= from || NOT_PARAGRAPH.test(rest)) return false;
-  const above = lineAt(text, lineStart >= 2 ? Math.max(from, text.lastIndexOf('\n', lineStart - 2) + 1) : 0);
-  if (isBlank(text, above.start, above.end) || (block && above.start >= block.lineStart && above.start <= block.end.offset)) return false;
-  const s = text.slice(above.start, above.end);
-  const ind = leading(s);
-  // Only a line indented less than four columns is surely not indented code.
-  return ind.width < 4 && !NOT_PARAGRAPH.test(s.slice(ind.length));
+function lazyLine(
+  text: string,
+  lineStart: number,
+  rest: string,
+  from: number,
+  blocks: readonly FencedBlock[],
+  k: number,
+  budget: Walks,
+  depth: number,
+): boolean {
+  if (NOT_PARAGRAPH.test(rest)) return false;
+  const block = blocks[k];
+  for (let at = lineStart; at > from && budget.left-- > 0; ) {
+    const above = lineAt(text, at >= 2 ? Math.max(from, text.lastIndexOf('\n', at - 2) + 1) : 0);
+    if (isBlank(text, above.start, above.end)) return false;
+    // Code of the last block above, or any line at or above it once the text above is followed further up.
+    if (block && above.start <= block.end.offset && (above.start >= block.lineStart || at !== lineStart)) return false;
+    const s = text.slice(above.start, above.end);
+    const ind = leading(s);
+    if (NOT_PARAGRAPH.test(s.slice(ind.length))) return false;
+    if (ind.width < 4) return true;
+    const marker = LIST.exec(s);
+    if (marker) {
+      const content = s.slice(marker[0].length);
+      const cind = leading(content);
+      // No text on the item's first line (nothing, indented code or another block): nothing to continue.
+      if (cind.first === -1 || cind.width >= 4 || NOT_PARAGRAPH.test(content.slice(cind.length))) return false;
+      let held = budget.held.get(above.start);
+      if (held === undefined && depth < MAX_LAZY_DEPTH) {
+        held = listContentColumn(text, above.start, ind.width, from, blocks, budget, k, depth + 1) !== -1;
+        budget.held.set(above.start, held);
+      }
+      if (held) return true;
+    }
+    at = above.start;
+  }
+  return false;
 }
 
 /** The first line at or after `from` that closes `open` (same fence character, at least as long), if any. */
@@ -220,7 +266,7 @@ export function scanCodeBlocks(text: string, from: number, index: LineIndex): Fe
   const blocks: FencedBlock[] = [];
   let open: Open | null = null;
   const nextFence = fenceFinder(text);
-  const walkBudget = { left: LIST_WALK_BUDGET };
+  const walkBudget: Walks = { left: LIST_WALK_BUDGET, held: new Map() };
 
   const finish = (o: Open, contentEnd: number, end: number) => {
     const info = o.info.trim();
