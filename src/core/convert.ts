@@ -98,10 +98,11 @@ function whyNot(q: Extract<ParsedQuery, { supported: true }>, hints: RoleHints):
       else if (testTags.includes(p.tag.toLowerCase())) sections.add('tests');
       else return `#${p.tag} is neither a technique tag nor a rule or test role tag`;
     } else {
-      const f = norm(p.path);
+      // The path as Dataview looks it up: with a trailing slash it names no folder.
+      const f = p.path.toLowerCase();
       if (ruleFolders.includes(f)) sections.add('rules');
       else if (testFolders.includes(f)) sections.add('tests');
-      else return `"${p.path}" is not a rule or test folder`;
+      else return `"${p.path}" is not a rule or test folder${f.endsWith('/') ? ' (Dataview lists nothing from a path ending in "/")' : ''}`;
     }
   }
   if (techniques.size === 0) return 'the query names no technique';

@@ -237,17 +237,22 @@ export function parseQueryBlock(language: string, query: string): ParsedQuery {
 
 // ---- evaluation -----------------------------------------------------------------------------------
 
+/**
+ * Dataview looks the string up as a vault path, as written: `""` and `"/"` are the vault's root, and no path
+ * ends in `/`, so `"Detection Rules/"` lists nothing (Dataview's sources reference: "trailing slashes are not
+ * supported").
+ */
 function folderMembers(index: CoverageIndex, folder: string): Set<string> {
-  const f = folder.replace(/\/+$/, '');
   const out = new Set<string>();
-  if (f === '' || f === '/') {
+  if (folder === '' || folder === '/') {
     for (const n of index.allNotes()) out.add(n.facts.path);
     return out;
   }
-  for (const n of index.allNotes()) if (n.facts.path.startsWith(f + '/')) out.add(n.facts.path);
+  if (folder.endsWith('/')) return out;
+  for (const n of index.allNotes()) if (n.facts.path.startsWith(folder + '/')) out.add(n.facts.path);
   if (out.size === 0) {
     // Dataview: a source string that names a file (with or without .md) selects that file.
-    for (const p of [f, `${f}.md`]) if (index.get(p)) out.add(p);
+    for (const p of [folder, `${folder}.md`]) if (index.get(p)) out.add(p);
   }
   return out;
 }
@@ -326,7 +331,7 @@ export function toCoverageSpec(q: ParsedQuery, hints: RoleHints): CoverageBlockS
   const lower = (xs: string[]): string[] => xs.map((x) => x.toLowerCase().replace(/\/+$/, ''));
   const roleOf = (p: (typeof parts)[number]): Section | null => {
     const [rules, tests, key] =
-      p.op === 'tag' ? [hints.ruleTags, hints.testTags, p.tag.toLowerCase()] : [hints.ruleFolders, hints.testFolders, p.path.toLowerCase().replace(/\/+$/, '')];
+      p.op === 'tag' ? [hints.ruleTags, hints.testTags, p.tag.toLowerCase()] : [hints.ruleFolders, hints.testFolders, p.path.toLowerCase()];
     return lower(rules).includes(key) ? 'rules' : lower(tests).includes(key) ? 'tests' : null;
   };
   for (const p of parts) {

@@ -94,6 +94,7 @@ describe('planConversion', () => {
       ['dataview', 'LIST FROM "Detection Rules" AND #T1059 AND #T1106', /2 techniques/],
       ['dataview', 'LIST FROM "Detection Rules" AND #atomic_test AND #T1059', /mixes rule and test/],
       ['dataview', 'LIST FROM "Elsewhere" AND #T1059', /"Elsewhere" is not a rule or test folder/],
+      ['dataview', 'LIST FROM "Detection Rules/" AND #T1059', /"Detection Rules\/" is not a rule or test folder \(Dataview lists nothing/],
       ['dataview', 'LIST FROM "Detection Rules"', /names no technique/],
       ['dataview', 'LIST FROM #T1059', /no rule or test folder/],
       ['query', 'tag: reconnaissance\ntag: detection_rule', /#reconnaissance is neither/],

@@ -75,6 +75,15 @@ describe('rows are the notes Dataview and Obsidian search list', () => {
     expect(evaluateQuery(index, parseDataview('LIST FROM "Detection Rules/a"'))).toEqual(['Detection Rules/a.md']);
   });
 
+  // Dataview's sources reference: "trailing slashes are not supported, i.e. "Path/To/Folder/" will not work".
+  test('a folder path ending in "/" lists nothing, and stands for no rule folder; "" and "/" are the whole vault', () => {
+    expect(evaluateQuery(index, parseDataview('LIST FROM "Detection Rules/" AND #T1059_006'))).toEqual([]);
+    expect(evaluateQuery(index, parseDataview('LIST FROM "Detection Rules/"'))).toEqual([]);
+    expect(toCoverageSpec(parseDataview('LIST FROM "Detection Rules/" AND #T1059_006'), hints)).toBeNull();
+    expect(evaluateQuery(index, parseDataview('LIST FROM "/" AND #t1059'))).toEqual(['Detection Rules/e.md']);
+    expect(evaluateQuery(index, parseDataview('LIST FROM "" AND #t1059'))).toEqual(['Detection Rules/e.md']);
+  });
+
   test('AND and OR share one precedence, left to right, as in Dataview', () => {
     expect(parseDataview('LIST FROM #a OR #b AND "x"')).toMatchObject({
       source: { op: 'and', left: { op: 'or', left: { op: 'tag', tag: 'a' }, right: { op: 'tag', tag: 'b' } }, right: { op: 'folder', path: 'x' } },
