@@ -107,11 +107,11 @@ function parseColumns(fields: string): Column[] {
 // ---- FROM source expressions --------------------------------------------------------------------
 
 /**
- * A tag as Dataview's query parser reads one: '#' then letters, ASCII digits, '_', '/', '-' or emoji. Dataview
- * stops the tag at any other character and then fails on it (`#T1059.006`, `#a,#b`), so such a word is
- * reported, not read as a longer tag.
+ * A tag as Dataview's query parser reads one: '#' then any characters but whitespace, the ASCII punctuation
+ * other than '-', '_' and '/', and the General and Supplemental Punctuation blocks (U+2000–U+206F, which holds
+ * the zero-width joiner, and U+2E00–U+2E7F).
  */
-const DATAVIEW_TAG = /^#(?:[\p{L}0-9_/-]|\p{Extended_Pictographic}|\u200d|\ufe0f|[\u{1f3fb}-\u{1f3ff}])+$/u;
+const DATAVIEW_TAG = /^#[^\u2000-\u206F\u2E00-\u2E7F'!"#$%&()*+,.:;<=>?@^`{|}~[\]\\\s]*/u;
 
 type Token = { t: 'str' | 'tag' | 'and' | 'or' | 'not' | '(' | ')'; v: string };
 
@@ -127,10 +127,17 @@ function tokenize(src: string): Token[] | string {
       tokens.push({ t: 'str', v: str.value });
       i = str.end;
     } else if (ch === '#') {
-      const word = /^#[^\s()"]*/.exec(src.slice(i))?.[0] ?? '#';
-      if (!DATAVIEW_TAG.test(word)) return `"${word}" is not a tag Dataview can read`;
-      tokens.push({ t: 'tag', v: word.slice(1) });
-      i += word.length;
+      const tag = DATAVIEW_TAG.exec(src.slice(i))?.[0] ?? '#';
+      // Dataview stops the tag at the first other character; unless that is space, an operator or a closing
+      // parenthesis, the query fails there (`#T1059.006`, `#a,#b`): report the whole word.
+      const next = src[i + tag.length];
+      if (tag === '#' || (next !== undefined && !/[\s)&|]/.test(next))) return `"${/^#[^\s()"]*/.exec(src.slice(i))?.[0] ?? '#'}" is not a tag Dataview can read`;
+      tokens.push({ t: 'tag', v: tag.slice(1) });
+      i += tag.length;
+    } else if (ch === '&' || ch === '|') {
+      // Dataview's other spellings of AND and OR.
+      tokens.push({ t: ch === '&' ? 'and' : 'or', v: ch });
+      i++;
     } else if (ch === '(' || ch === ')') {
       tokens.push({ t: ch, v: ch });
       i++;
@@ -140,7 +147,8 @@ function tokenize(src: string): Token[] | string {
       tokens.push({ t: 'not', v: ch });
       i++;
     } else {
-      const word = /^[^\s()"]+/.exec(src.slice(i))?.[0] ?? ch;
+      // An operator word ends where a source or another operator may start: `AND#x`, `or-"y"`.
+      const word = /^[^\s()"#&|!-]+/.exec(src.slice(i))?.[0] ?? ch;
       const w = word.toLowerCase();
       if (w === 'and' || w === 'or') tokens.push({ t: w, v: word });
       else if (word.startsWith('[[')) return 'link sources ([[note]]) are not supported';

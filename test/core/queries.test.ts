@@ -196,6 +196,29 @@ describe('FROM tags as Dataview\'s parser reads them', () => {
     expect(parseDataview(`LIST FROM ${tag}`)).toMatchObject({ supported: true, source: { op: 'tag', tag: want } });
   });
 
+  // Dataview's tag: '#' then anything but whitespace, ASCII punctuation other than - _ /, and U+2000–U+206F
+  // and U+2E00–U+2E7F; its AND and OR are also spelled & and |, and need no space around them.
+  test.each<[string, string]>([
+    ['#a€', 'a€'],
+    ['#prix£', 'prix£'],
+    ['#ça_va', 'ça_va'],
+  ])('%s is a tag: Dataview\'s tag characters are all but punctuation and space', (tag, want) => {
+    expect(parseDataview(`LIST FROM ${tag}`)).toMatchObject({ supported: true, source: { op: 'tag', tag: want } });
+  });
+
+  test('a zero-width joiner ends a Dataview tag, so an emoji sequence after # fails the query', () => {
+    expect(parseDataview('LIST FROM #\u{1F468}\u200D\u{1F469}')).toMatchObject({ supported: false, reason: expect.stringContaining('is not a tag Dataview can read') });
+  });
+
+  test('& and | are AND and OR; an operator word needs no space before a tag or a negation', () => {
+    const dv = indexOf({ 'r/a.md': '#x #y\n', 'r/b.md': '#x\n', 's/c.md': '#y\n' });
+    expect(evaluateQuery(dv, parseDataview('LIST FROM #x&#y'))).toEqual(['r/a.md']);
+    expect(evaluateQuery(dv, parseDataview('LIST FROM #x | #y'))).toEqual(['r/a.md', 'r/b.md', 's/c.md']);
+    expect(evaluateQuery(dv, parseDataview('LIST FROM "r" AND#y'))).toEqual(['r/a.md']);
+    expect(evaluateQuery(dv, parseDataview('LIST FROM #y and-"r"'))).toEqual(['s/c.md']);
+    expect(parseDataview('LIST FROM #x &&#y').supported).toBe(false);
+  });
+
   test('no query text makes the parser throw', () => {
     const piece = fc.constantFrom('LIST ', 'TABLE ', 'FROM ', '#', '#a', '"', '"x"', '(', ')', '-', '!', ' AND ', ' OR ', ' ', '\n', '[[', ']]', 'WHERE ', ',');
     const query = fc.oneof(fc.string(), fc.array(piece, { maxLength: 12 }).map((p) => p.join('')));
