@@ -196,8 +196,34 @@ export function parseSource(src: string): SourceExpr | string {
   return expr;
 }
 
+/**
+ * The query with its `//` comments blanked out (offsets kept), and where each starts. A comment runs to the end
+ * of its line; `//` inside a string or a tag (`#a//b`) starts none.
+ */
+function blankComments(s: string): { text: string; comments: number[] } {
+  const comments: number[] = [];
+  if (!s.includes('//')) return { text: s, comments };
+  let out = '';
+  let last = 0;
+  for (let i = 0; i < s.length; ) {
+    const ch = s[i];
+    if (ch === '"') i = readString(s, i)?.end ?? s.length;
+    else if (ch === '#') i += DATAVIEW_TAG.exec(s.slice(i))?.[0].length ?? 1;
+    else if (ch === '/' && s[i + 1] === '/') {
+      const nl = s.indexOf('\n', i);
+      const end = nl === -1 ? s.length : nl;
+      comments.push(i);
+      out += s.slice(last, i) + ' '.repeat(end - i);
+      last = i = end;
+    } else i++;
+  }
+  return { text: out + s.slice(last), comments };
+}
+
 export function parseDataview(query: string): ParsedQuery {
-  const text = query.trim();
+  const blanked = blankComments(query);
+  const lead = blanked.text.length - blanked.text.trimStart().length;
+  const text = blanked.text.trim();
   const head = /^(table|list)(\s+without\s+id)?\b/i.exec(text);
   if (!head) {
     const word = /^\S+/.exec(text)?.[0] ?? '(empty)';
@@ -205,6 +231,14 @@ export function parseDataview(query: string): ParsedQuery {
   }
   const fromAt = findKeyword(text, 'FROM');
   if (fromAt < 0) return { supported: false, reason: 'a query without FROM lists the whole vault; not supported' };
+  // Dataview reads a comment only between clauses (before the header, after it, after FROM's sources): from a
+  // comment to the next clause there may be nothing else.
+  for (const at of blanked.comments) {
+    const c = at - lead;
+    if (c >= 0 && text.slice(c, c < fromAt ? fromAt : text.length).trim() !== '') {
+      return { supported: false, reason: 'Dataview fails on text between a // comment and the next clause' };
+    }
+  }
   // Dataview takes clauses in any order after the header, before FROM too (`TABLE x WHERE y FROM "z"`).
   for (const clause of UNSUPPORTED_CLAUSES) {
     if (findKeyword(text.slice(head[0].length), clause) >= 0) return { supported: false, reason: `${clause} clauses are not supported` };

@@ -160,6 +160,36 @@ describe('FROM strings as Dataview\'s parser reads them', () => {
   });
 });
 
+describe('// comments as Dataview\'s parser reads them', () => {
+  // Dataview skips `//` comments (to the end of the line) before the header, after it and after each clause.
+  const dv = indexOf({ 'Detection Rules/a.md': '#T1059_006\n', 'Detection Rules/b.md': '#other\n', 'x/c.md': '#T1059_006\n' });
+
+  test('comment lines and end-of-line comments around the clauses are skipped, keywords in them too', () => {
+    const q = parseDataview(
+      '// rules from Sigma where level is high\nTABLE without id\nfile.link AS "Name" // the note\n// sorted by name\nFROM "Detection Rules" AND #T1059_006 // this technique\n// limit 5\n',
+    );
+    expect(q).toMatchObject({ supported: true, mode: 'table', withoutId: true, columns: [{ expr: 'file.link', label: 'Name' }] });
+    expect(evaluateQuery(dv, q)).toEqual(['Detection Rules/a.md']);
+    expect(evaluateQuery(dv, parseDataview('LIST FROM "Detection Rules"// all of them'))).toEqual(['Detection Rules/a.md', 'Detection Rules/b.md']);
+  });
+
+  test.each([
+    'LIST FROM "Detection Rules" // the folder\nAND #T1059_006',
+    'LIST FROM // the folder\n"Detection Rules"',
+    'TABLE a, // first\nb FROM "x"',
+    'TABLE // no id\nWITHOUT ID a FROM "x"',
+  ])('%j: a comment inside a clause fails in Dataview, so it is unsupported', (query) => {
+    expect(parseDataview(query)).toMatchObject({ supported: false, reason: expect.stringContaining('// comment') });
+  });
+
+  test('// inside a string or a tag is no comment', () => {
+    expect(parseDataview('LIST FROM "a//b" OR #c//d')).toMatchObject({
+      supported: true,
+      source: { op: 'or', left: { op: 'folder', path: 'a//b' }, right: { op: 'tag', tag: 'c//d' } },
+    });
+  });
+});
+
 describe('translation edge cases', () => {
   test('a query mixing rule and test sources is not translated', () => {
     expect(toCoverageSpec(parseDataview('LIST FROM "Detection Rules" AND "atomics" AND #T1059_006'), hints)).toBeNull();
