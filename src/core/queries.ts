@@ -224,7 +224,8 @@ export function parseDataview(query: string): ParsedQuery {
   const blanked = blankComments(query);
   const lead = blanked.text.length - blanked.text.trimStart().length;
   const text = blanked.text.trim();
-  const head = /^(table|list)(\s+without\s+id)?\b/i.exec(text);
+  // Dataview: the query type, then space or the end; `WITHOUT ID` is read wherever it starts the fields.
+  const head = /^(table|list)(?=\s|$)(\s+without\s+id)?/i.exec(text);
   if (!head) {
     const word = /^\S+/.exec(text)?.[0] ?? '(empty)';
     return { supported: false, reason: `${word.toUpperCase()} queries are not supported; only TABLE and LIST … FROM are` };

@@ -43,6 +43,12 @@ describe('parsing the Dataview subset', () => {
     expect(q.supported ? '' : q.reason).toContain(why);
   });
 
+  test('the query type needs space or the end after it; WITHOUT ID is read even run into the first field', () => {
+    expect(parseDataview('TABLE"x" FROM "y"').supported).toBe(false);
+    expect(parseDataview('LIST(x) FROM "y"').supported).toBe(false);
+    expect(parseDataview('TABLE without idx FROM "y"')).toMatchObject({ supported: true, withoutId: true, columns: [{ expr: 'x', label: 'x' }] });
+  });
+
   test('Obsidian query blocks: tag lines, AND-ed', () => {
     expect(parseSearch('tag: detection_rule\ntag: T1059_006\n')).toEqual({ supported: true, kind: 'search', tags: ['detection_rule', 'T1059_006'] });
     expect(parseSearch('tag:#Reconnaissance \ntag:detection_rule').supported).toBe(true);
