@@ -83,9 +83,10 @@ function splitTopLevel(s: string, sep: string): string[] {
   return out;
 }
 
-/** Index of a keyword at the top level (word-bounded, case-insensitive), or -1. */
-function findKeyword(s: string, keyword: string): number {
+/** Index of a keyword at the top level (word-bounded, case-insensitive) at or after `from`, or -1. */
+function findKeyword(s: string, keyword: string, from = 0): number {
   const re = new RegExp(`(^|\\s)${keyword.replace(' ', '\\s+')}(?=\\s|$)`, 'gi');
+  re.lastIndex = from;
   let spans: Array<[number, number]> | null = null;
   for (let m = re.exec(s); m; m = re.exec(s)) {
     const at = m.index + (m[1] ?? '').length;
@@ -240,9 +241,15 @@ export function parseDataview(query: string): ParsedQuery {
       return { supported: false, reason: 'Dataview fails on text between a // comment and the next clause' };
     }
   }
-  // Dataview takes clauses in any order after the header, before FROM too (`TABLE x WHERE y FROM "z"`).
+  // Dataview takes clauses in any order after the header, before FROM too (`TABLE x WHERE y FROM "z"`). Of their
+  // keywords only SORT may also name a field, where a field starts: first in the list or after a comma.
+  const rest = text.slice(head[0].length);
+  const fieldsEnd = fromAt - head[0].length;
   for (const clause of UNSUPPORTED_CLAUSES) {
-    if (findKeyword(text.slice(head[0].length), clause) >= 0) return { supported: false, reason: `${clause} clauses are not supported` };
+    for (let at = findKeyword(rest, clause); at >= 0; at = findKeyword(rest, clause, at + 1)) {
+      if (clause === 'SORT' && at < fieldsEnd && /(?:^|,)\s*$/.test(rest.slice(0, at))) continue;
+      return { supported: false, reason: `${clause} clauses are not supported` };
+    }
   }
   const source = parseSource(text.slice(fromAt + 4));
   if (typeof source === 'string') return { supported: false, reason: source };

@@ -49,6 +49,19 @@ describe('parsing the Dataview subset', () => {
     expect(parseDataview('TABLE without idx FROM "y"')).toMatchObject({ supported: true, withoutId: true, columns: [{ expr: 'x', label: 'x' }] });
   });
 
+  test('sort is no keyword in Dataview\'s expressions: first in the field list or after a comma it is a field', () => {
+    expect(parseDataview('TABLE sort FROM "x"')).toMatchObject({ supported: true, columns: [{ expr: 'sort', label: 'sort' }] });
+    expect(parseDataview('TABLE WITHOUT ID status, sort AS "Order" FROM "x"')).toMatchObject({
+      supported: true,
+      columns: [
+        { expr: 'status', label: 'status' },
+        { expr: 'sort', label: 'Order' },
+      ],
+    });
+    expect(parseDataview('TABLE status sort FROM "x"')).toMatchObject({ supported: false, reason: 'SORT clauses are not supported' });
+    expect(parseDataview('TABLE sort FROM "x" SORT sort')).toMatchObject({ supported: false, reason: 'SORT clauses are not supported' });
+  });
+
   test('Obsidian query blocks: tag lines, AND-ed', () => {
     expect(parseSearch('tag: detection_rule\ntag: T1059_006\n')).toEqual({ supported: true, kind: 'search', tags: ['detection_rule', 'T1059_006'] });
     expect(parseSearch('tag:#Reconnaissance \ntag:detection_rule').supported).toBe(true);
