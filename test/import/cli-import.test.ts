@@ -156,6 +156,26 @@ describe('importCommand', () => {
     expect(summary.conflicts).toEqual([expect.objectContaining({ path: 'Detection Rules/one.md', reason: expect.stringMatching(/not valid UTF-8/) })]);
   });
 
+  test('a note saved with CRLF line endings is updated in CRLF; the user part keeps its bytes; again: not touched', async () => {
+    const source = sigmaSource();
+    const vault = path.join(tmp(), 'vault');
+    await capture(() => importCommand('sigma', source, vault));
+    const note = path.join(vault, 'Detection Rules/one.md');
+    const tail = '## Our notes\r\n\r\nTuned for the SIEM.\r\n';
+    writeFileSync(note, readFileSync(note, 'utf8').replace(/\n/g, '\r\n') + tail);
+    writeFileSync(path.join(source, 'rules/windows/one.yml'), RULE('One', 'attack.t1059.006').replace('level: low', 'level: high'));
+    const r = await capture(() => importCommand('sigma', source, vault, { json: true }));
+    expect(JSON.parse(r.stdout).updated).toEqual(['Detection Rules/one.md']);
+    const text = readFileSync(note, 'utf8');
+    expect(text.match(/(?<!\r)\n/g)).toBeNull();
+    expect(text).toContain('level: high');
+    expect(text.endsWith(tail)).toBe(true);
+    const bytes = readFileSync(note);
+    const again = await capture(() => importCommand('sigma', source, vault, { json: true }));
+    expect(JSON.parse(again.stdout).unchanged).toEqual(['Detection Rules/one.md', 'Detection Rules/two.md']);
+    expect(readFileSync(note).equals(bytes)).toBe(true);
+  });
+
   test('a rule of nested YAML aliases is skipped with a reason; the other rules are imported', async () => {
     const source = sigmaSource();
     // Nine levels of nine aliases: a few lines that stand for 9^9 values.

@@ -91,6 +91,21 @@ describe('import commands', () => {
     expect(new Map(paths().map((p) => [p, text(p)]))).toEqual(before);
   });
 
+  test('a note saved with CRLF line endings is updated in CRLF, the user part byte for byte', async () => {
+    const { app, text } = setup();
+    const one = (level: string) => [{ path: 'rules/windows/one.yml', read: () => Promise.resolve(FILES['Sources/sigma/rules/windows/one.yml']!.replace('level: low', level)) }];
+    await runInVault(app as never, 'sigma', one('level: low'), 'Imports');
+    const file = 'Imports/Detection Rules/one (rules).md';
+    const tail = '## Our notes\r\nTuned.\r\n';
+    const note = app.vault.getFileByPath(file)!;
+    await app.vault.process(note, (t) => t.replace(/\n/g, '\r\n') + tail);
+    const s = await runInVault(app as never, 'sigma', one('level: high'), 'Imports');
+    expect(s?.updated).toEqual(['Detection Rules/one (rules).md']);
+    expect(text(file)).toContain('level: "high"');
+    expect(text(file).match(/(?<!\r)\n/g)).toBeNull();
+    expect(text(file).endsWith(tail)).toBe(true);
+  });
+
   test('files picked on the device (a folder pick names files "<folder>/<path>")', async () => {
     const { app, paths } = setup();
     app.commands.executeCommandById('attack-coverage:import-sigma');

@@ -96,6 +96,43 @@ describe('mergeNote', () => {
     expect(mergeNote('sigma', 's', V2, r.text as string).action).toBe('unchanged');
   });
 
+  describe('a note saved with CRLF line endings (a Windows editor, git autocrlf)', () => {
+    const crlf = (s: string): string => s.replace(/\n/g, '\r\n');
+    const bareLf = (s: string): number => (s.match(/(?<!\r)\n/g) ?? []).length;
+    // The user's part below the marker, with one line an editor saved with LF: it is theirs, byte for byte.
+    const TAIL = '## Notes\r\n\r\nTuned for our SIEM.\nsecond line\r\n';
+
+    test('an update writes the generated part with CRLF too, and leaves the user part as it was', () => {
+      const old = crlf(composeNote('sigma', 's', GEN)) + TAIL;
+      const r = mergeNote('sigma', 's', V2, old);
+      expect(r.action).toBe('update');
+      const text = r.text as string;
+      expect(text.endsWith(TAIL)).toBe(true);
+      const head = text.slice(0, -TAIL.length);
+      expect(bareLf(head)).toBe(0);
+      expect(head.replace(/\r\n/g, '\n').startsWith(V2)).toBe(true);
+      expect(parseGeneratedNote(text)).toMatchObject({ sourceId: 's', edited: false, tail: TAIL });
+      expect(mergeNote('sigma', 's', V2, text).action).toBe('unchanged');
+    });
+
+    test('a note the user edited to read as the new text: only the marker moves on, still CRLF', () => {
+      const old = crlf(composeNote('sigma', 's', GEN).replace('Body.', 'Body, version 2.')) + TAIL;
+      const r = mergeNote('sigma', 's', V2, old);
+      expect(r.action).toBe('update');
+      expect(bareLf((r.text as string).slice(0, -TAIL.length))).toBe(0);
+      // Only the marker line differs from the note as it was.
+      const before = old.split('\r\n');
+      const after = (r.text as string).split('\r\n');
+      expect(after.length).toBe(before.length);
+      expect(after.filter((l, i) => l !== before[i])).toEqual([expect.stringMatching(/^<!-- attack-coverage-import /)]);
+    });
+
+    test('an LF note stays LF', () => {
+      const r = mergeNote('sigma', 's', V2, `${composeNote('sigma', 's', GEN)}my notes\n`);
+      expect(r.text).not.toContain('\r');
+    });
+  });
+
   test('note edited by the user, source unchanged: kept, reported as kept edits', () => {
     const edited = composeNote('sigma', 's', GEN).replace('Body.', 'Body, with my remark.');
     const r = mergeNote('sigma', 's', GEN, edited);

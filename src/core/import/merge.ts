@@ -42,10 +42,25 @@ function generatedBody(generated: string): string {
   return body.endsWith('\n') ? body : `${body}\n`;
 }
 
-/** The note as first written: generated text, marker, nothing of the user's yet (or `tail`). */
-export function composeNote(kind: SourceKind, sourceId: string, generated: string, tail = ''): string {
+export type LineBreak = '\n' | '\r\n';
+
+/**
+ * The line break a note is written with: the one its first line ends with. A note saved on Windows (or
+ * checked out with git `autocrlf`) keeps CRLF when the importer rewrites it.
+ */
+export function lineBreakOf(text: string): LineBreak {
+  const at = text.indexOf('\n');
+  return at > 0 && text[at - 1] === '\r' ? '\r\n' : '\n';
+}
+
+/**
+ * The note as first written: generated text, marker, nothing of the user's yet (or `tail`, kept byte for
+ * byte). `eol` is the line break of the generated part and the marker; the hash is the same either way.
+ */
+export function composeNote(kind: SourceKind, sourceId: string, generated: string, tail = '', eol: LineBreak = '\n'): string {
   const body = generatedBody(generated);
-  return `${body}\n${markerLine(kind, sourceId, contentHash(body))}\n${tail}`;
+  const head = `${body}\n${markerLine(kind, sourceId, contentHash(body))}\n`;
+  return (eol === '\n' ? head : head.replace(/\r?\n/g, eol)) + tail;
 }
 
 export interface GeneratedNote {
@@ -127,10 +142,10 @@ export function mergeNote(kind: SourceKind, sourceId: string, generated: string,
   if (old.edited) {
     // The edit made the note read as the new text already (Obsidian updating links to a note the user
     // renamed does so): nothing of the user's to keep, only the marker is behind.
-    if (contentHash(old.generated) === next) return { action: 'update', text: composeNote(kind, sourceId, body, old.tail) };
+    if (contentHash(old.generated) === next) return { action: 'update', text: composeNote(kind, sourceId, body, old.tail, lineBreakOf(existing)) };
     if (old.hash === next) return { action: 'unchanged', userEdited: true, reason: 'edited by you; the source has not changed since' };
     return { action: 'conflict', userEdited: true, reason: 'edited by you since it was imported, and the source changed; not overwritten' };
   }
   if (old.hash === next) return { action: 'unchanged' };
-  return { action: 'update', text: composeNote(kind, sourceId, body, old.tail) };
+  return { action: 'update', text: composeNote(kind, sourceId, body, old.tail, lineBreakOf(existing)) };
 }
