@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { importCommand } from '../../src/cli/commands/import';
 import { FsTarget, sourceFiles } from '../../src/cli/import-fs';
+import * as sigmaNote from '../../src/core/import/sigma-note';
 import { denyReaddir } from '../support/fs';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -174,6 +175,25 @@ describe('importCommand', () => {
     const again = await capture(() => importCommand('sigma', source, vault, { json: true }));
     expect(JSON.parse(again.stdout).unchanged).toEqual(['Detection Rules/one.md', 'Detection Rules/two.md']);
     expect(readFileSync(note).equals(bytes)).toBe(true);
+  });
+
+  test('a note that cannot be made is listed with its source file, the others are written, and the run exits 1', async () => {
+    const source = sigmaSource();
+    const vault = path.join(tmp(), 'vault');
+    const real = sigmaNote.sigmaRuleNote;
+    const spy = jest.spyOn(sigmaNote, 'sigmaRuleNote').mockImplementation((text, rule, o) => {
+      if (rule.title === 'One') throw new Error('renderer exploded');
+      return real(text, rule, o);
+    });
+    try {
+      const r = await capture(() => importCommand('sigma', source, vault));
+      expect(r.code).toBe(1);
+      expect(r.stdout).toMatch(/failed\s+1\n/);
+      expect(r.stdout).toMatch(/^ {2}Detection Rules\/one\.md: .*rules\/windows\/one\.yml.*renderer exploded/m);
+      expect(walk(vault)).toEqual(['Detection Rules/two.md']);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   test('a rule of nested YAML aliases is skipped with a reason; the other rules are imported', async () => {

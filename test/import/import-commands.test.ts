@@ -8,6 +8,7 @@ import { Plugin, TFolder } from 'obsidian';
 import { Notice } from '../__obsidian_shim__/obsidian'; // the same module as 'obsidian' (jest maps it here), with its test helpers
 import { FakeApp } from '../__obsidian_shim__/fake-app';
 import { registerImportCommands, runInVault, VaultTarget } from '../../src/obsidian/import-commands';
+import * as sigmaNote from '../../src/core/import/sigma-note';
 import { TextDecoder as NodeTextDecoder, TextEncoder as NodeTextEncoder } from 'node:util';
 
 // jsdom leaves out the text codecs that every platform Obsidian runs on has.
@@ -104,6 +105,26 @@ describe('import commands', () => {
     expect(text(file)).toContain('level: "high"');
     expect(text(file).match(/(?<!\r)\n/g)).toBeNull();
     expect(text(file).endsWith(tail)).toBe(true);
+  });
+
+  test('a note that cannot be made is shown as failed, naming its source file; the other notes are written', async () => {
+    const { app, paths } = setup();
+    const real = sigmaNote.sigmaRuleNote;
+    const spy = jest.spyOn(sigmaNote, 'sigmaRuleNote').mockImplementation((text, rule, o) => {
+      if (rule.title === 'Two') throw new Error('renderer exploded');
+      return real(text, rule, o);
+    });
+    try {
+      const files = ['one', 'two'].map((n) => ({ path: `rules/windows/${n}.yml`, read: () => Promise.resolve(FILES[`Sources/sigma/rules/windows/${n}.yml`]!) }));
+      const s = await runInVault(app as never, 'sigma', files, 'Imports');
+      expect(s?.created).toEqual(['Detection Rules/one (rules).md']);
+      expect(Notice.shown.at(-1)).toBe('Import Sigma rules: 1 created, 0 updated, 0 unchanged, 1 failed.');
+      expect(modal()?.textContent).toContain('Failed (1)');
+      expect(modal()?.textContent).toMatch(/Detection Rules\/two\.md: .*rules\/windows\/two\.yml.*renderer exploded/);
+      expect(paths()).not.toContain('Imports/Detection Rules/two.md');
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   test('files picked on the device (a folder pick names files "<folder>/<path>")', async () => {

@@ -6,6 +6,7 @@ import { unsafePathReason } from '../../src/core/import/names';
 import { runImport, SOURCE_KINDS, type ImportSourceFile, type ImportTarget } from '../../src/core/import/run';
 import { findCodeBlocks, type CodeBlock } from '../../src/core/markdown/code-blocks';
 import { indexOf } from '../support/notes';
+import * as sigmaNote from '../../src/core/import/sigma-note';
 import { frontmatter } from './note-parts';
 
 class MemoryTarget implements ImportTarget {
@@ -180,6 +181,56 @@ describe('runImport (Sigma into an empty folder, then again)', () => {
     expect(s.failed).toEqual([{ path: 'Detection Rules/b.md', reason: 'disk full' }]);
     expect(s.created).toHaveLength(3);
     expect(t.files.has('Detection Rules/b.md')).toBe(false);
+  });
+
+  describe('a rule whose note cannot be made', () => {
+    afterEach(() => jest.restoreAllMocks());
+
+    // The renderer fails for one rule, through the module the importer calls it from.
+    const failFor = (title: string): void => {
+      const real = sigmaNote.sigmaRuleNote;
+      jest.spyOn(sigmaNote, 'sigmaRuleNote').mockImplementation((text, rule, o) => {
+        if (rule.title === title) throw new Error('renderer exploded');
+        return real(text, rule, o);
+      });
+    };
+
+    test('the failure names the source file; the other rules are imported', async () => {
+      failFor('Rule B');
+      const t = new MemoryTarget();
+      const s = await runImport(src(V1), t, opts);
+      expect(s.created.sort()).toEqual(['Detection Rules/a (deprecated).md', 'Detection Rules/a.md', 'Detection Rules/c.md']);
+      expect(s.failed).toEqual([{ path: 'Detection Rules/b.md', source: 'rules/windows/b.yml', reason: expect.stringContaining('renderer exploded') }]);
+      expect(s.failed[0]?.reason).toContain('rules/windows/b.yml');
+      expect(t.files.has('Detection Rules/b.md')).toBe(false);
+    });
+
+    test('on re-import the note of that rule stays as it was, byte for byte; the others update', async () => {
+      const t = new MemoryTarget();
+      await runImport(src(V1), t, opts);
+      const b = `${t.files.get('Detection Rules/b.md') as string}my notes\n`;
+      t.files.set('Detection Rules/b.md', b);
+      failFor('Rule B');
+      const v2 = Object.fromEntries(Object.entries(V1).map(([k, v]) => [k, v.replace('level: high', 'level: low')]));
+      const s = await runImport(src(v2), t, opts);
+      expect(s.updated.sort()).toEqual(['Detection Rules/a (deprecated).md', 'Detection Rules/a.md', 'Detection Rules/c.md']);
+      expect(s.failed.map((f) => f.source)).toEqual(['rules/windows/b.yml']);
+      expect(t.files.get('Detection Rules/b.md')).toBe(b);
+      expect(s.stale).toEqual([]);
+    });
+
+    test('a rule that breaks the importer before it has a note path: named, the rest imported', async () => {
+      // A YAML parser (the plugin's differs from the CLI's) giving a rule whose title cannot be read.
+      const parseYaml = (text: string): unknown => {
+        const doc = parseYamlCore(text) as Record<string, unknown>;
+        if (doc.title !== 'Rule C') return doc;
+        return Object.defineProperty({ ...doc }, 'title', { enumerable: true, get: () => { throw new Error('unreadable title'); } });
+      };
+      const t = new MemoryTarget();
+      const s = await runImport(src(V1), t, { ...opts, parseYaml });
+      expect(s.created).toHaveLength(3);
+      expect(s.failed).toEqual([{ path: 'rules/windows/c.yml', source: 'rules/windows/c.yml', reason: expect.stringContaining('unreadable title') }]);
+    });
   });
 
   test('hostile source file names never steer a note out of its folder', async () => {

@@ -41,7 +41,7 @@ export function printImportSummary(s: ImportSummary, source: string, folder: str
   printList('Stale', s.stale);
 }
 
-/** The command's work; resolves to the exit code (0 done, 1 nothing importable or writes failed). */
+/** The command's work; resolves to the exit code (0 done, 1 nothing importable, or notes failed: a write, or making one). */
 export async function importCommand(kind: string, source: string, folder: string, opts: ImportCliOptions = {}): Promise<number> {
   if (!SOURCE_KINDS.includes(kind as SourceKind)) throw new Error(`unknown import kind "${kind}" (expected ${SOURCE_KINDS.join(', ')})`);
   if (opts.blocks !== undefined && !BLOCKS.includes(opts.blocks as BlockStyle)) {

@@ -6,7 +6,8 @@
  *
  * Steps: read and parse the source (malformed files are skipped and listed) → scan the target folder for
  * notes imported earlier → allocate paths (plan.ts) → render each note and merge it with the note on
- * disk (merge.ts) → write created and updated notes, one whole file at a time.
+ * disk (merge.ts) → write created and updated notes, one whole file at a time. A note that cannot be
+ * made (its draft or its rendering throws) is listed as failed with its source file; the rest go on.
  */
 import type { YamlParser } from '../rules';
 import { jsonArrayElements } from './json-array';
@@ -91,8 +92,12 @@ export interface ImportSummary {
   conflicts: { path: string; source: string; reason: string }[];
   /** Source files or objects not imported. */
   skipped: { source: string; reason: string }[];
-  /** Writes that failed (the note is as it was). */
-  failed: { path: string; reason: string }[];
+  /**
+   * Notes not written because writing them failed, or because making them from their source failed
+   * (`source` names the source file; `path` is then the note's path, or the source file's when it failed
+   * before the note had one). A note already there is as it was.
+   */
+  failed: { path: string; reason: string; source?: string }[];
   /** Notes this importer made earlier whose item is no longer in the source (kept, not deleted). */
   stale: string[];
   ms: number;
@@ -134,6 +139,13 @@ export class Slicer {
 const nameKey = (name: string): string => safeFileName(name).normalize('NFC').toLowerCase();
 
 const message = (e: unknown): string => (e instanceof Error ? e.message : String(e)).split('\n')[0] ?? '';
+
+/** A note that could not be made from `source`: the failure, for `summary.failed`. */
+const cannotMake = (path: string, source: string, e: unknown): ImportSummary['failed'][number] => ({
+  path,
+  source,
+  reason: `the note could not be made from ${source} (${message(e)}); nothing written for it`,
+});
 
 export async function runImport(files: readonly ImportSourceFile[], target: ImportTarget, opts: ImportOptions): Promise<ImportSummary> {
   const t0 = now();
@@ -178,7 +190,15 @@ export async function runImport(files: readonly ImportSourceFile[], target: Impo
         summary.skipped.push({ source: path, reason: `cannot read: ${message(e)}` });
         continue;
       }
-      const out = draftFor(kind, path, text, opts.parseYaml, folders);
+      // One file that breaks the importer (a bug, or a parser giving what no rule holds) is that file's
+      // failure, not the import's.
+      let out: ReturnType<typeof draftFor>;
+      try {
+        out = draftFor(kind, path, text, opts.parseYaml, folders);
+      } catch (e) {
+        summary.failed.push(cannotMake(path, path, e));
+        continue;
+      }
       if ('skip' in out) summary.skipped.push({ source: path, reason: out.skip });
       else drafts.push(out.draft);
       if ((i + 1) % 250 === 0) progress('read', i + 1, selected.length);
@@ -242,9 +262,15 @@ export async function runImport(files: readonly ImportSourceFile[], target: Impo
   const names = noteNames(allocations);
   for (let i = 0; i < allocations.length; i++) {
     const { draft, path } = allocations[i] as (typeof allocations)[number];
-    const content = draft.render(basenameOf(path), names);
     const before = existing.get(path) ?? null;
-    const res = mergeNote(draft.source, draft.sourceId, content, before);
+    let res: ReturnType<typeof mergeNote>;
+    try {
+      res = mergeNote(draft.source, draft.sourceId, draft.render(basenameOf(path), names), before);
+    } catch (e) {
+      summary.failed.push(cannotMake(path, draft.sourcePath, e));
+      await slicer.tick();
+      continue;
+    }
     if (res.action === 'conflict') summary.conflicts.push({ path, source: draft.sourcePath, reason: res.reason ?? '' });
     else if (res.action === 'unchanged') (res.userEdited ? summary.keptEdits : summary.unchanged).push(path);
     else {
@@ -330,8 +356,13 @@ async function attackDrafts(
   for (const p of result.problems) summary.skipped.push({ source: `${path}: ${p.source}`, reason: p.reason });
   const drafts: NoteDraft[] = [];
   for (const t of result.techniques) {
-    const d = techniqueDraft(t, result, path, folders, opts.attack);
-    if (d) drafts.push(d);
+    try {
+      const d = techniqueDraft(t, result, path, folders, opts.attack);
+      if (d) drafts.push(d);
+    } catch (e) {
+      const source = `${path}#${t.info.id}`;
+      summary.failed.push(cannotMake(source, source, e));
+    }
     await slicer.tick();
   }
   return drafts;
