@@ -7,7 +7,7 @@
  * The output is compact: repeated strings (texts, log-source name + channel pairs) go into tables and
  * entries point at them by index, so the committed `details.json` can ship inside main.js.
  */
-import { ATTACK_COPYRIGHT, attackRef, type StixObject } from './stix';
+import { ATTACK_COPYRIGHT, attackRef, withoutCitations, type StixObject } from './stix';
 
 export const DETAILS_FORMAT = 1;
 
@@ -73,9 +73,7 @@ const active = (o: StixObject): boolean => o.revoked !== true && o.x_mitre_depre
  * removed, whitespace tidied. The UI shows it as text, never as HTML.
  */
 export function plainAttackText(s: string | undefined): string {
-  return (s ?? '')
-    // The space before a citation goes with it: "rkhunter (Citation: X), chkrootkit" → "rkhunter, chkrootkit".
-    .replace(/[ \t]*\(Citation:[^)]*\)/g, '')
+  return withoutCitations(s ?? '')
     .replace(/\[([^\]]*)\]\((?:https?:)?[^)\s]*\)/g, '$1')
     .replace(/<\/?code>/g, '')
     .replace(/[ \t]+\n/g, '\n')

@@ -98,6 +98,24 @@ export function attackRef(o: StixObject | undefined): StixRef | undefined {
   return o?.external_references?.find((r) => r.source_name === 'mitre-attack' && typeof r.external_id === 'string');
 }
 
+const CITATION = String.raw`\(Citation:[^)]*\)`;
+/** Whitespace within a line: ATT&CK puts no-break spaces before some citations. */
+const SPACE = String.raw`[^\S\r\n]`;
+const CITATION_LINE = new RegExp(String.raw`^${SPACE}*(?:${CITATION}${SPACE}*)+(?:\r?\n|$)`, 'gm');
+const LINE_OPENING_CITATIONS = new RegExp(String.raw`^${SPACE}*(?:${CITATION}${SPACE}*)+`, 'gm');
+const INLINE_CITATION = new RegExp(`${SPACE}*${CITATION}`, 'g');
+
+/**
+ * ATT&CK text without its `(Citation: …)` markers, for technique notes (Markdown) and the details panel
+ * (text shown with its line breaks) alike. A marker takes the spaces before it ("rkhunter (Citation: X),"
+ * → "rkhunter,"), or after it when it opens a line; line breaks stay, since in both they can end a
+ * paragraph or a list item; a line of nothing but markers goes, line break and all, so that no blank line
+ * (a paragraph break) takes its place.
+ */
+export function withoutCitations(s: string): string {
+  return s.replace(CITATION_LINE, '').replace(LINE_OPENING_CITATIONS, '').replace(INLINE_CITATION, '');
+}
+
 
 const day = (iso: string | undefined): string => (iso ?? '').slice(0, 10);
 

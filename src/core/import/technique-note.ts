@@ -3,6 +3,7 @@
  * its generator's quirks, because real vaults look like this and the parser must meet them as they are.
  */
 import type { Catalog, TechniqueInfo } from '../attack/catalog';
+import { withoutCitations } from '../attack/stix';
 import { closeOpenFence, fenced, oneLine, tableCell, yamlQuote } from './markdown';
 import { techniqueFileName } from './names';
 
@@ -63,9 +64,9 @@ export interface TechniqueNoteOptions {
   noteName?: (id: string) => string | undefined;
 }
 
-/** STIX Markdown to note text: drops `(Citation: …)` markers and trims. */
+/** STIX Markdown to note text: drops `(Citation: …)` markers (as the details panel does) and trims. */
 export function stixText(s: string | undefined): string {
-  return (s ?? '').replace(/\s*\(Citation:[^)]*\)/g, '').trim();
+  return withoutCitations(s ?? '').trim();
 }
 
 /** `T1059.006` → `T1059_006`: the tag form (tags cannot contain dots). */
