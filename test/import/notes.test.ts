@@ -213,6 +213,21 @@ describe('atomicNote', () => {
     expect(note).toContain('#### Run it with these steps!\n\n1. Do it');
     expect(note.endsWith('\n')).toBe(true);
   });
+
+  test('platform and executor names that are names of object properties are shown as written', () => {
+    const odd = atomicNote({
+      attack_technique: 'T1001',
+      display_name: 'X',
+      atomic_tests: [
+        { name: 'odd', supported_platforms: ['constructor', 'toString', '__proto__', 'linux'], executor: { name: 'constructor', command: 'x' }, dependency_executor_name: 'hasOwnProperty', dependencies: [{ prereq_command: 'y' }] },
+      ],
+    });
+    expect(odd).toContain('**Supported Platforms:** constructor, toString, __proto__, Linux');
+    expect(odd).not.toMatch(/native code|\[object Object\]/);
+    // No fence language from an unknown executor: the command block opens with a bare fence.
+    expect(odd).toContain('#### Attack Commands: Run with `constructor`!\n\n```\nx\n```');
+    expect(odd).toContain('##### Check Prereq Commands:\n```\ny\n```');
+  });
 });
 
 test('fenced', () => {

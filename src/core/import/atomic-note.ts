@@ -11,8 +11,9 @@ type Obj = Record<string, unknown>;
 const obj = (v: unknown): Obj => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : {});
 const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
-// ART platform IDs → the labels its own Markdown shows.
-const PLATFORMS: Record<string, string> = {
+// ART platform IDs → the labels its own Markdown shows. Maps, not objects: a platform or executor named
+// `constructor` or `toString` must not find an inherited property.
+const PLATFORMS = new Map<string, string>(Object.entries({
   windows: 'Windows',
   macos: 'macOS',
   linux: 'Linux',
@@ -26,7 +27,7 @@ const PLATFORMS: Record<string, string> = {
   'iaas:azure': 'Azure',
   'iaas:aws': 'AWS',
   esxi: 'ESXi',
-};
+}));
 
 /**
  * A test's free text (description, manual steps) as Markdown that cannot pass for another test: the engine
@@ -37,7 +38,10 @@ const PLATFORMS: Record<string, string> = {
 const freeText = (v: unknown): string => closeOpenFence(scalarText(v).trim()).replace(/^([ \t]*(?:#{1,6}[ \t]+)?Atomic Test )#(?=\d)/gim, '$1\\#');
 
 // Executor names → code-fence languages.
-const LANG: Record<string, string> = { command_prompt: 'cmd', powershell: 'powershell', sh: 'sh', bash: 'bash' };
+const LANG = new Map<string, string>(Object.entries({ command_prompt: 'cmd', powershell: 'powershell', sh: 'sh', bash: 'bash' }));
+
+/** Platforms as ART's Markdown labels them; unknown ones as written. */
+const platformLabels = (test: Obj): string[] => list(test.supported_platforms).map((p) => PLATFORMS.get(scalarText(p)) ?? scalarText(p));
 
 function inputs(args: Obj): string[] {
   const names = Object.keys(args);
@@ -60,7 +64,7 @@ function executor(e: Obj): string[] {
   if (name === 'manual') {
     return [`#### Run it with these steps!${elevation}`, '', freeText(e.steps), ''];
   }
-  const lang = LANG[name] ?? '';
+  const lang = LANG.get(name) ?? '';
   const out = [`#### Attack Commands: Run with \`${name}\`!${elevation}`, '', fenced(scalarText(e.command).trim(), lang), ''];
   const cleanup = scalarText(e.cleanup_command).trim();
   if (cleanup) out.push('#### Cleanup Commands:', fenced(cleanup, lang), '');
@@ -71,7 +75,7 @@ function dependencies(test: Obj): string[] {
   const deps = list(test.dependencies).map(obj);
   if (deps.length === 0) return [];
   const runner = scalarText(test.dependency_executor_name) || scalarText(obj(test.executor).name);
-  const lang = LANG[runner] ?? '';
+  const lang = LANG.get(runner) ?? '';
   const out = [`#### Dependencies:  Run with \`${runner}\`!`];
   for (const d of deps) {
     out.push(`##### Description: ${oneLine(d.description)}`);
@@ -98,7 +102,7 @@ function summaryTable(tests: Obj[]): string[] {
     '|---|---|---|---|---|---|',
     ...tests.map((test, i) => {
       const e = obj(test.executor);
-      const platforms = list(test.supported_platforms).map((p) => PLATFORMS[scalarText(p)] ?? scalarText(p));
+      const platforms = platformLabels(test);
       return `| ${i + 1} | ${tableCell(oneLine(test.name))} | ${tableCell(oneLine(test.auto_generated_guid))} | ${tableCell(platforms.join(', '))} | ${tableCell(scalarText(e.name))} | ${e.elevation_required === true ? 'required' : 'no'} |`;
     }),
     '',
@@ -120,7 +124,7 @@ export function atomicNote(atomic: Record<string, unknown>, opts: AtomicNoteOpti
   ];
   list(atomic.atomic_tests).forEach((raw, i) => {
     const test = obj(raw);
-    const platforms = list(test.supported_platforms).map((p) => PLATFORMS[scalarText(p)] ?? scalarText(p));
+    const platforms = platformLabels(test);
     lines.push(
       `## Atomic Test #${i + 1} - ${oneLine(test.name)}`,
       freeText(test.description),
