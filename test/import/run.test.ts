@@ -142,6 +142,15 @@ describe('runImport (Sigma into an empty folder, then again)', () => {
     }
   });
 
+  test('a folder where a note would go is reported as in the way, not as a failed write', async () => {
+    const t = new MemoryTarget({ 'Detection Rules/a.md/inside.md': '# mine\n' });
+    const s = await runImport(src(V1), t, opts);
+    expect(s.conflicts).toEqual([{ path: 'Detection Rules/a.md', source: 'rules/windows/a.yml', reason: expect.stringMatching(/a folder is at this path/) }]);
+    expect(s.failed).toEqual([]);
+    expect(s.created).toHaveLength(3);
+    expect(t.files.has('Detection Rules/a.md')).toBe(false);
+  });
+
   test('a note the importer did not make is never overwritten', async () => {
     const mine = '# My own note about rule A\n';
     const t = new MemoryTarget({ 'Detection Rules/a.md': mine });

@@ -6,7 +6,7 @@
  * - otherwise the item's preferred name, then its alternatives, then a short hash of its ID, then numbers;
  * - names are unique by basename (case-insensitively, as Obsidian resolves `[[links]]` and as Windows and
  *   macOS compare names) across technique, rule and test notes and everything already in the folder;
- * - a note the importer did not make is never taken over: its path is reported as a conflict;
+ * - a note the importer did not make, or a folder, is never taken over: its path is reported as a conflict;
  * - every path is checked to stay inside the target folder.
  */
 import { hash64 } from './hash';
@@ -133,6 +133,8 @@ export class PathAllocator {
   private readonly ownedPaths: Set<string>;
   private readonly takenNames: Set<string>;
   private readonly existingPaths = new Set<string>();
+  /** Folders that hold a listed file: a note cannot be written where a folder is. */
+  private readonly folders = new Set<string>();
   private readonly claimed = new Set<string>();
 
   constructor(private readonly state: TargetState) {
@@ -142,6 +144,7 @@ export class PathAllocator {
     for (const p of state.paths) {
       this.existingPaths.add(pathKey(p));
       if (/\.md$/i.test(p)) this.takenNames.add(basenameKey(p));
+      for (let at = p.indexOf('/'); at > 0; at = p.indexOf('/', at + 1)) this.folders.add(pathKey(p.slice(0, at)));
     }
   }
 
@@ -161,6 +164,13 @@ export class PathAllocator {
       const isFirst = !firstName;
       firstName ||= name;
       if (this.claimed.has(key)) continue;
+      if (this.folders.has(key)) {
+        if (isFirst) {
+          this.claimed.add(key);
+          return { path: p, sourcePath: d.sourcePath, reason: 'a folder is at this path; not overwritten' };
+        }
+        continue;
+      }
       if (this.existingPaths.has(key)) {
         // Someone else's note at our preferred path: report it rather than hide our note under another
         // name. Later items that prefer the same name move on to their alternatives.
