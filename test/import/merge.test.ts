@@ -133,6 +133,28 @@ describe('mergeNote', () => {
     });
   });
 
+  describe('a note an editor saved with a byte order mark (Windows Notepad)', () => {
+    const BOM = '\uFEFF';
+
+    test('the mark is not an edit: the same source leaves the note alone', () => {
+      const note = `${BOM}${composeNote('sigma', 's', GEN)}my notes\n`;
+      expect(parseGeneratedNote(note)?.edited).toBe(false);
+      expect(mergeNote('sigma', 's', GEN, note)).toEqual({ action: 'unchanged' });
+    });
+
+    test('an update keeps the mark, and the CRLF line endings with it', () => {
+      const note = `${BOM}${composeNote('sigma', 's', GEN).replace(/\n/g, '\r\n')}my notes\r\n`;
+      const r = mergeNote('sigma', 's', V2, note);
+      expect(r.action).toBe('update');
+      const text = r.text as string;
+      expect(text.startsWith(`${BOM}---\r\n`)).toBe(true);
+      expect(text.indexOf(BOM, 1)).toBe(-1);
+      expect(text.match(/(?<!\r)\n/g)).toBeNull();
+      expect(text.endsWith('-->\r\nmy notes\r\n')).toBe(true);
+      expect(mergeNote('sigma', 's', V2, text).action).toBe('unchanged');
+    });
+  });
+
   test('note edited by the user, source unchanged: kept, reported as kept edits', () => {
     const edited = composeNote('sigma', 's', GEN).replace('Body.', 'Body, with my remark.');
     const r = mergeNote('sigma', 's', GEN, edited);

@@ -42,25 +42,33 @@ function generatedBody(generated: string): string {
   return body.endsWith('\n') ? body : `${body}\n`;
 }
 
-export type LineBreak = '\n' | '\r\n';
-
-/**
- * The line break a note is written with: the one its first line ends with. A note saved on Windows (or
- * checked out with git `autocrlf`) keeps CRLF when the importer rewrites it.
- */
-export function lineBreakOf(text: string): LineBreak {
-  const at = text.indexOf('\n');
-  return at > 0 && text[at - 1] === '\r' ? '\r\n' : '\n';
+/** How a note on disk is written; an update keeps it. */
+export interface NoteStyle {
+  /** The line break its first line ends with: a note saved on Windows (or checked out with git `autocrlf`) keeps CRLF. */
+  eol: '\n' | '\r\n';
+  /** It starts with a byte order mark (some Windows editors write one): not an edit, and kept. */
+  bom: boolean;
 }
+
+const BOM = '\uFEFF';
+const AS_GENERATED: NoteStyle = { eol: '\n', bom: false };
+
+export function styleOf(text: string): NoteStyle {
+  const at = text.indexOf('\n');
+  return { eol: at > 0 && text[at - 1] === '\r' ? '\r\n' : '\n', bom: text.startsWith(BOM) };
+}
+
+/** The hash of a note's generated part as it stands; a byte order mark before it is not part of it. */
+const generatedHash = (generated: string): string => contentHash(generated.startsWith(BOM) ? generated.slice(BOM.length) : generated);
 
 /**
  * The note as first written: generated text, marker, nothing of the user's yet (or `tail`, kept byte for
- * byte). `eol` is the line break of the generated part and the marker; the hash is the same either way.
+ * byte). `style` is how the generated part and the marker are written; the hash is the same either way.
  */
-export function composeNote(kind: SourceKind, sourceId: string, generated: string, tail = '', eol: LineBreak = '\n'): string {
+export function composeNote(kind: SourceKind, sourceId: string, generated: string, tail = '', style: NoteStyle = AS_GENERATED): string {
   const body = generatedBody(generated);
   const head = `${body}\n${markerLine(kind, sourceId, contentHash(body))}\n`;
-  return (eol === '\n' ? head : head.replace(/\r?\n/g, eol)) + tail;
+  return (style.bom ? BOM : '') + (style.eol === '\n' ? head : head.replace(/\r?\n/g, style.eol)) + tail;
 }
 
 export interface GeneratedNote {
@@ -68,7 +76,7 @@ export interface GeneratedNote {
   sourceId: string;
   /** Hash recorded when the note was written. */
   hash: string;
-  /** The generated part as it is now (possibly edited). */
+  /** The generated part as it is now (possibly edited), with the byte order mark the note may start with. */
   generated: string;
   /** Everything after the marker line: the user's. */
   tail: string;
@@ -103,7 +111,7 @@ export function parseGeneratedNote(text: string): GeneratedNote | null {
       hash: m[3] as string,
       generated,
       tail: lineEnd < 0 ? '' : text.slice(lineEnd + 1),
-      edited: contentHash(generated) !== m[3],
+      edited: generatedHash(generated) !== m[3],
     };
     if (!note.edited) return note;
     first ??= note;
@@ -142,10 +150,10 @@ export function mergeNote(kind: SourceKind, sourceId: string, generated: string,
   if (old.edited) {
     // The edit made the note read as the new text already (Obsidian updating links to a note the user
     // renamed does so): nothing of the user's to keep, only the marker is behind.
-    if (contentHash(old.generated) === next) return { action: 'update', text: composeNote(kind, sourceId, body, old.tail, lineBreakOf(existing)) };
+    if (generatedHash(old.generated) === next) return { action: 'update', text: composeNote(kind, sourceId, body, old.tail, styleOf(existing)) };
     if (old.hash === next) return { action: 'unchanged', userEdited: true, reason: 'edited by you; the source has not changed since' };
     return { action: 'conflict', userEdited: true, reason: 'edited by you since it was imported, and the source changed; not overwritten' };
   }
   if (old.hash === next) return { action: 'unchanged' };
-  return { action: 'update', text: composeNote(kind, sourceId, body, old.tail, lineBreakOf(existing)) };
+  return { action: 'update', text: composeNote(kind, sourceId, body, old.tail, styleOf(existing)) };
 }
