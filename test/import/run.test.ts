@@ -6,7 +6,9 @@ import { unsafePathReason } from '../../src/core/import/names';
 import { runImport, SOURCE_KINDS, type ImportSourceFile, type ImportTarget } from '../../src/core/import/run';
 import { findCodeBlocks, type CodeBlock } from '../../src/core/markdown/code-blocks';
 import { indexOf } from '../support/notes';
+import * as names from '../../src/core/import/names';
 import * as sigmaNote from '../../src/core/import/sigma-note';
+import * as techniqueNoteModule from '../../src/core/import/technique-note';
 import { frontmatter } from './note-parts';
 
 class MemoryTarget implements ImportTarget {
@@ -278,6 +280,33 @@ describe('runImport, other kinds', () => {
     expect(s.sourceFiles).toBe(0);
     expect(s.skipped).toEqual([{ source: '(source)', reason: expect.stringMatching(/^no .*: expected /) }]);
     expect(t.files.size).toBe(0);
+  });
+
+  test('a technique whose note cannot be made, before or while rendering: named with the bundle, the others imported', async () => {
+    const ap = (id: string, name: string) => ({ type: 'attack-pattern', id: `ap-${id}`, name, external_references: [{ source_name: 'mitre-attack', external_id: id }] });
+    const bundle = JSON.stringify({ objects: [ap('T1001', 'One'), ap('T1002', 'Two'), ap('T1003', 'Three')] });
+    const realName = names.techniqueFileName;
+    jest.spyOn(names, 'techniqueFileName').mockImplementation((id, name) => {
+      if (id === 'T1001') throw new Error('no name for it');
+      return realName(id, name);
+    });
+    const realNote = techniqueNoteModule.techniqueNote;
+    jest.spyOn(techniqueNoteModule, 'techniqueNote').mockImplementation((info, o) => {
+      if (info.id === 'T1002') throw new Error('renderer exploded');
+      return realNote(info, o);
+    });
+    try {
+      const t = new MemoryTarget();
+      const s = await runImport(src({ 'enterprise-attack-18.1.json': bundle }), t, { kind: 'attack', parseYaml: parseYamlCore });
+      expect(s.created).toEqual(['Use Cases/T1003 - Three.md']);
+      expect(s.failed).toEqual([
+        { path: 'enterprise-attack-18.1.json#T1001', source: 'enterprise-attack-18.1.json#T1001', reason: expect.stringContaining('no name for it') },
+        { path: 'Use Cases/T1002 - Two.md', source: 'enterprise-attack-18.1.json#T1002', reason: expect.stringContaining('renderer exploded') },
+      ]);
+      expect([...t.files.keys()]).toEqual(['Use Cases/T1003 - Three.md']);
+    } finally {
+      jest.restoreAllMocks();
+    }
   });
 
   test('links between technique notes lead to the notes, also after ATT&CK renames a technique', async () => {
