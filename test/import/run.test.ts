@@ -117,6 +117,19 @@ describe('runImport (Sigma into an empty folder, then again)', () => {
     expect(t.files.has('Detection Rules/c.md')).toBe(true);
   });
 
+  test('a source that gives no rule at all (the wrong folder, every file broken) does not call every note stale', async () => {
+    const t = new MemoryTarget();
+    await runImport(src(V1), t, opts);
+    const before = t.snapshot();
+    const broken = await runImport(src(Object.fromEntries(Object.keys(V1).map((k) => [k, 'title: [unclosed\n']))), t, opts);
+    expect(broken.skipped).toHaveLength(6);
+    expect(broken.stale).toEqual([]);
+    const empty = await runImport(src({ 'README.md': '# not rules\n' }), t, opts);
+    expect(empty.skipped).toEqual([{ source: '(source)', reason: expect.any(String) }]);
+    expect(empty.stale).toEqual([]);
+    expect(t.snapshot()).toEqual(before);
+  });
+
   test('a renamed note is found again by its marker and updated in place', async () => {
     const t = new MemoryTarget();
     await runImport(src(V1), t, opts);
@@ -416,6 +429,17 @@ describe('runImport, other kinds', () => {
     // Both coverage blocks ("Detection Rule", "Rule Testing") are blocks of their own, and nothing else is.
     expect(findCodeBlocks(note).map((b) => b.lang)).toEqual(['attack-coverage', 'attack-coverage']);
     expect(note).toContain('\n## Owner ``` Discovery\n');
+  });
+
+  test('a bundle that cannot be read does not call every technique note stale', async () => {
+    const ap = (id: string, name: string) => ({ type: 'attack-pattern', id: `ap-${id}`, name, external_references: [{ source_name: 'mitre-attack', external_id: id }] });
+    const t = new MemoryTarget();
+    const attack = { kind: 'attack' as const, parseYaml: parseYamlCore };
+    await runImport(src({ 'enterprise-attack-18.1.json': JSON.stringify({ objects: [ap('T1001', 'One'), ap('T1002', 'Two')] }) }), t, attack);
+    // A download cut short.
+    const s = await runImport(src({ 'enterprise-attack-18.1.json': '{"type": "bundle", "objects": [{"type": "attack-pattern", ' }), t, attack);
+    expect(s.skipped).toEqual([{ source: 'enterprise-attack-18.1.json', reason: expect.stringMatching(/^not a STIX bundle/) }]);
+    expect(s.stale).toEqual([]);
   });
 
   test('a folder holding several bundles: none is picked by guess, the choice is left to the user', async () => {

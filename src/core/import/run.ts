@@ -98,7 +98,10 @@ export interface ImportSummary {
    * before the note had one). A note already there is as it was.
    */
   failed: { path: string; reason: string; source?: string }[];
-  /** Notes this importer made earlier whose item is no longer in the source (kept, not deleted). */
+  /**
+   * Notes this importer made earlier whose item is no longer in the source (kept, not deleted). None when
+   * the source gave no item at all because it could not be read.
+   */
   stale: string[];
   ms: number;
   /** Longest stretch without yielding (only measured when `yieldToUi` is given). */
@@ -207,6 +210,9 @@ export async function runImport(files: readonly ImportSourceFile[], target: Impo
     progress('read', selected.length, selected.length);
   }
   drafts = uniqueSourceIds(drafts);
+  // A source that gave no item at all while something in it was skipped or failed (not a bundle, the wrong
+  // folder, every file broken) says nothing about which items are gone: no note is called stale then.
+  const sourceRead = drafts.length > 0 || (summary.skipped.length === 0 && summary.failed.length === 0);
 
   // 2. What the target folder holds: every path, and the notes imported earlier into this kind's folder.
   const paths = await target.list();
@@ -291,7 +297,7 @@ export async function runImport(files: readonly ImportSourceFile[], target: Impo
   progress('write', allocations.length, allocations.length);
 
   const planned = new Set(drafts.map((d) => d.sourceId));
-  for (const [id, path] of owned) if (id.startsWith(`${opts.kind}:`) && !planned.has(id)) summary.stale.push(path);
+  if (sourceRead) for (const [id, path] of owned) if (id.startsWith(`${opts.kind}:`) && !planned.has(id)) summary.stale.push(path);
   summary.stale.sort();
 
   slicer.finish();
