@@ -4,7 +4,7 @@
  * covers, and the score difference technique by technique.
  */
 import type { TechniqueId } from '../ids';
-import { scoreOf, type CoverageState, type MatrixCell, type MatrixModel, type ScoreKind } from '../matrix';
+import { cellTotals, scoreOf, type CoverageState, type MatrixCell, type MatrixModel, type ScoreKind } from '../matrix';
 import type { LayerOverlay } from './import';
 
 export interface CompareRow {
@@ -21,12 +21,14 @@ export interface CompareRow {
   notePath: string | null;
   /** IDs the layer used when they were mapped onto this one (revoked or next-release IDs). */
   layerIds: TechniqueId[];
+  /** The cells the row covers: this one, or several when a layer's ID marks more than one (a next-release ID and those it replaces). */
+  cells: TechniqueId[];
 }
 
 export interface Comparison {
   layer: string;
   score: ScoreKind;
-  /** Techniques the layer annotates. */
+  /** Techniques the layer annotates that have a cell, each counted once (see compareWithLayer). */
   inLayer: number;
   /** In the layer, and no rule in the vault detects them. */
   undetected: CompareRow[];
@@ -42,7 +44,18 @@ export interface Comparison {
   problems: string[];
 }
 
-function row(model: MatrixModel, cell: MatrixCell, kind: ScoreKind, layerScore: number | undefined, layerIds: TechniqueId[]): CompareRow {
+/** One cell's row, or a row over several (rules and tests counted once) named `id`. */
+function row(model: MatrixModel, cells: MatrixCell[], kind: ScoreKind, layerScore: number | undefined, layerIds: TechniqueId[], id?: TechniqueId): CompareRow {
+  const first = cells[0] as MatrixCell;
+  let cell = first;
+  if (cells.length > 1) {
+    const paths = new Set<string>();
+    const rules = cells.flatMap((c) => c.rules).filter((r) => !paths.has(r.path) && !!paths.add(r.path));
+    const tests = cells.flatMap((c) => c.tests).filter((t) => !paths.has(t.path) && !!paths.add(t.path));
+    const own = id ? model.cell(id) : undefined;
+    const name = own?.name ?? (id ? (model.catalog.displayName(id) ?? model.catalog.nextRelease(id)?.name) : undefined) ?? first.name;
+    cell = { ...(own ?? first), id: id ?? first.id, name, parent: own?.parent ?? null, rules, tests, ...cellTotals(rules, tests) };
+  }
   const vaultScore = scoreOf(cell, kind);
   // A sub-technique is named as ATT&CK names it: "Data Obfuscation: Protocol or Service Impersonation".
   const parent = cell.parent ? model.cell(cell.parent)?.name : undefined;
@@ -57,29 +70,47 @@ function row(model: MatrixModel, cell: MatrixCell, kind: ScoreKind, layerScore: 
     state: cell.state,
     notePath: cell.notePath,
     layerIds,
+    cells: cells.map((c) => c.id),
   };
 }
 
 const byId = (a: { id: string }, b: { id: string }): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
+/**
+ * "In the layer" counts the layer's own techniques, not the cells they mark: each distinct ID the layer
+ * annotates (enabled, scored above 0 or annotated otherwise; see import.ts) is one technique. A revoked ID
+ * counts as its replacement, so a layer naming both counts it once; a next-release ID counts once however
+ * many of this release's IDs it replaces. Its row covers every cell it lands on (its own, when notes name
+ * it, and those it maps onto), detected when any of them has a rule. IDs landing on no cell are `unmatched`
+ * and not counted: `inLayer` is `detected.length + undetected.length`.
+ */
 export function compareWithLayer(model: MatrixModel, overlay: LayerOverlay, kind: ScoreKind = 'rules'): Comparison {
   const undetected: CompareRow[] = [];
   const detected: CompareRow[] = [];
   const vaultOnly: CompareRow[] = [];
   const unmatched: TechniqueId[] = [];
-  // A next-release ID mapped onto this release's IDs has cells under those: not unmatched.
-  const mappedOntoCells = new Set<TechniqueId>();
-  for (const e of overlay.entries.values()) if (model.cell(e.id)) for (const x of e.layerIds) mappedOntoCells.add(x);
-  for (const e of overlay.entries.values()) {
-    const cell = model.cell(e.id);
-    if (!cell) {
-      if (!mappedOntoCells.has(e.id)) unmatched.push(e.id);
+  // The layer's IDs grouped by the ID they count as, with every matrix ID they mark.
+  const groups = new Map<TechniqueId, { marks: Set<TechniqueId>; layerIds: TechniqueId[] }>();
+  for (const [layerId, to] of overlay.techniques) {
+    const as = to[0] ?? layerId;
+    const g = groups.get(as) ?? { marks: new Set<TechniqueId>(), layerIds: [] };
+    for (const x of to) g.marks.add(x);
+    g.layerIds.push(layerId);
+    groups.set(as, g);
+  }
+  for (const [id, g] of groups) {
+    const cells = [...g.marks].map((x) => model.cell(x)).filter((c): c is MatrixCell => !!c);
+    if (!cells.length) {
+      unmatched.push(...g.layerIds);
       continue;
     }
-    (cell.rules.length ? detected : undetected).push(row(model, cell, kind, e.score, e.layerIds));
+    const scores = g.layerIds.map((x) => overlay.entries.get(x)?.score).filter((x): x is number => x !== undefined);
+    const rowId = cells.length > 1 ? id : (cells[0] as MatrixCell).id;
+    const r = row(model, cells, kind, scores.length ? Math.max(...scores) : undefined, g.layerIds.filter((x) => x !== rowId), id);
+    (r.rules ? detected : undetected).push(r);
   }
   for (const cell of model.allCells()) {
-    if (cell.rules.length && !overlay.entries.has(cell.id)) vaultOnly.push(row(model, cell, kind, undefined, []));
+    if (cell.rules.length && !overlay.entries.has(cell.id)) vaultOnly.push(row(model, [cell], kind, undefined, []));
   }
   const differences = [...undetected, ...detected, ...vaultOnly].sort(
     (a, b) => Math.abs(b.difference) - Math.abs(a.difference) || byId(a, b),

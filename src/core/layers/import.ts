@@ -30,8 +30,13 @@ export interface LayerOverlay {
   domain: string;
   attackVersion?: string;
   layerFormat?: string;
-  /** Techniques in the layer, keyed by the matrix's ID. */
+  /** Techniques in the layer, keyed by the matrix's ID: every cell the layer marks. */
   entries: Map<TechniqueId, OverlayEntry>;
+  /**
+   * Each ID the layer itself annotates, with the matrix IDs it marks: first the one it is counted as (its
+   * replacement when revoked, else itself), then the others (itself when revoked; those a next-release ID replaces).
+   */
+  techniques: Map<TechniqueId, TechniqueId[]>;
   maxScore: number;
   /** Entries present but not counted (disabled, score 0, nothing annotated). */
   ignored: number;
@@ -73,17 +78,17 @@ function annotated(t: Record<string, unknown>): boolean {
   return nonEmpty(t.color) || nonEmpty(t.comment) || nonEmpty(t.metadata) || nonEmpty(t.links);
 }
 
-/** Where a layer's ID lands in the matrix: itself, its replacement, or the IDs a next-release ID replaces. */
+/**
+ * Where a layer's ID lands in the matrix, the ID it is counted as first: itself; or its replacement, then
+ * itself; or a next-release ID, then the IDs of this release it replaces.
+ */
 function targets(id: TechniqueId, catalog: OverlayCatalog | undefined): TechniqueId[] {
   if (!catalog) return [id];
   const status = catalog.status(id);
   if (status === 'active') return [id];
-  if (status === 'unknown') {
-    const from = catalog.remappedFrom(id);
-    return from.length ? [id, ...from] : [id];
-  }
+  if (status === 'unknown') return [id, ...catalog.remappedFrom(id)];
   const repl = catalog.replacement(id);
-  return repl ? [id, repl] : [id];
+  return repl ? [repl, id] : [id];
 }
 
 function addEntry(o: LayerOverlay, target: TechniqueId, layerId: TechniqueId, t: Record<string, unknown>): void {
@@ -108,7 +113,7 @@ function addEntry(o: LayerOverlay, target: TechniqueId, layerId: TechniqueId, t:
 }
 
 function emptyOverlay(name: string): LayerOverlay {
-  return { name, description: '', domain: 'enterprise-attack', entries: new Map(), maxScore: 0, ignored: 0, problems: [] };
+  return { name, description: '', domain: 'enterprise-attack', entries: new Map(), techniques: new Map(), maxScore: 0, ignored: 0, problems: [] };
 }
 
 /** One parsed layer object as an overlay. */
@@ -155,7 +160,8 @@ export function overlayFromLayer(layer: unknown, catalog?: OverlayCatalog): Laye
     }
     const to = targets(id, catalog);
     for (const t of to) addEntry(o, t, id, raw);
-    if (to.length > 1) mapped.set(id, to.slice(1));
+    o.techniques.set(id, to);
+    if (to.length > 1) mapped.set(id, to.filter((t) => t !== id));
   }
   for (const [from, to] of mapped) {
     const status = catalog?.status(from) ?? '';
@@ -176,6 +182,7 @@ export function mergeOverlays(list: LayerOverlay[]): LayerOverlay {
     o.problems.push(...l.problems.map((p) => `layer ${i + 1}: ${p}`));
     o.ignored += l.ignored;
     o.maxScore = Math.max(o.maxScore, l.maxScore);
+    for (const [id, to] of l.techniques) o.techniques.set(id, to);
     for (const e of l.entries.values()) {
       const prev = o.entries.get(e.id);
       if (!prev) {

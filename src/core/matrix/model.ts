@@ -141,6 +141,12 @@ export function stateOf(rules: number, tests: number): CoverageState {
   return tests > 0 ? 'tested-undetected' : 'neither';
 }
 
+/** A cell's figures from its rules and test notes: atomic tests (at least one per note), level score, state. */
+export function cellTotals(rules: readonly RuleRef[], tests: readonly TestRef[]): Pick<MatrixCell, 'testCount' | 'levelScore' | 'state'> {
+  const levelScore = rules.reduce((n, r) => n + (LEVEL_WEIGHTS[r.level.toLowerCase()] ?? 0), 0);
+  return { testCount: atomicTestTotal(tests), levelScore, state: stateOf(rules.length, tests.length) };
+}
+
 /** The fixed class boundaries for numeric scores: bucket n ≥ 1 holds scores ≥ bounds[n-1]. */
 export const SCORE_BUCKETS: Readonly<Record<Exclude<ScoreKind, 'state'>, readonly number[]>> = {
   rules: [1, 2, 5, 10],
@@ -345,8 +351,7 @@ export class MatrixModel {
     const successor = this.catalog.remap(id)?.id;
     const rules = [...own, ...rolled, ...succ, ...rolledSucc];
     const tests = COUNTED_ORDER.flatMap((as) => this.testRows(counted, as));
-    const testCount = atomicTestTotal(tests);
-    const levelScore = rules.reduce((n, r) => n + (LEVEL_WEIGHTS[r.level.toLowerCase()] ?? 0), 0);
+    const { testCount, levelScore, state } = cellTotals(rules, tests);
     const info = this.catalog.get(id);
     const cell: MatrixCell = {
       id,
@@ -366,7 +371,7 @@ export class MatrixModel {
       levelScore,
       tests,
       testCount,
-      state: stateOf(rules.length, tests.length),
+      state,
       inMatrix: place.inMatrix,
     };
     // Remember every note read, filtered out or not: a filtered-out rule may pass after an edit.
