@@ -12,7 +12,7 @@ import { atomicTestTotal, newerThanCatalog, type CoverageIndex, type TechniqueSt
 import type { TechniqueId } from './ids';
 import type { Comparison } from './layers/compare';
 import { escapeMarkdown } from './markdown/escape';
-import { MatrixModel, type MatrixCell, type MatrixOptions } from './matrix';
+import { MatrixModel, cellDisplayName, type MatrixCell, type MatrixOptions } from './matrix';
 
 /** The gap lists (the block's `show:` values in `view: gaps`). */
 export const GAP_SECTIONS = GAP_LISTS;
@@ -99,14 +99,10 @@ export interface GapOptions extends MatrixOptions {
 const byPath = (a: { path: string }, b: { path: string }): number => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
 const byId = (a: { id: string }, b: { id: string }): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
-function displayName(cell: MatrixCell, catalog: Catalog): string {
-  return catalog.displayName(cell.id) ?? cell.name;
-}
-
 function gapTechnique(cell: MatrixCell, catalog: Catalog): GapTechnique {
   return {
     id: cell.id,
-    name: displayName(cell, catalog),
+    name: cellDisplayName(cell, catalog),
     tactics: [...cell.tactics],
     notePath: cell.notePath,
     rules: cell.rules.length,

@@ -116,6 +116,14 @@ describe('compareWithLayer', () => {
     expect(c.differences.find((r) => r.id === 'T1046')!.name).toBe(names.get('T1046'));
   });
 
+  test('a next-release sub-technique is named once with its parent, not "Parent: Parent: Sub"', () => {
+    // SAMPLE has notes under T1685 and T1685.001, so both have cells outside the matrix.
+    const next = (catalogJson as unknown as { next: { techniques: Record<string, string> } }).next.techniques;
+    const layer = { name: 'v19', domain: 'enterprise-attack', versions: { navigator: '5.1.0', layer: '4.5' }, techniques: [{ techniqueID: 'T1685.001', score: 1 }] };
+    const c = compareWithLayer(model, parseLayerFile(JSON.stringify(layer), cat), 'rules');
+    expect(c.differences.find((r) => r.id === 'T1685.001')!.name).toBe(`${next['T1685']}: ${next['T1685.001']}`);
+  });
+
   test('score difference: vault score minus layer score, largest first', () => {
     const c = compareWithLayer(model, parseLayerFile(fixture('sigma-heatmap.json'), cat), 'rules');
     const ps = c.differences.find((r) => r.id === 'T1059.001')!;

@@ -4,7 +4,7 @@
  * covers, and the score difference technique by technique.
  */
 import type { TechniqueId } from '../ids';
-import { cellTotals, scoreOf, type CoverageState, type MatrixCell, type MatrixModel, type ScoreKind } from '../matrix';
+import { cellDisplayName, cellTotals, scoreOf, type CoverageState, type MatrixCell, type MatrixModel, type ScoreKind } from '../matrix';
 import type { LayerOverlay } from './import';
 
 export interface CompareRow {
@@ -53,15 +53,14 @@ function row(model: MatrixModel, cells: MatrixCell[], kind: ScoreKind, layerScor
     const rules = cells.flatMap((c) => c.rules).filter((r) => !paths.has(r.path) && !!paths.add(r.path));
     const tests = cells.flatMap((c) => c.tests).filter((t) => !paths.has(t.path) && !!paths.add(t.path));
     const own = id ? model.cell(id) : undefined;
-    const name = own?.name ?? (id ? (model.catalog.displayName(id) ?? model.catalog.nextRelease(id)?.name) : undefined) ?? first.name;
-    cell = { ...(own ?? first), id: id ?? first.id, name, parent: own?.parent ?? null, rules, tests, ...cellTotals(rules, tests) };
+    const name = own?.name ?? (id ? model.catalog.nextRelease(id)?.name : undefined) ?? first.name;
+    cell = { ...(own ?? first), id: id ?? first.id, name, rules, tests, ...cellTotals(rules, tests) };
   }
   const vaultScore = scoreOf(cell, kind);
-  // A sub-technique is named as ATT&CK names it: "Data Obfuscation: Protocol or Service Impersonation".
-  const parent = cell.parent ? model.cell(cell.parent)?.name : undefined;
   return {
     id: cell.id,
-    name: parent ? `${parent}: ${cell.name}` : cell.name,
+    // A sub-technique is named as ATT&CK names it: "Data Obfuscation: Protocol or Service Impersonation".
+    name: cellDisplayName(cell, model.catalog),
     ...(layerScore !== undefined ? { layerScore } : {}),
     vaultScore,
     difference: vaultScore - (layerScore ?? 0),

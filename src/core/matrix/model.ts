@@ -141,6 +141,11 @@ export function stateOf(rules: number, tests: number): CoverageState {
   return tests > 0 ? 'tested-undetected' : 'neither';
 }
 
+/** ATT&CK's display name of a cell ("Parent: Sub"); a cell outside the catalog already carries its own. */
+export function cellDisplayName(cell: MatrixCell, catalog: Catalog): string {
+  return catalog.displayName(cell.id) ?? cell.name;
+}
+
 /** A cell's figures from its rules and test notes: atomic tests (at least one per note), level score, state. */
 export function cellTotals(rules: readonly RuleRef[], tests: readonly TestRef[]): Pick<MatrixCell, 'testCount' | 'levelScore' | 'state'> {
   const levelScore = rules.reduce((n, r) => n + (LEVEL_WEIGHTS[r.level.toLowerCase()] ?? 0), 0);
