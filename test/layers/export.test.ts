@@ -11,6 +11,7 @@ import { SAMPLE, SIGMA_LEVEL_WEIGHTS, buildIndex } from '../matrix/fixtures';
 const raw = catalogJson as unknown as {
   version: string;
   techniques: Array<{ id: string; tactics: string[]; isSubtechnique: boolean; parent?: string; revoked?: boolean; deprecated?: boolean }>;
+  remaps: { techniques: Record<string, { id: string }> };
 };
 const active = raw.techniques.filter((t) => !t.revoked && !t.deprecated);
 const catalog = defaultCatalog();
@@ -121,6 +122,28 @@ describe('scores, comments, metadata and links', () => {
     expect(marked(layerText({ tactic: scoped }))).toEqual([scoped]);
     // Without a tactic the entry applies under all of the technique's tactics.
     expect(marked(layerText({})).sort()).toEqual([...tactics].sort());
+  });
+
+  test('a v19 layer\'s entries under v19 tactics mark the v18 techniques under their own tactics', () => {
+    // v19 split Defense Evasion into "stealth" and "defense-impairment"; ATT&CK 18 has neither tactic.
+    const v19 = raw.remaps.techniques;
+    const layer = {
+      name: 'v19',
+      versions: { attack: '19', navigator: '5.3.0', layer: '4.5' },
+      domain: 'enterprise-attack',
+      techniques: [
+        { techniqueID: 'T1686', tactic: 'defense-impairment', score: 1 },
+        { techniqueID: 'T1027', tactic: 'stealth', score: 1 },
+      ],
+    };
+    const out = exportLayer(model, { overlay: parseLayerFile(JSON.stringify(layer), overlayCatalog(catalog)) });
+    const inLayer = (e: LayerTechnique): boolean => (e.metadata ?? []).some((m) => 'name' in m && m.name === 'In layer "v19"');
+    const v18Of1686 = Object.keys(v19).filter((id) => v19[id]!.id === 'T1686');
+    expect(v18Of1686.length).toBeGreaterThan(0);
+    for (const id of [...v18Of1686, 'T1027']) {
+      const tactics = raw.techniques.find((t) => t.id === id)!.tactics;
+      expect({ id, marked: entries(out, id).filter(inLayer).map((e) => e.tactic).sort() }).toEqual({ id, marked: [...tactics].sort() });
+    }
   });
 
   test('round trip: our own layer imported again marks exactly the scored techniques', () => {

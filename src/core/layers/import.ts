@@ -62,6 +62,8 @@ export interface OverlayCatalog {
   remappedFrom(id: string): string[];
   tactics?(id: string): string[] | undefined;
   hasSubtechniques?(id: string): boolean;
+  /** Whether this release has the tactic (shortname): a next release's (v19 "stealth") it does not. */
+  isTactic?(shortname: string): boolean;
 }
 
 export class LayerError extends Error {}
@@ -91,7 +93,19 @@ function targets(id: TechniqueId, catalog: OverlayCatalog | undefined): Techniqu
   return repl ? [repl, id] : [id];
 }
 
-function addEntry(o: LayerOverlay, target: TechniqueId, layerId: TechniqueId, t: Record<string, unknown>): void {
+/**
+ * The tactic an entry is shown under in this release's matrix. A tactic the release does not have (a v19
+ * layer's "stealth" or "defense-impairment"), or that an ID the entry was mapped onto lacks, cannot place
+ * it: it shows under all of the technique's tactics, as an entry without one does.
+ */
+function tacticIn(target: TechniqueId, layerId: TechniqueId, tactic: string | undefined, catalog: OverlayCatalog | undefined): string | undefined {
+  if (!tactic || !catalog) return tactic;
+  if (catalog.isTactic && !catalog.isTactic(tactic)) return undefined;
+  if (target !== layerId && catalog.tactics?.(target)?.includes(tactic) === false) return undefined;
+  return tactic;
+}
+
+function addEntry(o: LayerOverlay, target: TechniqueId, layerId: TechniqueId, t: Record<string, unknown>, catalog: OverlayCatalog | undefined): void {
   const prev = o.entries.get(target);
   const e: OverlayEntry = prev ?? { id: target, tactics: [], layerIds: [] };
   if (typeof t.score === 'number' && Number.isFinite(t.score)) {
@@ -104,7 +118,7 @@ function addEntry(o: LayerOverlay, target: TechniqueId, layerId: TechniqueId, t:
     if (!e.comment) e.comment = c;
     else if (!e.comment.includes(c)) e.comment += `\n${c}`;
   }
-  const tactic = typeof t.tactic === 'string' && t.tactic ? t.tactic : undefined;
+  const tactic = tacticIn(target, layerId, typeof t.tactic === 'string' && t.tactic ? t.tactic : undefined, catalog);
   // An entry without a tactic shows under every tactic, whatever other entries for the technique say.
   if (!tactic) e.tactics = [];
   else if ((!prev || e.tactics.length > 0) && !e.tactics.includes(tactic)) e.tactics.push(tactic);
@@ -159,7 +173,7 @@ export function overlayFromLayer(layer: unknown, catalog?: OverlayCatalog): Laye
       continue;
     }
     const to = targets(id, catalog);
-    for (const t of to) addEntry(o, t, id, raw);
+    for (const t of to) addEntry(o, t, id, raw, catalog);
     o.techniques.set(id, to);
     if (to.length > 1) mapped.set(id, to.filter((t) => t !== id));
   }
@@ -223,6 +237,7 @@ export function overlayCatalog(c: {
   remappedFrom(id: string): string[];
   get(id: string): { tactics: string[] } | undefined;
   subtechniqueIds(id: string): string[];
+  tactic(key: string): { shortname: string } | undefined;
 }): OverlayCatalog {
   return {
     status: (id) => c.status(id),
@@ -230,5 +245,6 @@ export function overlayCatalog(c: {
     remappedFrom: (id) => c.remappedFrom(id),
     tactics: (id) => c.get(id)?.tactics,
     hasSubtechniques: (id) => c.subtechniqueIds(id).length > 0,
+    isTactic: (shortname) => c.tactic(shortname)?.shortname === shortname.trim().toLowerCase(),
   };
 }
