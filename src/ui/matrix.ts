@@ -13,7 +13,7 @@ import type { CoverageIndex } from '../core/coverage-index';
 import { gapsFromModel } from '../core/gaps';
 import { cellSummary } from '../core/layers/export';
 import type { Comparison } from '../core/layers/compare';
-import { overlayEntryUnder, type LayerOverlay, type OverlayEntry } from '../core/layers/import';
+import { overlayEntryShown, overlayEntryUnder, type LayerOverlay, type OverlayEntry } from '../core/layers/import';
 import type { TechniqueId } from '../core/ids';
 import {
   COVERAGE_STATES,
@@ -222,7 +222,9 @@ export function fillLegend(node: HTMLElement, model: MatrixModel, kind: ScoreKin
   }
   item('no-note', 'no note yet', cells.filter((c) => !c.notePath).length);
   if (overlay) {
-    const inLayer = [...model.allCells()].filter((c) => overlay.entries.has(c.id));
+    // Cells drawn with the overlay's outline, as every other item counts cells. A v19 ID outlines its own
+    // cell and the v18 cells it replaces, so these can exceed the comparison, which counts the layer's techniques.
+    const inLayer = [...model.allCells()].filter((c) => overlayEntryShown(overlay, c));
     item('acm-swatch-overlay', `In "${overlay.name}"`, inLayer.length);
     item('acm-swatch-overlay-undetected', 'In the layer, undetected', inLayer.filter((c) => c.rules.length === 0).length);
   }

@@ -184,6 +184,36 @@ describe('controls, table and block views', () => {
     expect(marked(mixed!.id)).toEqual([...mixed!.tactics].sort());
   });
 
+  test('legend and comparison count the cells the overlay is drawn on, not entries under a tactic the technique lacks', () => {
+    const tactics = catalog.tactics().map((t) => t.shortname);
+    const [wrong, right, plain] = active.filter((t) => !t.isSubtechnique && t.tactics.length < tactics.length);
+    const elsewhere = tactics.find((t) => !wrong!.tactics.includes(t))!;
+    const layer = {
+      name: 'scoped',
+      domain: 'enterprise-attack',
+      versions: { navigator: '5.1.0', layer: '4.5' },
+      techniques: [
+        { techniqueID: wrong!.id, tactic: elsewhere, score: 1 },
+        { techniqueID: right!.id, tactic: right!.tactics[0], score: 1 },
+        { techniqueID: plain!.id, score: 1 },
+      ],
+    };
+    const overlay = parseLayerFile(JSON.stringify(layer), overlayCatalog(catalog));
+    const root = renderMatrix(doc().body, model, { score: 'rules', links, overlay }).root;
+    const drawn = (cls: string): number => new Set([...root.querySelectorAll(`.acm-cell.${cls}`)].map((c) => c.getAttribute('data-id'))).size;
+    const legend = (label: string): number => {
+      const item = [...root.querySelectorAll('.acm-legend-item')].map((i) => i.textContent ?? '').find((t) => t.startsWith(label));
+      return Number(/\((\d+)\)$/.exec(item ?? '')?.[1]);
+    };
+    expect(drawn('has-overlay')).toBe(2);
+    expect(legend('In "scoped"')).toBe(drawn('has-overlay'));
+    expect(legend('In the layer, undetected')).toBe(drawn('is-overlay-undetected'));
+    const c = compareWithLayer(model, overlay, 'rules');
+    expect(c.inLayer).toBe(drawn('has-overlay'));
+    expect(c.undetected.length).toBe(drawn('is-overlay-undetected'));
+    expect(c.unmatched).toEqual([wrong!.id]);
+  });
+
   test('comparison: the layer file\'s problems are listed as text', () => {
     const d = doc();
     const layer = { name: 'old', domain: 'enterprise-attack', versions: { navigator: '4.8.1', layer: '4.4' }, techniques: [{ techniqueID: 'T1046', score: '<b>5</b>' }] };

@@ -5,7 +5,7 @@
  */
 import type { TechniqueId } from '../ids';
 import { cellDisplayName, cellTotals, scoreOf, type CoverageState, type MatrixCell, type MatrixModel, type ScoreKind } from '../matrix';
-import type { LayerOverlay } from './import';
+import { overlayEntryShown, type LayerOverlay } from './import';
 
 export interface CompareRow {
   id: TechniqueId;
@@ -36,7 +36,7 @@ export interface Comparison {
   detected: CompareRow[];
   /** Detected in the vault, absent from the layer. */
   vaultOnly: CompareRow[];
-  /** Layer IDs with no cell in the matrix (unknown, or filtered out). */
+  /** Layer IDs with no cell in the matrix (unknown, filtered out, or under tactics the cell is not shown under). */
   unmatched: TechniqueId[];
   /** Every technique in the layer or detected by the vault, largest difference first. */
   differences: CompareRow[];
@@ -80,8 +80,9 @@ const byId = (a: { id: string }, b: { id: string }): number => (a.id < b.id ? -1
  * annotates (enabled, scored above 0 or annotated otherwise; see import.ts) is one technique. A revoked ID
  * counts as its replacement, so a layer naming both counts it once; a next-release ID counts once however
  * many of this release's IDs it replaces. Its row covers every cell it lands on (its own, when notes name
- * it, and those it maps onto), detected when any of them has a rule. IDs landing on no cell are `unmatched`
- * and not counted: `inLayer` is `detected.length + undetected.length`.
+ * it, and those it maps onto), detected when any of them has a rule. Cells count where the matrix draws
+ * the entry (see overlayEntryShown); IDs landing on no such cell are `unmatched` and not counted: `inLayer`
+ * is `detected.length + undetected.length`.
  */
 export function compareWithLayer(model: MatrixModel, overlay: LayerOverlay, kind: ScoreKind = 'rules'): Comparison {
   const undetected: CompareRow[] = [];
@@ -98,7 +99,7 @@ export function compareWithLayer(model: MatrixModel, overlay: LayerOverlay, kind
     groups.set(as, g);
   }
   for (const [id, g] of groups) {
-    const cells = [...g.marks].map((x) => model.cell(x)).filter((c): c is MatrixCell => !!c);
+    const cells = [...g.marks].map((x) => model.cell(x)).filter((c): c is MatrixCell => !!c && !!overlayEntryShown(overlay, c));
     if (!cells.length) {
       unmatched.push(...g.layerIds);
       continue;
@@ -109,7 +110,7 @@ export function compareWithLayer(model: MatrixModel, overlay: LayerOverlay, kind
     (r.rules ? detected : undetected).push(r);
   }
   for (const cell of model.allCells()) {
-    if (cell.rules.length && !overlay.entries.has(cell.id)) vaultOnly.push(row(model, [cell], kind, undefined, []));
+    if (cell.rules.length && !overlayEntryShown(overlay, cell)) vaultOnly.push(row(model, [cell], kind, undefined, []));
   }
   const differences = [...undetected, ...detected, ...vaultOnly].sort(
     (a, b) => Math.abs(b.difference) - Math.abs(a.difference) || byId(a, b),

@@ -55,6 +55,20 @@ export function overlayEntryUnder(overlay: LayerOverlay | null | undefined, id: 
   return e.tactics.some((t) => t.toLowerCase() === tactic.toLowerCase()) ? e : undefined;
 }
 
+/**
+ * The layer's entry for a cell where the matrix draws it: under one of the cell's tactics, or in the
+ * column outside the tactics. An entry scoped only to tactics the cell is not shown under (a tactic the
+ * technique lacks, or one filtered out) marks it nowhere.
+ */
+export function overlayEntryShown(overlay: LayerOverlay | null | undefined, cell: { id: TechniqueId; tactics: readonly string[]; inMatrix: boolean }): OverlayEntry | undefined {
+  if (!cell.inMatrix) return overlayEntryUnder(overlay, cell.id, null);
+  for (const t of cell.tactics) {
+    const e = overlayEntryUnder(overlay, cell.id, t);
+    if (e) return e;
+  }
+  return undefined;
+}
+
 /** What the importer asks the catalog, to map IDs (optional: without it IDs are taken as they are). */
 export interface OverlayCatalog {
   status(id: string): string;
