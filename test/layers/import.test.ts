@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import catalogJson from '../../src/core/attack/catalog.json';
 import { defaultCatalog } from '../../src/core/attack/catalog';
-import { LayerError, compareWithLayer, overlayCatalog, parseLayerFile } from '../../src/core/layers';
+import { LayerError, compareWithLayer, overlayCatalog, overlayEntryUnder, parseLayerFile } from '../../src/core/layers';
 import { MatrixModel } from '../../src/core/matrix';
 import { SAMPLE, buildIndex } from '../matrix/fixtures';
 
@@ -58,6 +58,23 @@ describe('parseLayerFile', () => {
     const merged = parseLayerFile(JSON.stringify([layer([{ techniqueID: 'T1078', score: 1 }]), layer([{ techniqueID: 'T1078', tactic: 'persistence', score: 2 }])]), cat);
     expect(merged.entries.get('T1078')!.tactics).toEqual([]);
     expect(merged.entries.get('T1078')!.score).toBe(2);
+  });
+
+  test('a later disabled or unscored entry hides an earlier one under its tactics, as Navigator applies them in order', () => {
+    const raw = (catalogJson as unknown as { techniques: Array<{ id: string; tactics: string[]; revoked?: boolean; deprecated?: boolean }> }).techniques;
+    const t = raw.find((x) => !x.revoked && !x.deprecated && x.tactics.length >= 3)!;
+    const [off, ...on] = t.tactics as [string, ...string[]];
+    const layer = (techniques: object[]): string => JSON.stringify({ name: 'l', domain: 'enterprise-attack', versions: { navigator: '5.1.0', layer: '4.5' }, techniques });
+    const shownUnder = (text: string): string[] => t.tactics.filter((tac) => overlayEntryUnder(parseLayerFile(text, cat), t.id, tac)).sort();
+    // Everywhere, then disabled (or scored 0) under one tactic: shown under the others.
+    expect(shownUnder(layer([{ techniqueID: t.id, score: 3 }, { techniqueID: t.id, tactic: off, score: 3, enabled: false }]))).toEqual([...on].sort());
+    expect(shownUnder(layer([{ techniqueID: t.id, score: 3 }, { techniqueID: t.id, tactic: off, score: 0 }]))).toEqual([...on].sort());
+    // Under one tactic, then disabled everywhere: not in the layer at all.
+    const hidden = parseLayerFile(layer([{ techniqueID: t.id, tactic: off, score: 5 }, { techniqueID: t.id, score: 5, enabled: false }]), cat);
+    expect(hidden.entries.has(t.id)).toBe(false);
+    expect(hidden.ignored).toBe(1);
+    // The other way round the later entries add to the earlier ones.
+    expect(shownUnder(layer([{ techniqueID: t.id, tactic: off, score: 3, enabled: false }, { techniqueID: t.id, score: 3 }]))).toEqual([...t.tactics].sort());
   });
 
   test('a technique listed twice under the same tactic: the last entry counts, as in Navigator, and it is reported', () => {

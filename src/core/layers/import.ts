@@ -119,7 +119,8 @@ function tacticIn(target: TechniqueId, layerId: TechniqueId, tactic: string | un
   return tactic;
 }
 
-function addEntry(o: LayerOverlay, target: TechniqueId, layerId: TechniqueId, t: Record<string, unknown>, catalog: OverlayCatalog | undefined): void {
+/** Adds a layer entry (`t`, for `layerId`) to the overlay's entry for `target`, under `tactic` (none: all tactics). */
+function addEntry(o: LayerOverlay, target: TechniqueId, layerId: TechniqueId, t: Record<string, unknown>, tactic: string | undefined): void {
   const prev = o.entries.get(target);
   const e: OverlayEntry = prev ?? { id: target, tactics: [], layerIds: [] };
   if (typeof t.score === 'number' && Number.isFinite(t.score)) {
@@ -132,7 +133,6 @@ function addEntry(o: LayerOverlay, target: TechniqueId, layerId: TechniqueId, t:
     if (!e.comment) e.comment = c;
     else if (!e.comment.includes(c)) e.comment += `\n${c}`;
   }
-  const tactic = tacticIn(target, layerId, typeof t.tactic === 'string' && t.tactic ? t.tactic : undefined, catalog);
   // An entry without a tactic shows under every tactic, whatever other entries for the technique say.
   if (!tactic) e.tactics = [];
   else if ((!prev || e.tactics.length > 0) && !e.tactics.includes(tactic)) e.tactics.push(tactic);
@@ -166,30 +166,46 @@ export function overlayFromLayer(layer: unknown, catalog?: OverlayCatalog): Laye
   o.problems.push(...all.slice(0, MAX_PROBLEMS));
   if (all.length > MAX_PROBLEMS) o.problems.push(`… and ${all.length - MAX_PROBLEMS} more problems`);
   if (o.domain && o.domain !== 'enterprise-attack') o.problems.push(`the layer is for ${o.domain}; it is compared with the Enterprise matrix`);
-  // Navigator keeps the last entry for a technique under a tactic (no tactic: under all of them).
-  const latest = new Map<string, { id: TechniqueId; raw: Record<string, unknown> }>();
+  // Navigator applies the entries in order, each to the technique under its `tactic`, or without one under
+  // every tactic the technique has: the last entry under a tactic decides it there, so a later disabled or
+  // unscored entry hides an earlier one under that tactic (and an earlier one under all of them).
+  const latest = new Map<string, { id: TechniqueId; raw: Record<string, unknown>; tactic?: string; everywhere?: boolean }>();
+  const seen = new Set<string>();
   const repeats = new Map<string, number>();
   for (const raw of (layer.techniques as unknown[] | undefined) ?? []) {
     if (!isObj(raw) || typeof raw.techniqueID !== 'string') continue;
     const id = raw.techniqueID.trim().toUpperCase();
     if (!isTechniqueId(id)) continue; // reported by the validator
-    const key = typeof raw.tactic === 'string' && raw.tactic ? `${id} under "${raw.tactic}"` : id;
-    if (latest.delete(key)) repeats.set(key, (repeats.get(key) ?? 1) + 1);
-    latest.set(key, { id, raw });
+    const scoped = typeof raw.tactic === 'string' && raw.tactic ? raw.tactic : undefined;
+    const key = scoped ? `${id} under "${scoped}"` : id;
+    if (seen.has(key)) repeats.set(key, (repeats.get(key) ?? 1) + 1);
+    seen.add(key);
+    const under = scoped ? [scoped] : (catalog?.tactics?.(id) ?? []);
+    if (!under.length) latest.set(id, { id, raw });
+    for (const tactic of under) latest.set(`${id} ${tactic.toLowerCase()}`, { id, raw, tactic, everywhere: !scoped });
   }
   const repeated = [...repeats].map(([key, n]) => `${key} is listed ${n} times: the last entry is used, as in Navigator`);
   o.problems.push(...repeated.slice(0, MAX_PROBLEMS));
   if (repeated.length > MAX_PROBLEMS) o.problems.push(`… and ${repeated.length - MAX_PROBLEMS} more techniques listed more than once`);
   const mapped = new Map<TechniqueId, TechniqueId[]>();
-  for (const { id, raw } of latest.values()) {
+  const ignored = new Set<Record<string, unknown>>();
+  const everywhere = new Set<TechniqueId>();
+  for (const { id, raw, tactic, everywhere: all } of latest.values()) {
     if (!annotated(raw)) {
-      o.ignored++;
+      ignored.add(raw);
       continue;
     }
     const to = targets(id, catalog);
-    for (const t of to) addEntry(o, t, id, raw, catalog);
+    for (const t of to) addEntry(o, t, id, raw, tacticIn(t, id, tactic, catalog));
+    if (all) for (const t of to) everywhere.add(t);
     o.techniques.set(id, to);
     if (to.length > 1) mapped.set(id, to.filter((t) => t !== id));
+  }
+  o.ignored = ignored.size;
+  // An entry without a tactic, where no later one hides it, is shown under all of them.
+  for (const e of o.entries.values()) {
+    const all = everywhere.has(e.id) ? catalog?.tactics?.(e.id) : undefined;
+    if (e.tactics.length && all?.every((t) => e.tactics.some((x) => x.toLowerCase() === t))) e.tactics = [];
   }
   for (const [from, to] of mapped) {
     const status = catalog?.status(from) ?? '';
