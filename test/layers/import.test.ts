@@ -6,12 +6,15 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import catalogJson from '../../src/core/attack/catalog.json';
 import { defaultCatalog } from '../../src/core/attack/catalog';
-import { LayerError, compareWithLayer, overlayCatalog, overlayEntryUnder, parseLayerFile } from '../../src/core/layers';
+import { LayerError, compareWithLayer, exportLayer, overlayCatalog, overlayEntryUnder, parseLayerFile } from '../../src/core/layers';
 import { MatrixModel } from '../../src/core/matrix';
 import { SAMPLE, buildIndex } from '../matrix/fixtures';
 
 const catalog = defaultCatalog();
 const cat = overlayCatalog(catalog);
+const rawCatalog = catalogJson as unknown as { techniques: Array<{ id: string; revokedBy?: string }>; remaps: { techniques: Record<string, { id: string }> } };
+const revokedBy = new Map(rawCatalog.techniques.filter((t) => t.revokedBy).map((t) => [t.id, t.revokedBy as string]));
+const remaps = rawCatalog.remaps.techniques;
 const fixture = (name: string): string => readFileSync(join(__dirname, 'fixtures', name), 'utf8');
 const model = new MatrixModel(buildIndex(SAMPLE), catalog);
 /** Oracle: techniques with at least one rule in SAMPLE (rolled up to parents, plus v19 successors). */
@@ -121,7 +124,8 @@ describe('compareWithLayer', () => {
     const inLayer = [...o.entries.keys()];
     expect(c.undetected.map((r) => r.id)).toEqual(inLayer.filter((id) => !detected.has(id)).sort());
     expect(c.detected.map((r) => r.id)).toEqual(inLayer.filter((id) => detected.has(id)).sort());
-    expect(c.vaultOnly.map((r) => r.id).sort()).toEqual([...model.allCells()].filter((x) => x.rules.length && !o.entries.has(x.id)).map((x) => x.id).sort());
+    const counterparts = (id: string): string[] => [id, ...(revokedBy.get(id) ? [revokedBy.get(id)!] : []), ...Object.keys(remaps).filter((from) => remaps[from]!.id === id)];
+    expect(c.vaultOnly.map((r) => r.id).sort()).toEqual([...model.allCells()].filter((x) => x.rules.length && !counterparts(x.id).some((id) => o.entries.has(id))).map((x) => x.id).sort());
     expect(c.undetected.map((r) => r.id)).toEqual(['T1046']);
   });
 
@@ -147,6 +151,20 @@ describe('compareWithLayer', () => {
     expect(ps.layerScore).toBe(40);
     expect(ps.difference).toBe(2 - 40);
     expect(c.differences[0]!.id).toBe('T1059.001');
+  });
+
+  test('our own layer compared with the vault: rules filed under revoked or v19 IDs are in it, under the IDs they map to', () => {
+    // SAMPLE files rules under T1086 (revoked) and T1685 (v19): cells outside the matrix, left out of the export.
+    for (const id of ['T1086', 'T1685']) expect(model.cell(id)!.rules.length).toBeGreaterThan(0);
+    const layer = exportLayer(model, { score: 'rules' });
+    const scored = new Set((layer.techniques ?? []).filter((t) => (t.score ?? 0) > 0).map((t) => t.techniqueID));
+    const c = compareWithLayer(model, parseLayerFile(JSON.stringify(layer), cat), 'rules');
+    expect(c.inLayer).toBe(scored.size);
+    // Only IDs no ATT&CK 18 technique stands for (T1999, unknown) are missing from the layer.
+    const standsFor = (id: string): boolean => revokedBy.has(id) || Object.values(remaps).some((to) => to.id === id);
+    const outside = [...model.allCells()].filter((x) => !x.inMatrix && x.rules.length);
+    expect(outside.filter((x) => standsFor(x.id)).length).toBeGreaterThan(0);
+    expect(c.vaultOnly.map((r) => r.id)).toEqual(outside.filter((x) => !standsFor(x.id)).map((x) => x.id).sort());
   });
 
   test('v19 IDs with no v18 counterpart are reported as not in the matrix', () => {

@@ -34,7 +34,7 @@ export interface Comparison {
   undetected: CompareRow[];
   /** In the layer and detected. */
   detected: CompareRow[];
-  /** Detected in the vault, absent from the layer. */
+  /** Detected in the vault, absent from the layer (also as the IDs a revoked or next-release ID maps to). */
   vaultOnly: CompareRow[];
   /** Layer IDs with no cell in the matrix (unknown, filtered out, or under tactics the cell is not shown under). */
   unmatched: TechniqueId[];
@@ -109,8 +109,16 @@ export function compareWithLayer(model: MatrixModel, overlay: LayerOverlay, kind
     const r = row(model, cells, kind, scores.length ? Math.max(...scores) : undefined, g.layerIds.filter((x) => x !== rowId), id);
     (r.rules ? detected : undetected).push(r);
   }
+  // A cell outside the matrix is in the layer when the layer has it as the IDs the comparison maps it to:
+  // the replacement of a revoked ID, the IDs of this release a next-release ID replaces.
+  const shown = (id: TechniqueId | undefined): boolean => {
+    const c = id ? model.cell(id) : undefined;
+    return !!c && !!overlayEntryShown(overlay, c);
+  };
+  const inLayer = (c: MatrixCell): boolean =>
+    shown(c.id) || (!c.inMatrix && (shown(c.replacement) || model.catalog.remappedFrom(c.id).some(shown)));
   for (const cell of model.allCells()) {
-    if (cell.rules.length && !overlayEntryShown(overlay, cell)) vaultOnly.push(row(model, [cell], kind, undefined, []));
+    if (cell.rules.length && !inLayer(cell)) vaultOnly.push(row(model, [cell], kind, undefined, []));
   }
   const differences = [...undetected, ...detected, ...vaultOnly].sort(
     (a, b) => Math.abs(b.difference) - Math.abs(a.difference) || byId(a, b),
