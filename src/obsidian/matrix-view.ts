@@ -22,7 +22,7 @@ import type { CoverageIndex } from '../core/coverage-index';
 import { gapsFromModel, gapsMarkdown } from '../core/gaps';
 import { techniqueFileName } from '../core/import/names';
 import { techniqueNote } from '../core/import/technique-note';
-import { compareWithLayer, exportLayer, LayerError, overlayCatalog, parseLayerFile, type LayerOverlay } from '../core/layers';
+import { compareWithLayer, exportLayer, LayerError, overlayCatalog, parseLayerFile, plural, type LayerOverlay } from '../core/layers';
 import { MatrixModel, type MatrixFilters, type ScoreKind } from '../core/matrix';
 import { MatrixChanges, renderComparison, renderMatrix, renderMatrixControls, type MatrixControlValues, type MatrixHandle } from '../ui/matrix';
 import { renderReport, serializeReport } from '../ui/report';
@@ -372,7 +372,7 @@ export function registerMatrix(plugin: Plugin, getIndex: () => CoverageIndex, ge
       const overlay = parseLayerFile(await source.read(), overlayCatalog(getCatalog()));
       state.overlay = overlay;
       const cmp = compareWithLayer(state.model(), overlay, state.controls.score);
-      new Notice(`Overlay "${overlay.name}": ${cmp.inLayer} techniques, ${cmp.undetected.length} undetected in this vault`);
+      new Notice(`Overlay "${overlay.name}": ${plural(cmp.inLayer, 'technique')}, ${cmp.undetected.length} undetected in this vault`);
       if (overlay.problems.length) console.warn(`Layer ${source.name}:\n${overlay.problems.join('\n')}`);
       state.changed();
       await openMatrix(plugin);

@@ -12,7 +12,7 @@ import type { CoverageBlock } from '../core/coverage-block';
 import type { CoverageIndex } from '../core/coverage-index';
 import { gapsFromModel } from '../core/gaps';
 import { cellSummary } from '../core/layers/export';
-import type { Comparison } from '../core/layers/compare';
+import { comparisonSummary, type Comparison } from '../core/layers/compare';
 import { overlayEntryShown, overlayEntryUnder, type LayerOverlay, type OverlayEntry } from '../core/layers/import';
 import type { TechniqueId } from '../core/ids';
 import {
@@ -454,7 +454,7 @@ export function renderComparison(parent: HTMLElement, c: Comparison, links: Link
   const box = el(parent, 'div', { cls: 'acm-comparison' });
   el(box, 'div', {
     cls: 'acm-comparison-summary',
-    text: `Layer "${c.layer}": ${c.inLayer} techniques, ${c.detected.length} detected, ${c.undetected.length} undetected; ${c.vaultOnly.length} detected techniques are not in the layer.`,
+    text: `${comparisonSummary(c)}.`,
   });
   if (c.unmatched.length) el(box, 'div', { cls: 'acm-muted', text: `Not in the matrix: ${c.unmatched.join(', ')}` });
   if (c.problems.length) {

@@ -63,6 +63,18 @@ describe('attack-coverage layer', () => {
     expect(missing.stderr).toContain('cannot read layer file');
   });
 
+  test('--overlay with a one-technique layer: "1 technique", in the layer and gaps commands alike', async () => {
+    const one = join(dir, 'one.json');
+    const text = JSON.stringify({ name: 'one', domain: 'enterprise-attack', versions: { navigator: '5.1.0', layer: '4.5' }, techniques: [{ techniqueID: 'T1046', score: 1 }] });
+    writeFileSync(one, text);
+    const ids = (JSON.parse(text) as { techniques: Array<{ techniqueID: string }> }).techniques.map((t) => t.techniqueID);
+    const gaps = await capture(['gaps', VAULT, '--overlay', one]);
+    const layer = await capture(['layer', VAULT, '-o', join(dir, 'one-out.json'), '--overlay', one]);
+    const summary = (out: string): string | undefined => out.split('\n').find((l) => l.startsWith('Layer "one"'));
+    expect(summary(gaps.stdout)).toMatch(new RegExp(`^Layer "one": ${ids.length} technique, `));
+    expect(summary(layer.stdout)).toBe(summary(gaps.stdout));
+  });
+
   test('--overlay: what is wrong with the layer file is printed and in the JSON, not dropped', async () => {
     // Navigator ignores a score that is not a number and an entry without a techniqueID; a 4.4 layer is older than the spec.
     const bad = join(dir, 'bad.json');

@@ -5,6 +5,7 @@
  */
 import type { TechniqueId } from '../ids';
 import { cellDisplayName, cellTotals, scoreOf, type CoverageState, type MatrixCell, type MatrixModel, type ScoreKind } from '../matrix';
+import { plural } from './export';
 import { overlayEntryShown, type LayerOverlay } from './import';
 
 export interface CompareRow {
@@ -71,6 +72,11 @@ function row(model: MatrixModel, cells: MatrixCell[], kind: ScoreKind, layerScor
     layerIds,
     cells: cells.map((c) => c.id),
   };
+}
+
+/** The comparison's figures in one line, as every output shows them. */
+export function comparisonSummary(c: Comparison): string {
+  return `Layer "${c.layer}": ${plural(c.inLayer, 'technique')}, ${c.detected.length} detected, ${c.undetected.length} undetected; ${plural(c.vaultOnly.length, 'detected technique')} not in the layer`;
 }
 
 const byId = (a: { id: string }, b: { id: string }): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
