@@ -80,6 +80,19 @@ describe('parseLayerFile', () => {
     expect(shownUnder(layer([{ techniqueID: t.id, tactic: off, score: 3, enabled: false }, { techniqueID: t.id, score: 3 }]))).toEqual([...t.tactics].sort());
   });
 
+  test('a revoked ID without a tactic marks its replacement under all of the replacement\'s tactics', () => {
+    const raw = (catalogJson as unknown as { techniques: Array<{ id: string; tactics: string[]; revokedBy?: string }> }).techniques;
+    const byId = new Map(raw.map((t) => [t.id, t]));
+    // A revoked technique whose replacement has a tactic it had not (T1004 → T1547.004 adds privilege-escalation).
+    const old = raw.find((t) => {
+      const r = t.revokedBy ? byId.get(t.revokedBy) : undefined;
+      return !!r && r.tactics.some((x) => !t.tactics.includes(x)) && r.tactics.some((x) => t.tactics.includes(x));
+    })!;
+    const repl = byId.get(old.revokedBy!)!;
+    const o = parseLayerFile(JSON.stringify({ name: 'l', domain: 'enterprise-attack', versions: { navigator: '5.1.0', layer: '4.5' }, techniques: [{ techniqueID: old.id, score: 1 }] }), cat);
+    expect(repl.tactics.filter((tac) => overlayEntryUnder(o, repl.id, tac)).sort()).toEqual([...repl.tactics].sort());
+  });
+
   test('a technique listed twice under the same tactic: the last entry counts, as in Navigator, and it is reported', () => {
     // Navigator's ViewModel.deserialize replaces the technique-tactic's annotations with each entry in turn.
     const layer = {

@@ -196,7 +196,8 @@ export function overlayFromLayer(layer: unknown, catalog?: OverlayCatalog): Laye
       continue;
     }
     const to = targets(id, catalog);
-    for (const t of to) addEntry(o, t, id, raw, tacticIn(t, id, tactic, catalog));
+    // Without a tactic, an ID mapped onto another applies under all of that one's tactics, whatever its own were.
+    for (const t of to) addEntry(o, t, id, raw, all && t !== id ? undefined : tacticIn(t, id, tactic, catalog));
     if (all) for (const t of to) everywhere.add(t);
     o.techniques.set(id, to);
     if (to.length > 1) mapped.set(id, to.filter((t) => t !== id));
