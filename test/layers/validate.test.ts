@@ -76,6 +76,13 @@ describe('validateLayer', () => {
     expect(validateLayer(l, { catalog }).errors.some((e) => /showSubtechniques is only valid/.test(e))).toBe(true);
   });
 
+  test('showSubtechniques: false, as Navigator writes on every technique it exports, is fine without sub-techniques', () => {
+    const l = clone();
+    (l.techniques as Layer[])[1]!.showSubtechniques = false;
+    const catalog = { tactics: () => undefined, hasSubtechniques: (id: string) => id === 'T1110' };
+    expect(validateLayer(l, { catalog }).errors).toEqual([]);
+  });
+
   test('older formats are errors by default, warnings when importing leniently', () => {
     const l = clone();
     (l.versions as Layer).layer = '4.4';

@@ -96,9 +96,10 @@ function checkTechnique(t: unknown, i: number, out: LayerCheck, opts: ValidateOp
   else if (typeof t.color === 'string' && t.color !== '' && !HEX.test(t.color)) out.warnings.push(`${at}.color "${t.color}" is not a hex colour`);
   if (t.metadata !== undefined) checkItems(at, t.metadata, 'metadata', out);
   if (t.links !== undefined) checkItems(at, t.links, 'links', out);
+  // Navigator writes `showSubtechniques: false` on every technique it exports: only `true` needs sub-techniques.
   if (t.showSubtechniques !== undefined) {
     if (typeof t.showSubtechniques !== 'boolean') out.errors.push(`${at}.showSubtechniques must be a boolean`);
-    else if (typeof id === 'string' && opts.catalog && !opts.catalog.hasSubtechniques(id)) {
+    else if (t.showSubtechniques && typeof id === 'string' && opts.catalog && !opts.catalog.hasSubtechniques(id)) {
       out.errors.push(`${at}.showSubtechniques is only valid on a technique with sub-techniques (${id} has none)`);
     }
   }
