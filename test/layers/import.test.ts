@@ -180,6 +180,18 @@ describe('compareWithLayer', () => {
     expect(c.vaultOnly.map((r) => r.id)).toEqual(outside.filter((x) => !standsFor(x.id)).map((x) => x.id).sort());
   });
 
+  test('a v19 ID with no note of its own: its row links to no note, not to one of the v18 techniques it replaces', () => {
+    const v18 = Object.keys(remaps).filter((from) => remaps[from]!.id === 'T1685');
+    expect(v18.length).toBeGreaterThan(1);
+    // Notes for the v18 techniques, none naming T1685 itself.
+    const spec = { techniqueNotes: v18, rules: [{ name: 'Tamper', techniques: [v18[0]!], level: 'high', vendor: 'sigma' }] };
+    const m = new MatrixModel(buildIndex(spec), catalog);
+    expect(m.cell('T1685')).toBeUndefined();
+    const layer = { name: 'v19', domain: 'enterprise-attack', versions: { navigator: '5.1.0', layer: '4.5' }, techniques: [{ techniqueID: 'T1685', score: 1 }] };
+    const c = compareWithLayer(m, parseLayerFile(JSON.stringify(layer), cat), 'rules');
+    expect(c.detected.map((r) => [r.id, r.notePath])).toEqual([['T1685', null]]);
+  });
+
   test('v19 IDs with no v18 counterpart are reported as not in the matrix', () => {
     const c = compareWithLayer(model, parseLayerFile(fixture('apt-layers.json'), cat), 'rules');
     expect(c.unmatched).toEqual(['T1027.018']);

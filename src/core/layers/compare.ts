@@ -55,7 +55,8 @@ function row(model: MatrixModel, cells: MatrixCell[], kind: ScoreKind, layerScor
     const tests = cells.flatMap((c) => c.tests).filter((t) => !paths.has(t.path) && !!paths.add(t.path));
     const own = id ? model.cell(id) : undefined;
     const name = own?.name ?? (id ? model.catalog.nextRelease(id)?.name : undefined) ?? first.name;
-    cell = { ...(own ?? first), id: id ?? first.id, name, rules, tests, ...cellTotals(rules, tests) };
+    // Without a cell of its own the row has no note: another cell's would link the row's ID to the wrong technique.
+    cell = { ...(own ?? first), id: id ?? first.id, name, notePath: own?.notePath ?? null, rules, tests, ...cellTotals(rules, tests) };
   }
   const vaultScore = scoreOf(cell, kind);
   return {
