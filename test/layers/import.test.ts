@@ -93,6 +93,17 @@ describe('parseLayerFile', () => {
     expect(repl.tactics.filter((tac) => overlayEntryUnder(o, repl.id, tac)).sort()).toEqual([...repl.tactics].sort());
   });
 
+  test('a v19 layer under v19 tactics: the unknown tactic is reported once, not as a wrong tactic on every entry', () => {
+    const raw = (catalogJson as unknown as { tactics: Array<{ shortname: string }>; techniques: Array<{ id: string; tactics: string[]; revoked?: boolean; deprecated?: boolean }> });
+    expect(raw.tactics.map((t) => t.shortname)).not.toContain('stealth');
+    const evasion = raw.techniques.filter((t) => !t.revoked && !t.deprecated && t.tactics.includes('defense-evasion')).slice(0, 30);
+    expect(evasion.length).toBe(30);
+    const techniques = evasion.map((t) => ({ techniqueID: t.id, tactic: 'stealth', score: 1 }));
+    const o = parseLayerFile(JSON.stringify({ name: 'v19', domain: 'enterprise-attack', versions: { attack: '19', navigator: '5.3.0', layer: '4.5' }, techniques }), cat);
+    expect(o.problems.filter((p) => p.includes('stealth'))).toHaveLength(1);
+    expect(o.problems.filter((p) => /is not under tactic/.test(p))).toEqual([]);
+  });
+
   test('a technique listed twice under the same tactic: the last entry counts, as in Navigator, and it is reported', () => {
     // Navigator's ViewModel.deserialize replaces the technique-tactic's annotations with each entry in turn.
     const layer = {

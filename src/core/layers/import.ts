@@ -159,10 +159,20 @@ export function overlayFromLayer(layer: unknown, catalog?: OverlayCatalog): Laye
     lenientVersion: true,
     catalog:
       catalog?.tactics && catalog.hasSubtechniques
-        ? { tactics: (id) => catalog.tactics?.(id), hasSubtechniques: (id) => catalog.hasSubtechniques?.(id) ?? false }
+        ? {
+            tactics: (id) => catalog.tactics?.(id),
+            hasSubtechniques: (id) => catalog.hasSubtechniques?.(id) ?? false,
+            ...(catalog.isTactic ? { isTactic: (s: string) => catalog.isTactic?.(s) ?? true } : {}),
+          }
         : undefined,
   });
-  const all = [...check.errors, ...check.warnings];
+  // A tactic the release lacks (v19's "stealth" in an ATT&CK 18 catalog) is said once, not per entry.
+  const foreign = new Set<string>();
+  for (const raw of Array.isArray(layer.techniques) ? (layer.techniques as unknown[]) : []) {
+    if (isObj(raw) && typeof raw.tactic === 'string' && raw.tactic && catalog?.isTactic?.(raw.tactic) === false) foreign.add(raw.tactic);
+  }
+  const foreignTactics = [...foreign].map((t) => `tactic "${t}" is not in this ATT&CK release: its entries are shown under all of their technique's tactics`);
+  const all = [...check.errors, ...foreignTactics, ...check.warnings];
   o.problems.push(...all.slice(0, MAX_PROBLEMS));
   if (all.length > MAX_PROBLEMS) o.problems.push(`… and ${all.length - MAX_PROBLEMS} more problems`);
   if (o.domain && o.domain !== 'enterprise-attack') o.problems.push(`the layer is for ${o.domain}; it is compared with the Enterprise matrix`);

@@ -15,6 +15,8 @@ export interface ValidateOptions {
   catalog?: {
     tactics(id: string): string[] | undefined;
     hasSubtechniques(id: string): boolean;
+    /** Whether the release has the tactic: entries under one it lacks (a later release's) are not each flagged. */
+    isTactic?(shortname: string): boolean;
   };
   /** Accept older formats (4.x) with a warning instead of an error: used on import. */
   lenientVersion?: boolean;
@@ -86,7 +88,7 @@ function checkTechnique(t: unknown, i: number, out: LayerCheck, opts: ValidateOp
     if (typeof t.tactic !== 'string') out.errors.push(`${at}.tactic must be a string`);
     else if (typeof id === 'string' && opts.catalog) {
       const tactics = opts.catalog.tactics(id);
-      if (tactics && !tactics.includes(t.tactic)) out.warnings.push(`${at}: ${id} is not under tactic "${t.tactic}"`);
+      if (tactics && !tactics.includes(t.tactic) && opts.catalog.isTactic?.(t.tactic) !== false) out.warnings.push(`${at}: ${id} is not under tactic "${t.tactic}"`);
     }
   }
   if (t.comment !== undefined && typeof t.comment !== 'string') out.errors.push(`${at}.comment must be a string`);
