@@ -37,10 +37,13 @@ export function engineSettings(s: PluginSettings): EngineSettings {
   return withDefaults(s);
 }
 
-/** One entry per line or comma; folder entries go through normalizePath. */
+/**
+ * One entry per line; folder entries go through normalizePath. Tags may also be separated by commas (a
+ * tag cannot hold one), folders not: "Sigma, converted" is one folder's name.
+ */
 export function parseList(text: string, kind: 'folder' | 'tag'): string[] {
   const out: string[] = [];
-  for (const raw of text.split(/[\n,]/)) {
+  for (const raw of text.split(kind === 'folder' ? /\r?\n/ : /[\r\n,]/)) {
     const t = raw.trim();
     if (!t) continue;
     const v = kind === 'folder' ? normalizePath(t) : t.replace(/^#/, '');

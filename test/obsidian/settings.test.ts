@@ -92,6 +92,16 @@ describe('settings tab', () => {
     expect((app._pluginData.get(MANIFEST.id) as { ruleFolders: string[] }).ruleFolders).toEqual(['Detection Rules', 'Vendor rules']);
   });
 
+  test('a folder whose name holds a comma is one folder, not two', async () => {
+    const files = pythonVault();
+    files['Sigma, converted/python_inline.md'] = UNFILED;
+    const { app } = await start(files, { open: PYTHON });
+    type(openTab(app), 'Rule folders', 'Detection Rules\nSigma, converted');
+    await advance(400 + REFRESH_MS + 10);
+    expect((app._pluginData.get(MANIFEST.id) as { ruleFolders: string[] }).ruleFolders).toEqual(['Detection Rules', 'Sigma, converted']);
+    expect(ruleTitles(pane(app))).toContain('Python Inline Command Execution');
+  });
+
   test('a folder taken out of the technique folders has the embedded rules of its notes read', async () => {
     const files = pythonVault();
     files['Security/T1059.006 - Python webshell.md'] = EMBEDDED_ONLY;
