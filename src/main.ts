@@ -27,6 +27,7 @@ export default class AttackCoveragePlugin extends Plugin {
     const indexer = this.addChild(new VaultIndexer(this.app, engineSettings(settings), catalog));
     const ctx = new CoverageContext(this.app, indexer, catalog, settings, (s) => this.saveData(s));
     this.ctx = ctx;
+    this.register(() => ctx.dispose());
     this.guard('analytics', () => {
       const analytics = new AnalyticsService(this.app, indexer.index);
       ctx.analytics = analytics;

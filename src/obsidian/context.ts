@@ -2,7 +2,7 @@
  * What the plugin's views, blocks, commands and settings tab share: the app, the indexer and the live
  * settings. Settings changes are saved, applied to the index and announced to every open view and block.
  */
-import type { App } from 'obsidian';
+import type { App, Component } from 'obsidian';
 import type { Catalog } from '../core/attack/catalog';
 import { engineSettings, type PluginSettings } from './settings';
 import type { AnalyticsService } from './analytics';
@@ -15,6 +15,8 @@ const ENGINE_KEYS = ['techniqueFolders', 'ruleFolders', 'testFolders', 'techniqu
 export class CoverageContext {
   private current: PluginSettings;
   private readonly listeners = new Set<Listener>();
+  /** Code-block children now loaded: a note rendered while the plugin ran keeps them after it stops. */
+  private readonly blocks = new Set<Component>();
   /** Bumped on every settings change, so views know to redraw even when the index did not change. */
   settingsVersion = 0;
   /** Technique analytics (events, authoring guide, ATT&CK context); absent in tests that do not need it. */
@@ -47,6 +49,21 @@ export class CoverageContext {
     if (ENGINE_KEYS.some((k) => JSON.stringify(prev[k]) !== JSON.stringify(next[k]))) this.indexer.setSettings(engineSettings(next));
     this.settingsVersion += 1;
     for (const l of [...this.listeners]) l();
+  }
+
+  /** A loaded code-block child, unloaded by `dispose` if it is still loaded then; returns its release. */
+  adopt(block: Component): () => void {
+    this.blocks.add(block);
+    return () => this.blocks.delete(block);
+  }
+
+  /**
+   * The plugin is unloading. Obsidian does not re-render open notes then, so their blocks would go on
+   * listening to the vault and to an index nobody updates: unload them (the drawn panels stay as they are).
+   */
+  dispose(): void {
+    for (const b of [...this.blocks]) b.unload();
+    this.blocks.clear();
   }
 
   onSettingsChange(listener: Listener): () => void {

@@ -45,6 +45,7 @@ export abstract class LiveBlock extends MarkdownRenderChild {
 
   override onload(): void {
     this.containerEl.addClass('attack-coverage-block');
+    this.register(this.ctx.adopt(this));
     this.render();
     this.register(this.ctx.indexer.index.onChange(() => this.refresh()));
     this.register(this.ctx.onSettingsChange(() => this.refresh()));

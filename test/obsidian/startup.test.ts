@@ -1,9 +1,11 @@
 /**
  * @jest-environment jsdom
  */
+import AttackCoveragePlugin from '../../src/main';
 import { VIEW_TYPE_COVERAGE } from '../../src/obsidian/constants';
+import { FakeApp } from '../__obsidian_shim__/fake-app';
 import { MarkdownPreviewRenderer } from '../__obsidian_shim__/obsidian';
-import { EMBEDDED_ONLY, PYTHON, PYTHON_RULE, advance, pane, pythonVault, ruleTitles, start } from './helpers';
+import { EMBEDDED_ONLY, MANIFEST, PYTHON, PYTHON_RULE, advance, pane, pythonVault, ruleTitles, start } from './helpers';
 
 beforeEach(() => jest.useFakeTimers());
 afterEach(() => {
@@ -100,6 +102,24 @@ describe('start-up', () => {
     expect(reads).not.toHaveBeenCalled();
     // The dataview language is free for the Dataview plugin, should the user enable it.
     expect(MarkdownPreviewRenderer.codeBlockPostProcessors.dataview).toBeUndefined();
+  });
+
+  test('disabled with a note open that shows a block: the block stops listening too', async () => {
+    const files = { ...pythonVault(), 'Notes/Review.md': '# Review\n\n```attack-coverage\ntechnique: T1059.006\n```\n' };
+    const app = FakeApp.start(files);
+    app.layoutReady();
+    await app.workspace.openFile('Notes/Review.md');
+    const events = ['rename', 'delete', 'modify', 'create'];
+    const count = (): number[] => [...events.map((e) => app.vault.listenerCount(e)), ...['changed', 'resolved', 'deleted'].map((e) => app.metadataCache.listenerCount(e))];
+    const before = count();
+    const plugin = await app.enablePlugin(AttackCoveragePlugin, MANIFEST);
+    await advance(500);
+    await app.workspace.openFile('Notes/Review.md'); // drawn again, now with the block
+    await advance(200);
+    expect(ruleTitles(app.workspace.rootSplit.el.querySelector('.block-language-attack-coverage')!)).toHaveLength(5);
+    app.disablePlugin(plugin);
+    // Obsidian does not draw open notes again when a plugin stops: its blocks must let go by themselves.
+    expect(count()).toEqual(before);
   });
 
   test('unloading cleans up: block languages are released and the pane leaf is left in place', async () => {
