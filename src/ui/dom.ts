@@ -43,6 +43,13 @@ export function noteLink(parent: Element, path: string, label: string, links: Li
       ev.preventDefault();
       links.open?.(path, ev);
     });
+    // A middle click sends no click event, and its default would follow the href: open the note in a
+    // new tab instead, as Obsidian's own links do.
+    a.addEventListener('auxclick', (ev) => {
+      if (ev.button !== 1) return;
+      ev.preventDefault();
+      links.open?.(path, ev);
+    });
   }
   if (links.hover) a.addEventListener('mouseover', (ev) => links.hover?.(path, ev, a));
   return a;

@@ -147,6 +147,21 @@ describe('links', () => {
     expect(app.workspace.getLeavesOfType('markdown')).toHaveLength(2);
   });
 
+  test('middle click opens a new tab, as Obsidian links do; other buttons do nothing', async () => {
+    const { app } = await start(pythonVault(), { open: PYTHON });
+    const link = pane(app).querySelector<HTMLAnchorElement>(`a[data-href="${PYTHON_RULE}"]`)!;
+    const right = new MouseEvent('auxclick', { bubbles: true, cancelable: true, button: 2 });
+    link.dispatchEvent(right);
+    expect(right.defaultPrevented).toBe(false); // the context menu stays the browser's business
+    expect(app.opened).toHaveLength(0);
+    const middle = new MouseEvent('auxclick', { bubbles: true, cancelable: true, button: 1 });
+    link.dispatchEvent(middle);
+    await advance(100);
+    expect(middle.defaultPrevented).toBe(true);
+    expect(app.opened.at(-1)).toEqual({ linktext: PYTHON_RULE, sourcePath: PYTHON, newLeaf: 'tab' });
+    expect(app.workspace.getLeavesOfType('markdown')).toHaveLength(2);
+  });
+
   test('hover asks Obsidian for a page preview from our registered source', async () => {
     const { app } = await start(pythonVault(), { open: PYTHON });
     expect(app._hoverLinkSources.get(HOVER_SOURCE)).toEqual({ display: 'ATT&CK coverage', defaultMod: true });
