@@ -44,6 +44,8 @@ const TAG_HELP = 'One per line, without "#". Nested tags match on their last par
 const LIST_COMMIT_MS = 400;
 
 const columnKey = (col: RuleColumn): ColumnKey => `column:${col}`;
+const validatorOf = (item: (typeof LISTS)[number]): ((text: string) => string | undefined) =>
+  item.kind === 'tag' ? tagListProblem : (text) => folderListProblem(text, item.key === 'ignoreFolders');
 const listOf = (key: string): (typeof LISTS)[number] | undefined => LISTS.find((l) => l.key === key);
 const columnOf = (key: string): RuleColumn | undefined => RULE_COLUMNS.find((c) => columnKey(c) === key);
 
@@ -51,6 +53,21 @@ const columnOf = (key: string): RuleColumn | undefined => RULE_COLUMNS.find((c) 
 export function tagListProblem(text: string): string | undefined {
   const bad = parseList(text, 'tag').find((t) => !isValidTagBody(t));
   return bad === undefined ? undefined : `"${bad}" is not a tag: use letters, digits, _, - and /, without spaces.`;
+}
+
+/**
+ * Why a folder list cannot be used as typed, or undefined. A folder that does not exist yet is fine (it
+ * may be created later, or arrive by Sync); what is refused could never hold an indexed note. Ignoring a
+ * hidden folder (the default `.trash`) is harmless, so `hiddenOk` lets it pass.
+ */
+export function folderListProblem(text: string, hiddenOk = false): string | undefined {
+  for (const f of parseList(text, 'folder')) {
+    const parts = f.split('/');
+    if (parts.some((p) => p === '.' || p === '..')) return `"${f}" is not a folder path: write it from the vault root, without "." or "..".`;
+    if (!hiddenOk && parts.some((p) => p.startsWith('.'))) return `"${f}" is hidden: Obsidian does not index folders whose name starts with ".".`;
+    if (f.includes('*')) return `"${f}" is a pattern: write the folder's name; the folders inside it are included.`;
+  }
+  return undefined;
 }
 
 export class CoverageSettingTab extends PluginSettingTab {
@@ -115,7 +132,7 @@ export class CoverageSettingTab extends PluginSettingTab {
           name: item.name,
           desc: `${item.desc} ${item.kind === 'folder' ? FOLDER_HELP : TAG_HELP}`,
           aliases: ['roles', item.kind === 'folder' ? 'folders' : 'tags'],
-          control: { type: 'textarea', key: item.key, rows: 3, ...(item.kind === 'tag' ? { validate: tagListProblem } : {}) },
+          control: { type: 'textarea', key: item.key, rows: 3, validate: validatorOf(item) },
         })),
       },
       {

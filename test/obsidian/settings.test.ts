@@ -247,14 +247,45 @@ describe('settings tab', () => {
     });
   });
 
+  test('a folder entry that could never hold an indexed note is refused with a reason, in both renderings', async () => {
+    const { app } = await start(pythonVault());
+    const tab = declarative(app);
+    const validate = rows(tab.getSettingDefinitions()).find((r) => r.name === 'Rule folders')?.control?.validate;
+    // Any name goes, even of a folder not created yet; so do spaces, commas and a leading "/".
+    expect(validate?.('Detection Rules\nSigma, converted\n/Vendor/Not yet made/')).toBeFalsy();
+    expect(validate?.('Detection Rules\n.obsidian')).toMatch(/"\.obsidian" is hidden/);
+    expect(validate?.('Rules/.archive/old')).toMatch(/"Rules\/\.archive\/old" is hidden/);
+    expect(validate?.('../Rules')).toMatch(/"\.\.\/Rules" is not a folder path/);
+    expect(validate?.('Rules/*')).toMatch(/"Rules\/\*" is a pattern/);
+    const check = (name: string, text: string): unknown => rows(tab.getSettingDefinitions()).find((r) => r.name === name)?.control?.validate?.(text);
+    for (const name of ['Technique folders', 'Test folders', 'Ignored folders']) expect(check(name, 'Rules/**')).toMatch(/is a pattern/);
+    expect(check('Technique folders', '.trash')).toMatch(/is hidden/);
+    // Ignoring a folder Obsidian does not index anyway is harmless: the default list does it.
+    expect(check('Ignored folders', DEFAULT_PLUGIN_SETTINGS.ignoreFolders.join('\n'))).toBeFalsy();
+    expect(DEFAULT_PLUGIN_SETTINGS.ignoreFolders).toContain('.trash');
+    for (const item of rows(tab.getSettingDefinitions())) {
+      const key = item.control?.key as keyof typeof DEFAULT_PLUGIN_SETTINGS | undefined;
+      const value = key && DEFAULT_PLUGIN_SETTINGS[key];
+      if (Array.isArray(value)) expect([item.name, item.control?.validate?.(value.join('\n'))]).toEqual([item.name, undefined]);
+    }
+
+    const root = tab.containerEl;
+    type(root, 'Rule folders', 'Detection Rules/**');
+    await advance(400 + REFRESH_MS + 10);
+    expect(settingNamed(root, 'Rule folders').querySelector('.attack-coverage-setting-problem')?.textContent).toMatch(/is a pattern/);
+    expect((app._pluginData.get(MANIFEST.id) as { ruleFolders?: string[] } | undefined)?.ruleFolders).toBeUndefined();
+    type(root, 'Rule folders', 'Detection Rules');
+    await advance(400 + REFRESH_MS + 10);
+    expect(settingNamed(root, 'Rule folders').querySelector('.attack-coverage-setting-problem')?.textContent).toBe('');
+    expect((app._pluginData.get(MANIFEST.id) as { ruleFolders: string[] }).ruleFolders).toEqual(['Detection Rules']);
+  });
+
   test('a role tag Obsidian could never match is refused with a reason, in both renderings', async () => {
     const { app } = await start(pythonVault());
     const tab = declarative(app);
     const validate = rows(tab.getSettingDefinitions()).find((r) => r.name === 'Rule tags')?.control?.validate;
     expect(validate?.('detection_rule\nrules/sigma\n#T1059_006')).toBeFalsy();
     for (const bad of ['detection rule', '2024', 'rule!']) expect(validate?.(`detection_rule\n${bad}`)).toMatch(new RegExp(`"${bad}" is not a tag`));
-    // Folders take any name.
-    expect(rows(tab.getSettingDefinitions()).find((r) => r.name === 'Rule folders')?.control?.validate).toBeUndefined();
 
     const root = tab.containerEl;
     type(root, 'Rule tags', 'detection rule');
