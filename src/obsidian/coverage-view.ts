@@ -4,7 +4,7 @@
  * and only while visible; the new content is built detached and swapped in at once, keeping the scroll
  * position, and not swapped at all when it came out the same.
  */
-import { ItemView, debounce, type HoverPopover, type HoverParent, type WorkspaceLeaf } from 'obsidian';
+import { ItemView, TFile, debounce, type HoverPopover, type HoverParent, type WorkspaceLeaf } from 'obsidian';
 import { renderAnalytics } from '../ui/analytics';
 import { el, type LinkHandler } from '../ui/dom';
 import { DEFAULT_LIMIT, modelKey, paneModel, type PanelModel } from '../ui/panel-model';
@@ -64,8 +64,12 @@ export class CoverageView extends ItemView implements HoverParent {
     this.registerEvent(
       vault.on('rename', (file, oldPath) => {
         if (oldPath !== this.path) return;
-        this.path = file.path;
-        this.renderedPath = file.path;
+        // Renamed to another extension: no longer a note, and its text is not read as one (as when following).
+        if (!(file instanceof TFile) || file.extension !== 'md') this.setNote(null);
+        else {
+          this.path = file.path;
+          this.renderedPath = file.path;
+        }
         this.refresh();
       }),
     );

@@ -173,6 +173,15 @@ describe('renames', () => {
     expect(pane(app).querySelector('.attack-coverage-id')?.textContent).toBe('T1059.006');
     expect(ruleTitles(pane(app))).toHaveLength(5);
   });
+  test('the shown note renamed to another extension is no longer read as a note', async () => {
+    const { app } = await start(pythonVault(), { open: PYTHON_RULE });
+    const read = jest.spyOn(app.vault, 'cachedRead');
+    await app.vault.rename(app.vault.getFileByPath(PYTHON_RULE)!, 'Detection Rules/python_b64.txt');
+    await advance(REFRESH_MS + 10);
+    expect(paneView(app).notePath).toBeNull();
+    expect(pane(app).textContent).toBe('Open a note to see its ATT&CK coverage.');
+    expect(read.mock.calls.map(([f]) => f.path)).not.toContain('Detection Rules/python_b64.txt');
+  });
 });
 
 describe('deletes', () => {
