@@ -60,7 +60,10 @@ export function registerCommands(plugin: Plugin, ctx: CoverageContext): void {
     id: 'insert-block',
     name: 'Insert coverage block',
     editorCallback: (editor: Editor, info: MarkdownView | MarkdownFileInfo) => {
-      editor.replaceSelection(coverageBlockText(ctx, info.file?.path ?? null));
+      // A fence only opens a code block at the start of a line: after text, the block goes on the next one.
+      const from = editor.getCursor('from');
+      const after = editor.getLine(from.line).slice(0, from.ch).trim() !== '';
+      editor.replaceSelection((after ? '\n' : '') + coverageBlockText(ctx, info.file?.path ?? null));
     },
   });
 

@@ -135,6 +135,15 @@ describe('commands', () => {
     expect(rule.editor.getValue()).toMatch(/```attack-coverage\ntechnique: T1204\.002\nshow: \[rules, tests, gaps\]\n```\n$/);
   });
 
+  test('insert coverage block after text on a line: the block starts a line of its own and renders', async () => {
+    const files = { ...pythonVault(), 'Notes/Review.md': '# Review\nCoverage of Python:' };
+    const { app } = await start(files, { open: 'Notes/Review.md' });
+    app.commands.executeCommandById(command(app, 'insert-block'));
+    await advance(0);
+    expect(app.vault._text('Notes/Review.md')).toBe('# Review\nCoverage of Python:\n```attack-coverage\ntechnique: T1059\nshow: [rules, tests, gaps]\n```\n');
+    expect(app.workspace.rootSplit.el.querySelector('.block-language-attack-coverage')).not.toBeNull();
+  });
+
   test('rebuild index: re-reads the vault and says how many notes', async () => {
     const { app } = await start(pythonVault(), { open: PYTHON });
     app.commands.executeCommandById(command(app, 'rebuild-index'));
