@@ -90,6 +90,8 @@ export class CoverageSettingTab extends PluginSettingTab {
   /** Settings changed elsewhere (Sync, another device) while the tab is open: show the new values. */
   private showOutsideChange(): void {
     if (this.saving > 0 || !this.containerEl.isConnected) return;
+    // The rows now show the new values: what was typed and not yet saved must not overwrite them later.
+    for (const commit of this.commits.values()) commit.cancel();
     this.typed.clear();
     // Obsidian 1.13 re-reads its controls on update(); before that, the tab draws itself.
     const update = (this as unknown as { update?: () => void }).update;

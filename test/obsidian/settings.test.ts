@@ -183,6 +183,18 @@ describe('settings tab', () => {
     expect(settingNamed(root, 'Roll up sub-techniques').querySelector('.checkbox-container')?.classList.contains('is-enabled')).toBe(false);
   });
 
+  test('settings arriving by Sync while a list is being typed: the tab and the saved data agree', async () => {
+    const { app, plugin } = await start(pythonVault());
+    const root = openTab(app);
+    type(root, 'Rule folders', 'Detection Rules\nTyped');
+    app._pluginData.set(MANIFEST.id, { ruleFolders: ['Synced'] });
+    await plugin.onExternalSettingsChange();
+    await advance(400 + REFRESH_MS + 10);
+    const shown = settingNamed(root, 'Rule folders').querySelector('textarea')!.value;
+    expect(shown).toBe('Synced');
+    expect((app._pluginData.get(MANIFEST.id) as { ruleFolders: string[] }).ruleFolders).toEqual(['Synced']);
+  });
+
   test('data.json changed by Sync is applied', async () => {
     const { app, plugin } = await start(pythonVault(), { open: PYTHON });
     app._pluginData.set(MANIFEST.id, { ruleColumns: ['level'] });
