@@ -2,7 +2,8 @@
  * What the plugin's views, blocks, commands and settings tab share: the app, the indexer and the live
  * settings. Settings changes are saved, applied to the index and announced to every open view and block.
  */
-import type { App, Component } from 'obsidian';
+import { Notice, type App, type Component } from 'obsidian';
+import { PRODUCT } from './constants';
 import type { Catalog } from '../core/attack/catalog';
 import { engineSettings, type PluginSettings } from './settings';
 import type { AnalyticsService } from './analytics';
@@ -39,7 +40,13 @@ export class CoverageContext {
   /** Change some settings: saved, applied live (re-classifying notes when roles changed), views told. */
   async update(patch: Partial<PluginSettings>): Promise<void> {
     this.apply({ ...this.current, ...patch });
-    await this.save(this.current);
+    try {
+      await this.save(this.current);
+    } catch (e) {
+      // Applied, but gone at the next start: say so rather than leave a rejection nobody sees.
+      console.error(`${PRODUCT}: could not save the settings`, e);
+      new Notice(`${PRODUCT}: could not save the settings (${e instanceof Error ? e.message : String(e)}). They apply until Obsidian restarts.`);
+    }
   }
 
   /** Replace all settings (e.g. data.json changed on another device); nothing is saved. */

@@ -8,7 +8,7 @@ import type { SettingDefinitionItem } from 'obsidian';
 import { DEFAULT_PLUGIN_SETTINGS, loadPluginSettings } from '../../src/obsidian/settings';
 import type { CoverageSettingTab } from '../../src/obsidian/settings-tab';
 import type { FakeApp } from '../__obsidian_shim__/fake-app';
-import { MarkdownPreviewRenderer } from '../__obsidian_shim__/obsidian';
+import { MarkdownPreviewRenderer, Notice } from '../__obsidian_shim__/obsidian';
 import { EMBEDDED_ONLY, MANIFEST, PYTHON, advance, pane, pythonVault, ruleTitles, start } from './helpers';
 
 beforeEach(() => jest.useFakeTimers());
@@ -193,6 +193,17 @@ describe('settings tab', () => {
     const shown = settingNamed(root, 'Rule folders').querySelector('textarea')!.value;
     expect(shown).toBe('Synced');
     expect((app._pluginData.get(MANIFEST.id) as { ruleFolders: string[] }).ruleFolders).toEqual(['Synced']);
+  });
+
+  test('a setting that cannot be saved still applies, and a notice says it was not saved', async () => {
+    const { app, plugin } = await start(pythonVault(), { open: 'Use Cases/T1059 - Command and Scripting Interpreter.md' });
+    jest.spyOn(plugin, 'saveData').mockRejectedValue(new Error('EACCES: permission denied'));
+    const logged = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    toggle(openTab(app), 'Roll up sub-techniques');
+    await advance(REFRESH_MS + 10);
+    expect(pane(app).querySelectorAll('.attack-coverage-via')).toHaveLength(0);
+    expect(Notice.shown.at(-1)).toBe('ATT&CK coverage: could not save the settings (EACCES: permission denied). They apply until Obsidian restarts.');
+    expect(logged).toHaveBeenCalled();
   });
 
   test('data.json changed by Sync is applied', async () => {
