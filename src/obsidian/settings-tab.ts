@@ -64,6 +64,8 @@ export function folderListProblem(text: string, hiddenOk = false): string | unde
   for (const f of parseList(text, 'folder')) {
     const parts = f.split('/');
     if (parts.some((p) => p === '.' || p === '..')) return `"${f}" is not a folder path: write it from the vault root, without "." or "..".`;
+    // Obsidian allows no ":" in a name: this is a path on the disk (C:\Vault\Rules), not in the vault.
+    if (f.includes(':')) return `"${f}" is a path on the disk: write the folder's path from the vault root.`;
     if (!hiddenOk && parts.some((p) => p.startsWith('.'))) return `"${f}" is hidden: Obsidian does not index folders whose name starts with ".".`;
     if (f.includes('*')) return `"${f}" is a pattern: write the folder's name; the folders inside it are included.`;
   }

@@ -280,6 +280,7 @@ describe('settings tab', () => {
     expect(validate?.('Rules/.archive/old')).toMatch(/"Rules\/\.archive\/old" is hidden/);
     expect(validate?.('../Rules')).toMatch(/"\.\.\/Rules" is not a folder path/);
     expect(validate?.('Rules/*')).toMatch(/"Rules\/\*" is a pattern/);
+    expect(validate?.('C:\\Users\\me\\Vault\\Rules')).toMatch(/"C:\/Users\/me\/Vault\/Rules" is a path on the disk/);
     const check = (name: string, text: string): unknown => rows(tab.getSettingDefinitions()).find((r) => r.name === name)?.control?.validate?.(text);
     for (const name of ['Technique folders', 'Test folders', 'Ignored folders']) expect(check(name, 'Rules/**')).toMatch(/is a pattern/);
     expect(check('Technique folders', '.trash')).toMatch(/is hidden/);
