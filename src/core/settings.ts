@@ -60,7 +60,7 @@ export function basenameOf(path: string): string {
   return name.replace(/\.md$/i, '');
 }
 
-/** A folder list compiled once: segment names (lower-cased) and vault-rooted prefixes. */
+/** A folder list compiled once: segment names and vault-rooted prefixes, both lower-cased. */
 export interface FolderMatcher {
   segments: Set<string>;
   prefixes: string[];
@@ -71,7 +71,8 @@ export function compileFolders(entries: readonly string[]): FolderMatcher {
   for (const entry of entries) {
     const e = entry.replace(/^\/+|\/+$/g, '');
     if (!e) continue;
-    if (e.includes('/')) m.prefixes.push(e);
+    // Both forms ignore letter case: settings are typed by people, and folder names differ only in case by accident.
+    if (e.includes('/')) m.prefixes.push(e.toLowerCase());
     else m.segments.add(e.toLowerCase());
   }
   return m;
@@ -106,7 +107,10 @@ export function compileRoles(s: RoleSettings): CompiledRoles {
 
 export function folderMatches(path: string, m: FolderMatcher): boolean {
   const folder = folderOf(path);
-  for (const p of m.prefixes) if (folder === p || folder.startsWith(p + '/')) return true;
+  if (m.prefixes.length) {
+    const lower = folder.toLowerCase();
+    for (const p of m.prefixes) if (lower === p || lower.startsWith(p + '/')) return true;
+  }
   if (m.segments.size === 0 || folder === '') return false;
   let start = 0;
   for (;;) {
