@@ -370,3 +370,31 @@ describe('rules filed under the next-release ID', () => {
     expect(listed.sort()).toEqual([['Detection Rules/own.md', ''], ['Detection Rules/v19 a.md', 'T1685'], ['Detection Rules/v19 b.md', 'T1685']]);
   });
 });
+
+describe('a note tagged with the technique and with its next-release ID (or a sub-technique) is one rule', () => {
+  const note = (tags: string[], field: string): string =>
+    `---\ntags: [detection_rule, ${tags.join(', ')}]\n---\n\`\`\`yml\ntitle: ${field} rule\nlogsource: {product: windows, category: process_creation}\ndetection: {sel: {${field}|contains: x}, condition: sel}\n\`\`\`\n`;
+  const tagsOf: Record<string, string[]> = {
+    'Detection Rules/both.md': ['t1562_001', 't1685'],
+    'Detection Rules/sub and successor.md': ['t1562_001', 't1685', 't1562'],
+    'Detection Rules/v18 only.md': ['t1562_001'],
+    'Detection Rules/v19 only.md': ['t1685'],
+  };
+  const v = vaultOf(Object.fromEntries(Object.entries(tagsOf).map(([p, t], i) => [p, note(t, ['Image', 'CommandLine', 'ParentImage', 'User'][i]!)])));
+  // Oracle: the distinct notes carrying any of the technique's tags, read off the table above.
+  const notesWith = (...tags: string[]): string[] => Object.keys(tagsOf).filter((p) => tagsOf[p]!.some((t) => tags.includes(t))).sort();
+
+  test.each([
+    ['T1562.001', false, ['t1562_001', 't1685']],
+    ['T1562', true, ['t1562', 't1562_001', 't1685']],
+  ] as const)('%s (roll-up %s): every note once, in the counts, the events and the list', (id, rollUp, tags) => {
+    const a = techniqueAnalytics(v.index, id, { store: v.store, details, rollUp });
+    const expected = notesWith(...tags);
+    const listed = a.vendors.flatMap((g) => g.packages.flatMap((p) => p.rules.map((r) => r.path))).sort();
+    expect(listed).toEqual(expected);
+    expect(a.rules).toBe(expected.length);
+    expect(a.parsedRules).toBe(expected.length);
+    expect(a.events.find((e) => e.provider === 'Sysmon' && e.eventId === 1)?.rules).toBe(expected.length);
+    expect(a.rules).toBe(a.vendors.reduce((n, g) => n + g.rules, 0));
+  });
+});

@@ -284,7 +284,18 @@ export function techniqueAnalytics(index: CoverageIndex, rawId: string, ctx: Ana
   store.sync();
   const cov = index.technique(id, ctx.rollUp === undefined ? {} : { rollUp: ctx.rollUp });
   // SigmaHQ already files rules under v19 IDs (T1562.001's under T1685): they detect this technique too.
-  const refs = [...cov.rules, ...cov.rolledUpRules, ...cov.successorRules];
+  // A note tagged with both IDs, or with a sub-technique and the successor, is one rule: kept where first found.
+  const seen = new Set<string>();
+  const once = (list: readonly RuleRef[]): RuleRef[] =>
+    list.filter((r) => {
+      if (seen.has(r.path)) return false;
+      seen.add(r.path);
+      return true;
+    });
+  const ownRules = once(cov.rules);
+  const rolledUpRules = once(cov.rolledUpRules);
+  const successorRules = once(cov.successorRules);
+  const refs = [...ownRules, ...rolledUpRules, ...successorRules];
   const analyses = refs.map((r) => store.get(r.path));
   const sampleCount = ctx.samples ?? 3;
 
@@ -419,9 +430,9 @@ export function techniqueAnalytics(index: CoverageIndex, rawId: string, ctx: Ana
     name: cov.name,
     catalogVersion: index.catalogVersion,
     rules: refs.length,
-    rolledUp: cov.rolledUpRules.length,
-    successorRules: cov.successorRules.length,
-    ...(cov.successorRules[0]?.via ? { successor: cov.successorRules[0].via } : {}),
+    rolledUp: rolledUpRules.length,
+    successorRules: successorRules.length,
+    ...(successorRules[0]?.via ? { successor: successorRules[0].via } : {}),
     parsedRules: analyses.filter((a) => a && a.predicates.length > 0).length,
     pending: ruleRows.filter((r) => r.state === 'pending').length,
     corpusRules: store.size,
