@@ -1,5 +1,8 @@
 /** `attack-coverage analytics <vault> <ID> [--json]` over the committed test-vault. */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { capture } from '../support/cli';
+import { describeCorpus } from '../support/corpus';
 import type { TechniqueAnalytics } from '../../src/core/analytics/technique-analytics';
 import { TEST_VAULT } from './vaults';
 
@@ -31,5 +34,30 @@ describe('attack-coverage analytics', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/"T12" is not a technique ID/);
     expect((await capture(['analytics', TEST_VAULT, 'T1059', '--limit', '0'])).stderr).toMatch(/--limit should be a positive whole number/);
+  });
+});
+
+describeCorpus('attack-coverage analytics: mitigation texts from the ATT&CK 18.1 bundle', (corpus) => {
+  interface Stix { type: string; id: string; name?: string; description?: string; relationship_type?: string; source_ref?: string; target_ref?: string;
+    revoked?: boolean; x_mitre_deprecated?: boolean; external_references?: Array<{ source_name: string; external_id?: string }> }
+  const objects = (JSON.parse(readFileSync(path.join(corpus, 'attack/enterprise-attack-18.1.json'), 'utf8')) as { objects: Stix[] }).objects;
+  const byRef = new Map(objects.map((o) => [o.id, o]));
+  const attackId = (o: Stix | undefined): string | undefined => o?.external_references?.find((r) => r.source_name === 'mitre-attack')?.external_id;
+  const active = (o: Stix | undefined): o is Stix => !!o && !o.revoked && !o.x_mitre_deprecated;
+  // A technique's mitigation whose text has several paragraphs and no markup the digest rewrites.
+  const rel = objects.find((o) => {
+    if (o.relationship_type !== 'mitigates' || !active(o) || !o.description?.includes('\n')) return false;
+    if (/\(Citation:|<code>|\]\(/.test(o.description)) return false;
+    const t = byRef.get(o.target_ref ?? '');
+    return active(t) && t.type === 'attack-pattern' && active(byRef.get(o.source_ref ?? ''));
+  })!;
+  const technique = attackId(byRef.get(rel.target_ref!))!;
+  const mitigation = byRef.get(rel.source_ref!)!;
+
+  test(`a multi-paragraph mitigation (${technique} ${attackId(mitigation) ?? ''}) prints on one line, without escaped line breaks`, async () => {
+    const r = await capture(['analytics', TEST_VAULT, technique, '--limit', '100']);
+    expect(r.code).toBe(0);
+    const line = r.stdout.split('\n').find((l) => l.trim().startsWith(`${attackId(mitigation) ?? ''} ${mitigation.name ?? ''}:`));
+    expect(line?.trim()).toBe(`${attackId(mitigation) ?? ''} ${mitigation.name ?? ''}: ${rel.description!.replace(/\s+/g, ' ').trim()}`);
   });
 });

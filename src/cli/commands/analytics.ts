@@ -20,6 +20,9 @@ export async function cliDetails(): Promise<DetailsCatalog> {
   return DetailsCatalog.fromJson(gunzipSync(Buffer.from(DETAILS_GZIP_BASE64, 'base64')).toString('utf8'));
 }
 
+/** Multi-paragraph ATT&CK text on one output line (a raw line break would print as an escaped \n). */
+const oneLine = (s: string): string => s.replace(/\s+/g, ' ').trim();
+
 const n = (x: number, w: string, ws = `${w}s`): string => `${x} ${x === 1 ? w : ws}`;
 
 function rows<T>(list: readonly T[], limit: number, line: (x: T) => string): void {
@@ -61,7 +64,7 @@ export function printAnalytics(a: TechniqueAnalytics, limit: number): void {
     return;
   }
   out(`  Mitigations (ATT&CK ${ctx.version}: ${ctx.mitigations.length})`);
-  rows(ctx.mitigations, limit, (m) => `${m.id} ${m.name}: ${m.how}`);
+  rows(ctx.mitigations, limit, (m) => `${m.id} ${m.name}: ${oneLine(m.how)}`);
   out(`  Detection strategies (ATT&CK ${ctx.version})`);
   for (const s of ctx.strategies) {
     out(`    ${s.id} ${s.name}`);
@@ -76,7 +79,7 @@ export function printAnalytics(a: TechniqueAnalytics, limit: number): void {
   }
   if (ctx.dataComponents.length) {
     out(`  Data sources and components (ATT&CK v${ctx.legacyVersion ?? ctx.version})`);
-    rows(ctx.dataComponents, limit, (c) => `${c.dataSourceId ? `${c.dataSourceId} ` : ''}${c.dataSource ? `${c.dataSource}: ` : ''}${c.name}: ${c.text.replace(/\s+/g, ' ')}`);
+    rows(ctx.dataComponents, limit, (c) => `${c.dataSourceId ? `${c.dataSourceId} ` : ''}${c.dataSource ? `${c.dataSource}: ` : ''}${c.name}: ${oneLine(c.text)}`);
   }
 }
 
