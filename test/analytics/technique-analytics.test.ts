@@ -3,6 +3,8 @@
  * MaxPatrol page) over the committed test-vault and over a vault of every SigmaHQ rule, checked against
  * oracles read straight off the YAML.
  */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { CORE_SCHEMA, load } from 'js-yaml';
 import { techniqueAnalytics, providerOfLogSource, type TechniqueAnalytics } from '../../src/core/analytics/technique-analytics';
@@ -396,5 +398,54 @@ describe('a note tagged with the technique and with its next-release ID (or a su
     expect(a.parsedRules).toBe(expected.length);
     expect(a.events.find((e) => e.provider === 'Sysmon' && e.eventId === 1)?.rules).toBe(expected.length);
     expect(a.rules).toBe(a.vendors.reduce((n, g) => n + g.rules, 0));
+  });
+});
+
+describeCorpus('gap: every event ID the ATT&CK 18.1 analytics name, from the bundle', (corpus) => {
+  interface Stix { type: string; id: string; relationship_type?: string; source_ref?: string; target_ref?: string; revoked?: boolean; x_mitre_deprecated?: boolean;
+    x_mitre_analytic_refs?: string[]; x_mitre_log_source_references?: Array<{ name: string; channel: string }>;
+    external_references?: Array<{ source_name: string; external_id?: string }> }
+  const objects = (JSON.parse(readFileSync(path.join(corpus, 'attack/enterprise-attack-18.1.json'), 'utf8')) as { objects: Stix[] }).objects;
+  const byRef = new Map(objects.map((o) => [o.id, o]));
+  const active = (o: Stix | undefined): o is Stix => !!o && !o.revoked && !o.x_mitre_deprecated;
+  // Oracle: technique → (event ID → log-source name) over its strategies' analytics, `EventCode=` channels only.
+  const expected = new Map<string, Map<number, string>>();
+  for (const r of objects) {
+    if (r.relationship_type !== 'detects' || !active(r) || !r.source_ref?.startsWith('x-mitre-detection-strategy--')) continue;
+    const t = byRef.get(r.target_ref ?? '');
+    const id = t?.external_references?.find((x) => x.source_name === 'mitre-attack')?.external_id;
+    if (!active(t) || t.type !== 'attack-pattern' || !id) continue;
+    const ids = expected.get(id) ?? new Map<number, string>();
+    expected.set(id, ids);
+    for (const an of byRef.get(r.source_ref)?.x_mitre_analytic_refs ?? []) {
+      const x = byRef.get(an);
+      if (!active(x)) continue;
+      for (const ls of x.x_mitre_log_source_references ?? [])
+        if (/^\s*EventCode\s*=/i.test(ls.channel)) for (const m of ls.channel.matchAll(/\d+/g)) ids.set(Number(m[0]), ls.name);
+    }
+  }
+  const v = vaultOf({});
+
+  test('no technique leaves an event ID out of "expected" or files it under log sources without event IDs', () => {
+    const wrong: string[] = [];
+    for (const [id, ids] of expected) {
+      const gap = techniqueAnalytics(v.index, id, { store: v.store, details }).gap;
+      const got = new Set((gap?.expected ?? []).map((e) => e.eventId));
+      for (const [n, name] of ids) if (!got.has(n)) wrong.push(`${id} ${name} ${n}`);
+      for (const o of gap?.other ?? []) if (/^\s*EventCode\s*=/i.test(o.channel)) wrong.push(`${id} other: ${o.name} ${o.channel}`);
+    }
+    expect(wrong).toEqual([]);
+    expect(expected.size).toBeGreaterThan(600);
+  });
+
+  test('a Sigma smbclient-security rule reads the SMB client security event T1074.002 expects', () => {
+    const want = [...(expected.get('T1074.002') ?? new Map<number, string>())].filter(([, name]) => /smbclient/i.test(name)).map(([n]) => n);
+    expect(want.length).toBeGreaterThan(0);
+    const rule = ['---', 'tags: [detection_rule, t1074_002]', '---', '```yml', 'title: smb', 'logsource: {product: windows, service: smbclient-security}',
+      `detection: {sel: {EventID: ${want[0]!}}, condition: sel}`, '```'].join('\n');
+    const w = vaultOf({ 'Detection Rules/smb.md': rule });
+    const gap = techniqueAnalytics(w.index, 'T1074.002', { store: w.store, details }).gap!;
+    expect(gap.expected.filter((e) => e.eventId === want[0]).map((e) => e.read)).toEqual([true]);
+    expect(gap.missing.some((e) => e.eventId === want[0])).toBe(false);
   });
 });

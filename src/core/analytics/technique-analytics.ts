@@ -239,7 +239,10 @@ function gapOf(ctx: AttackContext, events: EventRow[]): GapInfo {
   for (const s of ctx.strategies) {
     for (const an of s.analytics) {
       for (const ls of an.logSources) {
-        const providers = ls.eventIds.length ? providersOfLogSource(ls.name) : [];
+        const known = ls.eventIds.length ? providersOfLogSource(ls.name) : [];
+        // A Windows log the tables do not know (`WinEventLog:WinRM`, `EventCode=6`) still names events: named by its channel.
+        const channel = /^\s*wineventlog:(.+)$/i.exec(ls.name)?.[1]?.trim();
+        const providers = known.length === 0 && ls.eventIds.length && channel ? [channel] : known;
         if (providers.length === 0) {
           const k = `${ls.name}\u0000${ls.channel}`;
           const o = other.get(k) ?? { name: ls.name, channel: ls.channel, analytics: [] };
