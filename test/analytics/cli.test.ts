@@ -61,3 +61,29 @@ describeCorpus('attack-coverage analytics: mitigation texts from the ATT&CK 18.1
     expect(line?.trim()).toBe(`${attackId(mitigation) ?? ''} ${mitigation.name ?? ''}: ${rel.description!.replace(/\s+/g, ' ').trim()}`);
   });
 });
+
+describeCorpus('attack-coverage analytics: revoked IDs, from the ATT&CK 18.1 bundle', (corpus) => {
+  interface Stix { type: string; id: string; relationship_type?: string; source_ref?: string; target_ref?: string; revoked?: boolean;
+    external_references?: Array<{ source_name: string; external_id?: string }> }
+  const objects = (JSON.parse(readFileSync(path.join(corpus, 'attack/enterprise-attack-18.1.json'), 'utf8')) as { objects: Stix[] }).objects;
+  const byRef = new Map(objects.map((o) => [o.id, o]));
+  const attackId = (o: Stix | undefined): string | undefined => o?.external_references?.find((r) => r.source_name === 'mitre-attack')?.external_id;
+  const revokedBy = new Map(objects.filter((o) => o.relationship_type === 'revoked-by').map((o) => [o.source_ref, o.target_ref]));
+  // Oracle: a revoked technique and the end of its revoked-by chain.
+  const [oldId, newId] = objects
+    .filter((o) => o.type === 'attack-pattern' && o.revoked)
+    .map((o): [string | undefined, string | undefined] => {
+      let cur: Stix | undefined = o;
+      for (let i = 0; i < 10 && cur?.revoked; i++) cur = byRef.get(revokedBy.get(cur.id) ?? '');
+      return [attackId(o), cur && !cur.revoked ? attackId(cur) : undefined];
+    })
+    .find(([a, b]) => a && b && a !== b)!;
+
+  test(`a revoked ID (${oldId ?? ''}) says so and names its replacement (${newId ?? ''})`, async () => {
+    const r = await capture(['analytics', TEST_VAULT, oldId!]);
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n')[1]).toBe(`  Revoked in ATT&CK 18.1: use ${newId!}`);
+    const j = JSON.parse((await capture(['analytics', TEST_VAULT, oldId!, '--json'])).stdout) as TechniqueAnalytics;
+    expect([j.status, j.replacement]).toEqual(['revoked', newId]);
+  });
+});

@@ -33,8 +33,27 @@ function rows<T>(list: readonly T[], limit: number, line: (x: T) => string): voi
 const indicator = (r: IndicatorRow): string =>
   `${r.field || '(keyword)'} ${opLabel(r.op)} ${JSON.stringify(r.value)}  here ${r.rules}  reach ${r.uniqueHere ? '-' : r.reach}`;
 
+/** What an ID that is not an active technique of the catalog release stands for, e.g. "revoked in ATT&CK 18.1: use T1059.001". */
+function standing(a: TechniqueAnalytics): string {
+  const release = `ATT&CK ${a.catalogVersion}`;
+  switch (a.status) {
+    case 'active':
+      return '';
+    case 'revoked':
+      return `revoked in ${release}${a.replacement ? `: use ${a.replacement}` : ''}`;
+    case 'deprecated':
+      return `deprecated in ${release}`;
+    case 'newer':
+      return `from the next ATT&CK release (not in ${release})`;
+    default:
+      return `not in ${release}`;
+  }
+}
+
 export function printAnalytics(a: TechniqueAnalytics, limit: number): void {
-  out(`${a.id} ${a.name}`);
+  out(`${a.id}${a.name ? ` ${a.name}` : ''}`);
+  const st = standing(a);
+  if (st) out(`  ${st.charAt(0).toUpperCase()}${st.slice(1)}`);
   const from = [a.rolledUp ? `${a.rolledUp} from sub-techniques` : '', a.successorRules ? `${a.successorRules} filed under its successor ${a.successor ?? ''}` : ''].filter(Boolean);
   out(`  ${n(a.rules, 'rule')}${from.length ? ` (${from.join('; ')})` : ''}, ${a.parsedRules} parsed; corpus reach over ${n(a.corpusRules, 'rule note')}`);
   out(`  Events covered (${a.events.filter((e) => !e.alternative).length})`);

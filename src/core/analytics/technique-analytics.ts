@@ -8,7 +8,7 @@
  * technique costs a pass over its rules' predicates.
  */
 import type { DataComponentInfo, DetailsCatalog, MitigationInfo, StrategyInfo } from '../attack/details';
-import type { CoverageIndex, RuleRef } from '../coverage-index';
+import type { CoverageIndex, RuleRef, TechniqueStatus } from '../coverage-index';
 import { parseBareId } from '../ids';
 import logSourceTable from './data/log-sources.json';
 import { eventInfo, EVENT_TABLES } from './events';
@@ -140,6 +140,9 @@ export interface TechniqueAnalytics {
   id: string;
   name: string;
   catalogVersion: string;
+  /** The ID's standing in the catalog release: a revoked ID names its `replacement`. */
+  status: TechniqueStatus;
+  replacement?: string;
   /** Rules considered: the technique's own, rolled-up sub-technique rules and rules filed under its next-release ID. */
   rules: number;
   rolledUp: number;
@@ -432,6 +435,8 @@ export function techniqueAnalytics(index: CoverageIndex, rawId: string, ctx: Ana
     id,
     name: cov.name,
     catalogVersion: index.catalogVersion,
+    status: cov.status,
+    ...(cov.replacement ? { replacement: cov.replacement } : {}),
     rules: refs.length,
     rolledUp: rolledUpRules.length,
     successorRules: successorRules.length,
