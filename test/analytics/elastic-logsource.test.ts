@@ -101,3 +101,41 @@ if (!present) console.warn(`Skipping the Elastic sample log-source test: no corp
   console.log(`Elastic samples with inferred log sources checked against their index streams: ${checked}`);
   expect(checked).toBeGreaterThanOrEqual(5);
 });
+
+(present ? test : test.skip)('corpus samples: an `any` sequence step reads the event categories its condition names', () => {
+  // Oracle: the quoted values of `event.category : (…)` / `== "…"` inside `[any where …]` steps, read off the query text,
+  // kept to the rule's Elastic Defend index streams when it names any, and the Sysmon events of those categories
+  // (domain.md §7.1: library → image_load 7, driver → driver_load 6, …).
+  const SYSMON: Record<string, number[]> = { process: [1], network: [3], file: [11], registry: [12, 13, 14], library: [7], driver: [6], dns: [22] };
+  let steps = 0;
+  const missing: string[] = [];
+  for (const f of listFiles(SAMPLES, ['.toml'])) {
+    const text = readFileSync(f, 'utf8');
+    const rule = (parseToml(text) as { rule?: { query?: unknown; index?: unknown } }).rule ?? {};
+    const query = typeof rule.query === 'string' ? rule.query : '';
+    const streams = (Array.isArray(rule.index) ? (rule.index as string[]) : []).map((i) => /^logs-endpoint\.events\.([a-z]+)[-*]/.exec(i)?.[1]).filter((x): x is string => !!x);
+    if (!/^\s*(sequence|sample)\b/.test(query)) continue;
+    const want = new Set<number>();
+    for (const step of query.split(/\n\s*\[/).slice(1)) {
+      if (!/^any\s+where\b/.test(step)) continue;
+      steps++;
+      for (const m of step.matchAll(/event\.category\s*(?:==|:)\s*(\([^)]*\)|"[^"]*")/g))
+        for (const v of m[1]!.matchAll(/"([^"]*)"/g)) if (streams.length === 0 || streams.includes(v[1]!)) for (const id of SYSMON[v[1]!] ?? []) want.add(id);
+    }
+    if (want.size === 0) continue;
+    const core = analyseRuleText(`\`\`\`toml\n${text}\n\`\`\`\n`, null, parseYamlCore);
+    const a = finishAnalysis(core, { path: 'r.md', title: 'r', folder: '', meta: null });
+    const got = new Set(a.events.filter((e) => e.provider === 'Sysmon').map((e) => e.eventId));
+    for (const id of want) if (!got.has(id)) missing.push(`${path.basename(f)}: Sysmon ${id}`);
+  }
+  expect(steps).toBeGreaterThan(0);
+  expect(missing).toEqual([]);
+});
+
+test('categories outside the rule\'s Elastic Defend streams are left out, DNS being in the network stream', () => {
+  const q = 'sequence by host.id [dns where host.os.type == "windows" and dns.question.name : "x"] [any where event.category : ("network", "process") and host.os.type == "windows"]';
+  expect(inferred({ language: 'eql', index: ['logs-endpoint.events.network-*'], query: q })).toEqual([
+    { product: 'windows', category: 'dns_query' },
+    { product: 'windows', category: 'network_connection' },
+  ]);
+});

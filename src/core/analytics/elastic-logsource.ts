@@ -55,9 +55,14 @@ export function elasticLogSources(
   const fallback = fallbackProduct?.toLowerCase();
   const products = os.length > 0 ? os : fromIndex ? [fromIndex] : tagged.length > 0 ? tagged : fallback ? [fallback] : [];
 
+  const streams = [...new Set(indexes.map((i) => ENDPOINT_STREAM.exec(i)?.[1]).filter((c): c is string => !!c))];
   let kinds = [...eqlCategories];
   if (kinds.length === 0) kinds = required(predicates, 'event.category');
-  if (kinds.length === 0) kinds = [...new Set(indexes.map((i) => ENDPOINT_STREAM.exec(i)?.[1]).filter((c): c is string => !!c))];
+  // Alternatives for other data sources (`event.category == "process"` for Endgame's image loads) stay out
+  // when the rule's Elastic Defend streams say which categories it reads.
+  const inStreams = (k: string): boolean => streams.includes(k === 'dns' ? 'network' : k); // DNS events are in the network stream
+  if (kinds.some(inStreams)) kinds = kinds.filter(inStreams);
+  if (kinds.length === 0) kinds = streams;
   const types = required(predicates, 'event.type');
 
   const categories = new Set<string>();

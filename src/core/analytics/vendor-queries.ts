@@ -14,7 +14,7 @@ export interface VendorQueryAnalysis {
   /** False when (part of) the query could not be parsed; `problems` says which part. */
   parsed: boolean;
   problems: string[];
-  /** EQL event categories the query or its sequence steps select (`process where …`); `any` is left out. */
+  /** EQL event categories the query or its sequence steps select (`process where …`, or an `any` step's `event.category` values). */
   eventCategories?: string[];
 }
 
@@ -464,6 +464,9 @@ export function parseVendorQuery(query: string, dialect: QueryDialect): VendorQu
       const p = new ExprParser(toks, dialect, label);
       try {
         p.parse();
+        // `[any where event.category : ("library", "driver") …]`: the step names its categories in its condition.
+        if (category === 'any')
+          for (const x of p.out) if (x.field?.toLowerCase() === 'event.category' && x.op === 'eq' && !x.negated) categories.add(x.value.trim().toLowerCase());
         predicates.push(...p.out);
         problems.push(...p.notes);
       } catch (e) {
