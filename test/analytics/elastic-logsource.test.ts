@@ -13,7 +13,7 @@ import { corpusDir, listFiles } from '../support/corpus';
 
 function inferred(rule: Record<string, unknown>): ReturnType<typeof elasticLogSources> {
   const a = parseElasticRule({ rule });
-  return elasticLogSources(rule, a.predicates, a.eventCategories);
+  return elasticLogSources(rule, a.predicates, a.eventCategories, undefined, a.anyStepCategories);
 }
 
 /** Events of an Elastic rule embedded in a note, as the analytics show them. */
@@ -132,10 +132,15 @@ if (!present) console.warn(`Skipping the Elastic sample log-source test: no corp
   expect(missing).toEqual([]);
 });
 
-test('categories outside the rule\'s Elastic Defend streams are left out, DNS being in the network stream', () => {
+test('an `any` step\'s categories outside the rule\'s Elastic Defend streams are left out (DNS is in the network stream); typed steps stay', () => {
   const q = 'sequence by host.id [dns where host.os.type == "windows" and dns.question.name : "x"] [any where event.category : ("network", "process") and host.os.type == "windows"]';
   expect(inferred({ language: 'eql', index: ['logs-endpoint.events.network-*'], query: q })).toEqual([
     { product: 'windows', category: 'dns_query' },
     { product: 'windows', category: 'network_connection' },
+  ]);
+  const r = 'sequence by host.id [registry where host.os.type == "windows"] [any where event.category : ("library", "process") and host.os.type == "windows"]';
+  expect(inferred({ language: 'eql', index: ['logs-endpoint.events.library-*', 'winlogbeat-*'], query: r })).toEqual([
+    { product: 'windows', category: 'registry_event' },
+    { product: 'windows', category: 'image_load' },
   ]);
 });

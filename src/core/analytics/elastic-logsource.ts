@@ -3,7 +3,7 @@
  * tables as a Sigma rule's (domain.md §7, §8). Elastic names them only indirectly: the EQL event category
  * (`process where …`) or an `event.category` condition, `event.type` for the kind of event, `host.os.type`
  * for the platform, and the `index` patterns (`logs-endpoint.events.process-*`, `winlogbeat-*`).
- * Nothing is guessed beyond that: a rule that names no category (`any where …`) gets none.
+ * Nothing is guessed beyond that: a rule that names no category (`any where …` alone) gets none.
  */
 import { stringValues } from '../note';
 import { elasticOsTags } from '../rules';
@@ -39,13 +39,14 @@ function required(predicates: readonly Predicate[], field: string): string[] {
  * The log sources of an Elastic rule (its `[rule]` table), one per Sigma category it reads and platform;
  * empty when the rule says neither what kind of events it reads nor where they come from. The platforms
  * are the rule's `host.os.type` values, else its index patterns', else its `OS:` tags, else
- * `fallbackProduct` (the note's).
+ * `fallbackProduct` (the note's). `anyStepCategories`: the `event.category` values `any where` steps require.
  */
 export function elasticLogSources(
   rule: Record<string, unknown>,
   predicates: readonly Predicate[],
   eqlCategories: readonly string[] = [],
   fallbackProduct?: string,
+  anyStepCategories: readonly string[] = [],
 ): LogSource[] {
   const indexes = stringValues(rule.index).map((i) => i.toLowerCase());
   const os = required(predicates, 'host.os.type').filter((o) => PLATFORMS.has(o));
@@ -56,12 +57,12 @@ export function elasticLogSources(
   const products = os.length > 0 ? os : fromIndex ? [fromIndex] : tagged.length > 0 ? tagged : fallback ? [fallback] : [];
 
   const streams = [...new Set(indexes.map((i) => ENDPOINT_STREAM.exec(i)?.[1]).filter((c): c is string => !!c))];
-  let kinds = [...eqlCategories];
-  if (kinds.length === 0) kinds = required(predicates, 'event.category');
-  // Alternatives for other data sources (`event.category == "process"` for Endgame's image loads) stay out
-  // when the rule's Elastic Defend streams say which categories it reads.
+  // An `any` step's categories are often alternatives for other data sources (`event.category == "process"`
+  // for Endgame's image loads): when the rule's Elastic Defend streams say which it reads, only those.
   const inStreams = (k: string): boolean => streams.includes(k === 'dns' ? 'network' : k); // DNS events are in the network stream
-  if (kinds.some(inStreams)) kinds = kinds.filter(inStreams);
+  const named = anyStepCategories.some(inStreams) ? anyStepCategories.filter(inStreams) : anyStepCategories;
+  let kinds = [...new Set([...eqlCategories, ...named])];
+  if (kinds.length === 0) kinds = required(predicates, 'event.category');
   if (kinds.length === 0) kinds = streams;
   const types = required(predicates, 'event.type');
 

@@ -115,7 +115,7 @@ function fromElastic(doc: Record<string, unknown>, product: string | undefined):
   const rule = isMap(doc.rule) ? doc.rule : {};
   const a = parseElasticRule(doc);
   // Elastic names its log sources only through event categories and index patterns: inferred, one per category.
-  const [first, ...more] = elasticLogSources(rule, a.predicates, a.eventCategories, product);
+  const [first, ...more] = elasticLogSources(rule, a.predicates, a.eventCategories, product, a.anyStepCategories);
   return {
     format: 'elastic',
     ruleId: str(rule.rule_id),

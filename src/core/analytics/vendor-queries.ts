@@ -14,8 +14,10 @@ export interface VendorQueryAnalysis {
   /** False when (part of) the query could not be parsed; `problems` says which part. */
   parsed: boolean;
   problems: string[];
-  /** EQL event categories the query or its sequence steps select (`process where …`, or an `any` step's `event.category` values). */
+  /** EQL event categories the query or its sequence steps select (`process where …`); `any` is left out. */
   eventCategories?: string[];
+  /** The `event.category` values an `any where …` step requires (`[any where event.category : ("library", "driver")]`). */
+  anyStepCategories?: string[];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -456,6 +458,7 @@ export function parseVendorQuery(query: string, dialect: QueryDialect): VendorQu
   const predicates: Predicate[] = [];
   const problems: string[] = [];
   const categories = new Set<string>();
+  const anyStep = new Set<string>();
   const lang = LANGUAGE_NAMES[dialect] ?? String(dialect);
   let parsed = true;
   try {
@@ -466,7 +469,7 @@ export function parseVendorQuery(query: string, dialect: QueryDialect): VendorQu
         p.parse();
         // `[any where event.category : ("library", "driver") …]`: the step names its categories in its condition.
         if (category === 'any')
-          for (const x of p.out) if (x.field?.toLowerCase() === 'event.category' && x.op === 'eq' && !x.negated) categories.add(x.value.trim().toLowerCase());
+          for (const x of p.out) if (x.field?.toLowerCase() === 'event.category' && x.op === 'eq' && !x.negated) anyStep.add(x.value.trim().toLowerCase());
         predicates.push(...p.out);
         problems.push(...p.notes);
       } catch (e) {
@@ -479,7 +482,13 @@ export function parseVendorQuery(query: string, dialect: QueryDialect): VendorQu
     problems.push(`could not parse the ${lang} query: ${e instanceof Error ? e.message : String(e)}`);
   }
   if (parsed && predicates.length === 0) problems.push(`no field conditions found in the filtering part of the ${lang} query`);
-  return { predicates, parsed, problems, ...(categories.size ? { eventCategories: [...categories] } : {}) };
+  return {
+    predicates,
+    parsed,
+    problems,
+    ...(categories.size ? { eventCategories: [...categories] } : {}),
+    ...(anyStep.size ? { anyStepCategories: [...anyStep] } : {}),
+  };
 }
 
 const obj = (v: unknown): Record<string, unknown> | undefined =>
