@@ -140,7 +140,7 @@ export interface TechniqueAnalytics {
   id: string;
   name: string;
   catalogVersion: string;
-  /** The ID's standing in the catalog release: a revoked ID names its `replacement`. */
+  /** The ID's standing in the catalog release; `replacement`: the end of a revoked ID's revoked-by chain, else its next-release ID (T1562.001 → T1685). */
   status: TechniqueStatus;
   replacement?: string;
   /** Rules considered: the technique's own, rolled-up sub-technique rules and rules filed under its next-release ID. */
