@@ -161,9 +161,12 @@ export function exportLayer(model: MatrixModel, o: ExportOptions = {}): Layer {
   if (o.vaultName) metadata.push({ name: 'Vault', value: o.vaultName });
   if (o.overlay) metadata.push({ name: 'Compared with', value: o.overlay.name });
 
+  const attackMajor = /^\d+/.exec(model.attackVersion ?? '')?.[0];
   const layer: Layer = {
     name: o.name ?? (o.vaultName ? `ATT&CK coverage: ${o.vaultName}` : 'ATT&CK coverage'),
-    versions: { ...(model.attackVersion ? { attack: model.attackVersion } : {}), navigator: NAVIGATOR_VERSION, layer: LAYER_FORMAT },
+    // The major release only ("18", not "18.1"), as MITRE's, Atomic Red Team's and the spec's own layers write it:
+    // Navigator keys its ATT&CK data by that number.
+    versions: { ...(attackMajor ? { attack: attackMajor } : {}), navigator: NAVIGATOR_VERSION, layer: LAYER_FORMAT },
     domain: 'enterprise-attack',
     description:
       o.description ??
