@@ -12,6 +12,7 @@ import { DetailsCatalog } from '../../src/core/attack/details';
 import { DETAILS_GZIP_BASE64 } from '../../src/core/attack/details-packed';
 import { describeCorpus } from '../support/corpus';
 import { sigmaCorpusVault, testVault, vaultOf, type Vault } from './vaults';
+import catalogJson from '../../src/core/attack/catalog.json';
 
 const details = DetailsCatalog.fromJson(gunzipSync(Buffer.from(DETAILS_GZIP_BASE64, 'base64')).toString('utf8'));
 const isMap = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -447,5 +448,35 @@ describeCorpus('gap: every event ID the ATT&CK 18.1 analytics name, from the bun
     const gap = techniqueAnalytics(w.index, 'T1074.002', { store: w.store, details }).gap!;
     expect(gap.expected.filter((e) => e.eventId === want[0]).map((e) => e.read)).toEqual([true]);
     expect(gap.missing.some((e) => e.eventId === want[0])).toBe(false);
+  });
+});
+
+describe('with roll-up, rules filed under a sub-technique\'s next-release ID', () => {
+  // Oracle from the bundled remap rows: the sub-techniques of T1562 whose v19 ID differs from T1562's own.
+  const remaps = (catalogJson as unknown as { remaps: { techniques: Record<string, { id: string }> } }).remaps.techniques;
+  const parentNext = remaps.T1562?.id;
+  const subNext = Object.entries(remaps)
+    .filter(([from, to]) => from.startsWith('T1562.') && to.id !== parentNext)
+    .map(([, to]) => to.id);
+  const note = (tag: string, field: string): string =>
+    `---\ntags: [detection_rule, ${tag}]\n---\n\`\`\`yml\ntitle: ${field} rule\nlogsource: {product: windows, category: process_creation}\ndetection: {sel: {${field}|contains: x}, condition: sel}\n\`\`\`\n`;
+  const files: Record<string, string> = { 'Detection Rules/parent.md': note('t1562', 'CommandLine') };
+  subNext.slice(0, 3).forEach((id, i) => (files[`Detection Rules/sub v19 ${i}.md`] = note(id.replace('.', '_').toLowerCase(), `Field${i}`)));
+  const v = vaultOf(files);
+
+  test('count for the parent, from sub-techniques, and appear in its list', () => {
+    expect(subNext.length).toBeGreaterThanOrEqual(3);
+    const a = techniqueAnalytics(v.index, 'T1562', { store: v.store, details, rollUp: true });
+    const listed = a.vendors.flatMap((g) => g.packages.flatMap((p) => p.rules.map((r) => r.path))).sort();
+    expect(listed).toEqual(Object.keys(files).sort());
+    expect(a.rules).toBe(Object.keys(files).length);
+    expect(a.rolledUp).toBe(Object.keys(files).length - 1);
+    // The same notes every other view counts for the parent.
+    expect(a.rules).toBe(v.index.counted('T1562', { rollUp: true }).rules.length);
+  });
+
+  test('without roll-up, only the parent\'s own rule', () => {
+    const a = techniqueAnalytics(v.index, 'T1562', { store: v.store, details, rollUp: false });
+    expect(a.rules).toBe(1);
   });
 });

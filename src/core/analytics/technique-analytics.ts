@@ -299,9 +299,18 @@ export function techniqueAnalytics(index: CoverageIndex, rawId: string, ctx: Ana
       return true;
     });
   const ownRules = once(cov.rules);
-  const rolledUpRules = once(cov.rolledUpRules);
+  const fromSubs = once(cov.rolledUpRules);
   const successorRules = once(cov.successorRules);
-  const refs = [...ownRules, ...rolledUpRules, ...successorRules];
+  // With roll-up, a sub-technique's rules filed under its own next-release ID count too (T1562.002's under
+  // T1685.001), in the order every other view takes them (CoverageIndex.counted).
+  const fromSubSuccessors = once(
+    cov.counted.rules
+      .filter((n) => n.as === 'rolled-up-successor')
+      .map((n) => index.ruleRef(n.path, n.filedUnder))
+      .filter((r): r is RuleRef => r !== undefined),
+  );
+  const rolledUpRules = [...fromSubs, ...fromSubSuccessors];
+  const refs = [...ownRules, ...fromSubs, ...successorRules, ...fromSubSuccessors];
   const analyses = refs.map((r) => store.get(r.path));
   const sampleCount = ctx.samples ?? 3;
 
