@@ -69,8 +69,8 @@ describe('eventsForRule', () => {
   });
 
   test('unknown titles and services are flagged, never invented', () => {
-    const [sys] = eventsForRule({ product: 'windows', service: 'system' }, detect({ s: { EventID: 7036 }, condition: 's' }));
-    expect(sys).toMatchObject({ provider: 'System', eventId: 7036, title: '', unverified: true });
+    const [sys] = eventsForRule({ product: 'windows', service: 'system' }, detect({ s: { EventID: 7040 }, condition: 's' }));
+    expect(sys).toMatchObject({ provider: 'System', eventId: 7040, title: '', unverified: true });
     const [other] = eventsForRule({ product: 'windows', service: 'appxdeployment-server' }, detect({ s: { EventID: 400 }, condition: 's' }));
     expect(other).toMatchObject({ provider: 'appxdeployment-server', eventId: 400, title: '', unverified: true });
   });

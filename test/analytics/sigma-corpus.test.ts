@@ -203,4 +203,26 @@ describeIf('Sigma corpus (all folders)', () => {
     }
     expect(unresolved).toEqual([]);
   });
+
+  test('a provider whose table gives titles has one for every event three or more rules in rules/ read', () => {
+    // Counted straight from the rules: how many rules read each provider/event pair. Providers whose table
+    // lists no events yet (Windows Defender, Firewall, DNS Client, ...) show IDs without titles everywhere.
+    const reads = new Map<string, { rules: number; title: string }>();
+    for (const d of docs.filter((x) => x.folder === 'rules')) {
+      const ls = d.rule['logsource'];
+      if (!isMap(ls)) continue;
+      for (const e of eventsForRule(ls, d.analysis.predicates)) {
+        const key = `${e.provider} ${e.eventId}`;
+        const r = reads.get(key) ?? { rules: 0, title: e.title };
+        r.rules++;
+        reads.set(key, r);
+      }
+    }
+    const titled = new Set([...reads].filter(([, r]) => r.title !== '').map(([k]) => k.slice(0, k.lastIndexOf(' '))));
+    expect(titled.size).toBeGreaterThan(3);
+    const untitled = [...reads]
+      .filter(([k, r]) => titled.has(k.slice(0, k.lastIndexOf(' '))) && r.rules >= 3 && r.title === '')
+      .map(([k, r]) => `${k} (${r.rules} rules)`);
+    expect(untitled).toEqual([]);
+  });
 });
