@@ -469,9 +469,9 @@ export class CoverageIndex {
    * sub-techniques'; and unless `successors` is false, those filed under the next release's ID for it or
    * (rolling up) for one of its active sub-techniques, since SigmaHQ and Atomic Red Team already file
    * under v19 IDs (v18 T1562.001's rules under T1685). Each note once, the first way it counts, in that
-   * order; within a kind, by path.
+   * order; within a kind, by path (unless `sorted` is false, for callers that only count them).
    */
-  counted(id: TechniqueId, opts: { rollUp?: boolean; successors?: boolean } = {}): CountedNotes {
+  counted(id: TechniqueId, opts: { rollUp?: boolean; successors?: boolean; sorted?: boolean } = {}): CountedNotes {
     const rollUp = opts.rollUp ?? this.settings.rollUp;
     const m = this.members(id, rollUp);
     const rules: CountedNote[] = [];
@@ -503,7 +503,7 @@ export class CoverageIndex {
       filedUnderSuccessor(id, 'successor');
       if (rollUp && !isSubtechnique(id)) for (const sub of this.catalog.subtechniqueIds(id)) filedUnderSuccessor(sub, 'rolled-up-successor', sub);
     }
-    return { rules: rules.sort(byKindAndPath), tests: tests.sort(byKindAndPath) };
+    return opts.sorted === false ? { rules, tests } : { rules: rules.sort(byKindAndPath), tests: tests.sort(byKindAndPath) };
   }
 
   technique(id: TechniqueId, opts: { rollUp?: boolean } = {}): TechniqueCoverage {
@@ -527,7 +527,7 @@ export class CoverageIndex {
     const rolledUpTestCount = atomicTestTotal(rolledUpTests);
     const cov: TechniqueCoverage = {
       id,
-      name: this.catalogName(id) ?? this.nameFromNotes(notePaths) ?? '',
+      name: this.techniqueName(id, notePaths),
       status,
       ...(replacement ? { replacement } : {}),
       path: notePaths[0] ?? null,
@@ -554,6 +554,11 @@ export class CoverageIndex {
     return (this.catalog.remappedFrom?.(id).length ?? 0) > 0 || this.catalog.nextRelease?.(id) ? 'newer' : s;
   }
 
+  /** The name `technique(id)` gives, without building its rows: the catalog's, else its note's. */
+  techniqueName(id: TechniqueId, notePaths: readonly string[] = [...(this.buckets.get(id)?.techniqueNotes ?? [])].sort()): string {
+    return this.catalogName(id) ?? this.nameFromNotes(notePaths) ?? '';
+  }
+
   private catalogName(id: TechniqueId): string | undefined {
     const own = this.catalog.displayName(id);
     if (own) return own;
@@ -563,7 +568,7 @@ export class CoverageIndex {
     return from ? this.catalog.remap?.(from)?.name : undefined;
   }
 
-  private nameFromNotes(paths: string[]): string | undefined {
+  private nameFromNotes(paths: readonly string[]): string | undefined {
     const first = paths[0] ? this.notes.get(paths[0]) : undefined;
     if (!first) return undefined;
     // `T1059.006 - Command and Scripting Interpreter- Python` → the part after the ID.

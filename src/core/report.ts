@@ -95,7 +95,7 @@ export interface ScanSummary extends Pick<ScanReport, 'vault' | 'attackVersion' 
  */
 export function scanSummary(index: CoverageIndex, vault: string, top = 10): ScanSummary {
   const ids = index.techniqueNoteIds();
-  const counted = ids.map((id) => index.counted(id));
+  const counted = ids.map((id) => index.counted(id, { sorted: false }));
   const covered = (i: number): number => counted[i]?.rules.length ?? 0;
   // A stable sort of the ID-ordered list: ties stay in ID order.
   const ranked = ids.map((_, i) => i).sort((a, b) => covered(b) - covered(a)).slice(0, top);
@@ -108,7 +108,7 @@ export function scanSummary(index: CoverageIndex, vault: string, top = 10): Scan
       const c = counted[i] as CountedNotes;
       const own = c.rules.filter((r) => r.as === 'own').length;
       const rolledUp = c.rules.filter((r) => r.as === 'rolled-up').length;
-      return { id, name: index.technique(id).name, rules: own, rolledUpRules: rolledUp, successorRules: c.rules.length - own - rolledUp, testCount: atomicTestTotal(c.tests) };
+      return { id, name: index.techniqueName(id), rules: own, rolledUpRules: rolledUp, successorRules: c.rules.length - own - rolledUp, testCount: atomicTestTotal(c.tests) };
     }),
     diagnostics: index.diagnostics(),
   };
