@@ -20,6 +20,11 @@ export interface RuleMeta {
   ruleId: string;
   /** Techniques named by the embedded rule itself (frontmatter tags are read elsewhere). */
   techniques: TechniqueId[];
+  /**
+   * The rule's folder in the repository it came from (`windows/process_creation` for SigmaHQ's
+   * `rules/windows/process_creation/x.yml`), from the `source_file` the importers write; empty when unknown.
+   */
+  package?: string;
 }
 
 export type YamlParser = (text: string) => unknown;
@@ -82,7 +87,14 @@ export function ruleMetaFromFrontmatter(fm: Record<string, unknown>): RuleMeta {
     category: first(fm, ['logsrc_category', 'category']).toLowerCase(),
     ruleId: first(fm, ['id', 'rule_id', 'ruleid']),
     techniques: [],
+    ...packageOf(first(fm, ['source_file'])),
   };
+}
+
+/** `windows/process_creation/x.yml` → `windows/process_creation`; a file at the top has no package. */
+function packageOf(sourceFile: string): Pick<RuleMeta, 'package'> {
+  const folder = sourceFile.replace(/\\/g, '/').replace(/\/[^/]*$/, '');
+  return folder && folder !== sourceFile ? { package: folder } : {};
 }
 
 /** A Sigma rule, fully parsed or read by `readSigmaHeader` (which has already checked for `detection`). */
@@ -120,10 +132,6 @@ function splunkFacts(rule: Record<string, unknown>): EmbeddedRuleFacts | null {
   };
 }
 
-/**
- * Splunk risk scores (0–100) in Sigma's level words, on Elastic's severity thresholds (21/47/73/99).
- * Shared by the engine and the Splunk importer so both read a detection the same way.
- */
 /** The systems an Elastic rule's `OS: Linux`, `OS: Windows` … tags name, lower-cased, each once. */
 export function elasticOsTags(tags: unknown): string[] {
   const out = new Set<string>();
@@ -134,6 +142,10 @@ export function elasticOsTags(tags: unknown): string[] {
   return [...out];
 }
 
+/**
+ * Splunk risk scores (0–100) in Sigma's level words, on Elastic's severity thresholds (21/47/73/99).
+ * Shared by the engine and the Splunk importer so both read a detection the same way.
+ */
 export function riskLevel(raw: unknown): string {
   if (typeof raw !== 'number' && (typeof raw !== 'string' || raw.trim() === '')) return '';
   const score = Number(raw);
@@ -210,6 +222,7 @@ export function mergeRuleMeta(front: RuleMeta, embedded: Partial<RuleMeta> | nul
     category: pick('category'),
     ruleId: pick('ruleId'),
     techniques: [...(embedded.techniques ?? [])],
+    ...(front.package ? { package: front.package } : {}),
   };
 }
 

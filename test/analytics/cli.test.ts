@@ -4,7 +4,7 @@ import path from 'node:path';
 import { capture } from '../support/cli';
 import { describeCorpus } from '../support/corpus';
 import type { TechniqueAnalytics } from '../../src/core/analytics/technique-analytics';
-import { TEST_VAULT } from './vaults';
+import { expectedPackage, TEST_VAULT } from './vaults';
 
 describe('attack-coverage analytics', () => {
   test('--json gives the panel data', async () => {
@@ -24,7 +24,9 @@ describe('attack-coverage analytics', () => {
     for (const h of ['Events covered', 'Fields filtered most', 'Top indicator values', 'What the rules exclude', 'Rules by vendor and package', 'Mitigations (ATT&CK 18.1: 4)', 'Detection strategies', 'Expected events no rule reads (0 of 1)', 'Data sources and components (ATT&CK v17.1)']) {
       expect(s).toContain(h);
     }
-    expect(s).toContain('Detection Rules: 50a0aa3d-ab16-4594-a8aa-5145a6e6792b: Python One-Liners with Base64 Decoding: Detects Python one-liners');
+    const py = 'Detection Rules/proc_creation_win_python_base64_encoded_execution.md';
+    const pkg = expectedPackage(readFileSync(path.join(TEST_VAULT, py), 'utf8'), py);
+    expect(s).toContain(`${pkg}: 50a0aa3d-ab16-4594-a8aa-5145a6e6792b: Python One-Liners with Base64 Decoding: Detects Python one-liners`);
     expect(s).toContain('M1038 Execution Prevention: Denylist Python where not required.');
     expect(s).toMatch(/… \d+ more \(--limit \d+ to list all\)/);
   });

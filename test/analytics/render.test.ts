@@ -10,7 +10,7 @@ import { DetailsCatalog } from '../../src/core/attack/details';
 import { DETAILS_GZIP_BASE64 } from '../../src/core/attack/details-packed';
 import { analyticsSections, renderAnalytics } from '../../src/ui/analytics';
 import { el } from '../../src/ui/dom';
-import { testVault, vaultOf } from './vaults';
+import { expectedPackage, testVault, vaultOf } from './vaults';
 
 const details = DetailsCatalog.fromJson(gunzipSync(Buffer.from(DETAILS_GZIP_BASE64, 'base64')).toString('utf8'));
 const opened: string[] = [];
@@ -59,8 +59,11 @@ describe('renderAnalytics, T1059.006 on test-vault', () => {
   test('rules by vendor and package: "ID: name: description", names link to the notes', () => {
     const sigma = root.querySelector('[data-section="packages"]')!;
     expect(sigma.textContent).toContain('Sigma');
-    expect(sigma.querySelector('.attack-coverage-analytics-package-name')?.firstChild?.textContent).toBe('Detection Rules');
-    expect(sigma.querySelector('.attack-coverage-analytics-package-name .attack-coverage-count')?.textContent).toBe('5');
+    // One heading per source folder (the notes' source_file), counts adding up to the technique's rules.
+    const names = [...sigma.querySelectorAll('.attack-coverage-analytics-package-name')];
+    const folders = [...new Set(data.vendors.flatMap((g) => g.packages.flatMap((p) => p.rules.map((r) => expectedPackage(v.texts.get(r.path) ?? '', r.path)))))];
+    expect(names.map((n) => n.firstChild?.textContent).sort()).toEqual(folders.sort());
+    expect(names.reduce((n, x) => n + Number(x.querySelector('.attack-coverage-count')?.textContent), 0)).toBe(5);
     const li = [...sigma.querySelectorAll('li.attack-coverage-analytics-rule')].find((x) => x.textContent?.includes('Python One-Liners with Base64 Decoding:'))!;
     expect(li.textContent).toMatch(/^50a0aa3d: Python One-Liners with Base64 Decoding: Detects Python one-liners/);
     expect(li.querySelector('code')?.getAttribute('title')).toBe('50a0aa3d-ab16-4594-a8aa-5145a6e6792b');
@@ -106,7 +109,9 @@ describe('limits, sections, untrusted text', () => {
   });
 
   test('packages: listed at once under the limit, else per package on demand', () => {
-    const root = renderAnalytics(box(), data, links, { sections: ['packages'], limit: 3 });
+    // All five rules in one package, so that the package is over the limit.
+    const one = { ...data, vendors: data.vendors.map((g) => ({ ...g, packages: [{ package: 'Detection Rules', rules: g.packages.flatMap((p) => p.rules) }] })) };
+    const root = renderAnalytics(box(), one, links, { sections: ['packages'], limit: 3 });
     expect(root.querySelectorAll('.attack-coverage-analytics-rule').length).toBe(0);
     const button = [...root.querySelectorAll('button')].find((b) => b.textContent === 'List rules')!;
     button.click();

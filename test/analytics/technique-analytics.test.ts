@@ -11,7 +11,7 @@ import { techniqueAnalytics, providerOfLogSource, type TechniqueAnalytics } from
 import { DetailsCatalog } from '../../src/core/attack/details';
 import { DETAILS_GZIP_BASE64 } from '../../src/core/attack/details-packed';
 import { describeCorpus } from '../support/corpus';
-import { sigmaCorpusVault, testVault, vaultOf, type Vault } from './vaults';
+import { expectedPackage, sigmaCorpusVault, testVault, vaultOf, type Vault } from './vaults';
 import catalogJson from '../../src/core/attack/catalog.json';
 
 const details = DetailsCatalog.fromJson(gunzipSync(Buffer.from(DETAILS_GZIP_BASE64, 'base64')).toString('utf8'));
@@ -111,9 +111,11 @@ describe('T1059.006 over the committed test-vault', () => {
     expect(a.vendors.map((g) => g.label)).toEqual(['Sigma']);
     const rules = a.vendors[0]!.packages.flatMap((p) => p.rules);
     expect(rules.length).toBe(a.rules);
-    expect(a.vendors[0]!.packages.map((p) => p.package)).toEqual(['Detection Rules']);
+    // Each rule under the folder its note's source_file names (the note's own folder without one).
+    for (const p of a.vendors[0]!.packages) for (const r of p.rules) expect(p.package).toBe(expectedPackage(v.texts.get(r.path) ?? '', r.path));
+    expect(a.vendors[0]!.packages.length).toBeGreaterThan(1);
     const py = rules.find((r) => r.title === 'Python One-Liners with Base64 Decoding')!;
-    expect(py).toMatchObject({ ruleId: '50a0aa3d-ab16-4594-a8aa-5145a6e6792b', package: 'Detection Rules', state: 'full' });
+    expect(py).toMatchObject({ ruleId: '50a0aa3d-ab16-4594-a8aa-5145a6e6792b', package: expectedPackage(v.texts.get(py.path) ?? '', py.path), state: 'full' });
     expect(py.description).toMatch(/^Detects Python one-liners that use base64 decoding/);
   });
 
@@ -478,5 +480,29 @@ describe('with roll-up, rules filed under a sub-technique\'s next-release ID', (
   test('without roll-up, only the parent\'s own rule', () => {
     const a = techniqueAnalytics(v.index, 'T1562', { store: v.store, details, rollUp: false });
     expect(a.rules).toBe(1);
+  });
+});
+
+describe('rules grouped by the package they came from', () => {
+  // Imported notes share one vault folder; their `source_file` says where each rule lives in its repository.
+  const sources: Record<string, string | null> = {
+    'Detection Rules/a.md': 'windows/process_creation/proc_creation_win_a.yml',
+    'Detection Rules/b.md': 'windows/process_creation/proc_creation_win_b.yml',
+    'Detection Rules/c.md': 'windows\\registry\\registry_set\\registry_set_c.yml',
+    'Detection Rules/d.md': 'd.yml',
+    'Rules/Mine/e.md': null,
+  };
+  const note = (sourceFile: string | null): string =>
+    `---\ntags: [detection_rule, t1059_001]\nvendor: sigma\n${sourceFile === null ? '' : `source_file: ${JSON.stringify(sourceFile)}\n`}---\n` +
+    '```yml\ntitle: r\nlogsource: {product: windows, category: process_creation}\ndetection: {sel: {Image|endswith: x.exe}, condition: sel}\n```\n';
+  const v = vaultOf(Object.fromEntries(Object.entries(sources).map(([p, s]) => [p, note(s)])));
+  const a = techniqueAnalytics(v.index, 'T1059.001', { store: v.store, details });
+
+  test('the source file\'s folder, else the note\'s own folder', () => {
+    // Oracle: the folder part of each source file (either separator), or of the note's path.
+    const folderOf = (p: string): string => p.split(/[\\/]/).slice(0, -1).join('/');
+    const expected = Object.entries(sources).map(([path, src]) => [path, src !== null && folderOf(src) ? folderOf(src) : folderOf(path)]);
+    const got = a.vendors.flatMap((g) => g.packages.flatMap((p) => p.rules.map((r) => [r.path, p.package])));
+    expect(got.sort()).toEqual(expected.sort());
   });
 });

@@ -24,6 +24,16 @@ export interface Vault {
   texts: Map<string, string>;
 }
 
+/**
+ * The package a rule note's analytics should name, read off the note's text: the folder of its
+ * `source_file` line, else the note's own folder.
+ */
+export function expectedPackage(text: string, notePath: string): string {
+  const src = /^source_file:\s*"?([^"\n]*)"?\s*$/m.exec(text)?.[1] ?? '';
+  const folder = (p: string): string => p.split(/[\\/]/).slice(0, -1).join('/');
+  return folder(src) || folder(notePath);
+}
+
 export function testVault(): Vault {
   const { index, sources } = loadVault(TEST_VAULT);
   const texts = new Map([...sources].map(([p, s]) => [p, s.text ?? '']));

@@ -42,7 +42,7 @@ export interface RuleAnalysis extends RuleCore {
   title: string;
   /** `sigma`, `elastic`, `splunk` or the note's own `vendor`; '' when unknown. */
   vendor: string;
-  /** The note's folder (the MaxPatrol page's "package"). */
+  /** The rule's folder in its source repository, else the note's folder (the MaxPatrol page's "package"). */
   package: string;
   status: string;
   level: string;
@@ -248,7 +248,8 @@ export function finishAnalysis(
     title: note.title,
     // As the coverage list says it: the note's own vendor first, else the embedded rule's format.
     vendor: meta?.vendor || (core.format === 'none' ? '' : core.format),
-    package: note.folder,
+    // The rule's folder in its source repository when the note says (imported notes share one vault folder).
+    package: meta?.package || note.folder,
     status: meta?.status ?? '',
     level: meta?.level ?? '',
     concepts,
