@@ -91,6 +91,9 @@ export interface CountedNote {
   via?: TechniqueId;
 }
 
+/** A note that counts because it is filed under a next-release ID (the technique's own or a sub-technique's). */
+export const fromSuccessor = (n: CountedNote): boolean => n.as === 'successor' || n.as === 'rolled-up-successor';
+
 /** A test note that counts for a technique, with its `## Atomic Test` sections. */
 export interface CountedTest extends CountedNote {
   testCount: number;

@@ -1,7 +1,7 @@
 /**
  * Plain-data views of the index: the CLI prints them as JSON or text, tests compare them with oracles.
  */
-import { atomicTestTotal, type CountedNote, type CountedNotes, type CoverageIndex, type RuleRef } from './coverage-index';
+import { atomicTestTotal, fromSuccessor, type CountedNotes, type CoverageIndex, type RuleRef } from './coverage-index';
 import type { Diagnostic } from './note';
 
 export interface ScanReport {
@@ -119,7 +119,6 @@ export function percentOf(n: number, of: number): string {
   return of ? `${Math.round((100 * n) / of)}%` : '-';
 }
 
-const fromSuccessor = (n: CountedNote): boolean => n.as === 'successor' || n.as === 'rolled-up-successor';
 
 /** The vault's totals, from the notes that count for every technique that has a note (`CoverageIndex.counted`). */
 function vaultCounts(index: CoverageIndex, techniques: readonly CountedNotes[]): ScanReport['counts'] {

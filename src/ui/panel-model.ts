@@ -5,7 +5,7 @@
  * No DOM and no Obsidian here.
  */
 import { evaluateCoverageBlock, type BlockSection, type CoverageBlock, type ParsedBlock } from '../core/coverage-block';
-import type { CoverageIndex, RuleRef, TechniqueCoverage, TechniqueStatus, TestRef } from '../core/coverage-index';
+import { atomicTestTotal, fromSuccessor, type CoverageIndex, type RuleRef, type TechniqueCoverage, type TechniqueStatus, type TestRef } from '../core/coverage-index';
 import { findIdsInText, idFromFileName, idFromPathOrUrl, idFromTag, type TechniqueId } from '../core/ids';
 import { findFrontmatter } from '../core/markdown';
 
@@ -48,7 +48,9 @@ export interface TechniqueSummary {
   path: string | null;
   rules: number;
   rolledUpRules: number;
+  /** Rules and atomic tests filed under next-release IDs (its own or, rolling up, its sub-techniques'). */
   successorRules: number;
+  successorTests: number;
   testNotes: number;
   tests: number;
   rolledUpTests: number;
@@ -113,7 +115,9 @@ export function summarize(c: TechniqueCoverage): TechniqueSummary {
     path: c.path,
     rules: c.rules.length,
     rolledUpRules: c.rolledUpRules.length,
-    successorRules: c.successorRules.length,
+    // As every other view counts them (CoverageIndex.counted).
+    successorRules: c.counted.rules.filter(fromSuccessor).length,
+    successorTests: atomicTestTotal(c.counted.tests.filter(fromSuccessor)),
     testNotes: c.tests.length + c.rolledUpTests.length,
     tests: c.testCount,
     rolledUpTests: c.rolledUpTestCount,

@@ -77,16 +77,15 @@ function rank(order: string[], v: string): number {
   return i < 0 ? order.length : i;
 }
 
-/** "5 rules (3 from sub-techniques) · 4 atomic tests in 1 note" */
+/** "5 rules (3 from sub-techniques, 41 under its successor) · 4 atomic tests in 1 note (77 under its successor)" */
 export function summaryLine(s: TechniqueSummary): string {
-  const rules = s.rules + s.rolledUpRules;
-  let line = plural(rules, 'rule');
-  if (s.rolledUpRules) line += ` (${s.rolledUpRules} from sub-techniques)`;
-  if (s.successorRules) line += ` · ${s.successorRules} under its successor`;
-  const tests = s.tests + s.rolledUpTests;
-  line += ` · ${plural(tests, 'atomic test')}`;
+  const aside = (parts: string[]): string => (parts.some(Boolean) ? ` (${parts.filter(Boolean).join(', ')})` : '');
+  const successor = (n: number): string => (n ? `${n} under its successor` : '');
+  let line = plural(s.rules + s.rolledUpRules, 'rule');
+  line += aside([s.rolledUpRules ? `${s.rolledUpRules} from sub-techniques` : '', successor(s.successorRules)]);
+  line += ` · ${plural(s.tests + s.rolledUpTests, 'atomic test')}`;
   if (s.testNotes) line += ` in ${plural(s.testNotes, 'note')}`;
-  return line;
+  return line + aside([successor(s.successorTests)]);
 }
 
 /** A note's name: a link, unless it is the note the panel is shown for. */

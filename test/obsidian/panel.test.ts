@@ -61,6 +61,18 @@ describe('technique note', () => {
     expect([...root.querySelectorAll('.attack-coverage-gaps li')].map((li) => li.textContent)).toContain('No rules under this ID; 1 under its successor');
   });
 
+  test('the summary line counts the rules and atomic tests filed under the next-release ID', async () => {
+    const files = pythonVault();
+    files['Use Cases/T1562.001 - Impair Defenses- Disable or Modify Tools.md'] = '---\ntags: [T1562_001, techniques]\n---\n## Impair Defenses- Disable or Modify Tools\n';
+    files['Detection Rules/new_id_rule.md'] = '---\ntitle: "Defender Disabled"\ntags: [t1685, detection_rule]\n---\n## Defender Disabled\n';
+    const sections = ['## Atomic Test #1 - Stop the service', '## Atomic Test #2 - Unload the driver'];
+    files['Testing Runbooks/T1685 - Disable or Modify Tools (Atomic tests).md'] = `---\ntags: [T1685, atomic_test]\n---\n${sections.join('\n\nx\n\n')}\n`;
+    const { app } = await start(files, { open: 'Use Cases/T1562.001 - Impair Defenses- Disable or Modify Tools.md' });
+    expect(pane(app).querySelector('.attack-coverage-summary')?.textContent).toBe(
+      `0 rules (1 under its successor) · 0 atomic tests (${sections.length} under its successor)`,
+    );
+  });
+
   test('revoked and deprecated IDs are flagged', async () => {
     const files = { 'Use Cases/T1086 - PowerShell.md': '---\ntags: [T1086, techniques]\n---\n## PowerShell\n' };
     const { app } = await start(files, { open: 'Use Cases/T1086 - PowerShell.md' });
