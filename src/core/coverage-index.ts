@@ -476,7 +476,11 @@ export class CoverageIndex {
    */
   counted(id: TechniqueId, opts: { rollUp?: boolean; successors?: boolean; sorted?: boolean } = {}): CountedNotes {
     const rollUp = opts.rollUp ?? this.settings.rollUp;
-    const m = this.members(id, rollUp);
+    return this.countedFrom(id, this.members(id, rollUp), rollUp, opts);
+  }
+
+  /** `counted` from members already gathered (`technique` has them). */
+  private countedFrom(id: TechniqueId, m: CoverageMembers, rollUp: boolean, opts: { successors?: boolean; sorted?: boolean }): CountedNotes {
     const rules: CountedNote[] = [];
     const tests: CountedTest[] = [];
     const seenRules = new Set<string>();
@@ -543,7 +547,7 @@ export class CoverageIndex {
       rolledUpTestCount,
       successorRules,
       successorTests,
-      counted: this.counted(id, { rollUp }),
+      counted: this.countedFrom(id, m, rollUp, {}),
       gaps: [],
     };
     cov.gaps = gapsOf(cov);
