@@ -221,3 +221,29 @@ describe('compareWithLayer', () => {
     expect(c.inLayer).toBe(0);
   });
 });
+
+describe('compareWithLayer with roll-up: a parent detected only through its sub-techniques', () => {
+  const layerOf = (...ids: string[]): string =>
+    JSON.stringify({ name: 'l', domain: 'enterprise-attack', versions: { navigator: '5.1.0', layer: '4.5' }, techniques: ids.map((techniqueID) => ({ techniqueID, score: 1 })) });
+  const subOnly = new MatrixModel(buildIndex({ techniqueNotes: ['T1059', 'T1059.001'], rules: [{ name: 'ps', techniques: ['T1059.001'], level: 'high', vendor: 'sigma', product: 'windows' }] }), catalog);
+  const withOwn = new MatrixModel(
+    buildIndex({
+      techniqueNotes: ['T1059', 'T1059.001'],
+      rules: [
+        { name: 'ps', techniques: ['T1059.001'], level: 'high', vendor: 'sigma', product: 'windows' },
+        { name: 'generic', techniques: ['T1059'], level: 'low', vendor: 'sigma', product: 'linux' },
+      ],
+    }),
+    catalog,
+  );
+
+  test('is not "detected, not in the layer" when the layer has those sub-techniques', () => {
+    expect(subOnly.cell('T1059')?.rules.length).toBe(1); // rolled up
+    expect(compareWithLayer(subOnly, parseLayerFile(layerOf('T1059.001'), cat), 'rules').vaultOnly.map((r) => r.id)).toEqual([]);
+  });
+
+  test('is, when the layer lacks them, and so is a parent with a rule of its own', () => {
+    expect(compareWithLayer(subOnly, parseLayerFile(layerOf('T1003'), cat), 'rules').vaultOnly.map((r) => r.id).sort()).toEqual(['T1059', 'T1059.001']);
+    expect(compareWithLayer(withOwn, parseLayerFile(layerOf('T1059.001'), cat), 'rules').vaultOnly.map((r) => r.id)).toEqual(['T1059']);
+  });
+});

@@ -124,8 +124,12 @@ export function compareWithLayer(model: MatrixModel, overlay: LayerOverlay, kind
   };
   const inLayer = (c: MatrixCell): boolean =>
     shown(c.id) || (!c.inMatrix && (shown(c.replacement) || model.catalog.remappedFrom(c.id).some(shown)));
+  // With roll-up, a parent detected only through sub-techniques the layer has is not detected outside it:
+  // its rules are already compared under those sub-techniques.
+  const onlyThroughSubsInLayer = (c: MatrixCell): boolean =>
+    c.rules.every((r) => r.via !== undefined && r.via.startsWith(`${c.id}.`) && inLayer(model.cell(r.via) ?? c));
   for (const cell of model.allCells()) {
-    if (cell.rules.length && !inLayer(cell)) vaultOnly.push(row(model, [cell], kind, undefined, []));
+    if (cell.rules.length && !inLayer(cell) && !onlyThroughSubsInLayer(cell)) vaultOnly.push(row(model, [cell], kind, undefined, []));
   }
   const differences = [...undetected, ...detected, ...vaultOnly].sort(
     (a, b) => Math.abs(b.difference) - Math.abs(a.difference) || byId(a, b),
