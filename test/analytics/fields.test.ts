@@ -89,3 +89,33 @@ describe('field-concepts.json', () => {
     expect(fieldAliases('nope')).toEqual([]);
   });
 });
+
+describe('a field is read in the language of its rule', () => {
+  test.each([
+    // Sigma field names are case-sensitive and only Sigma's own spellings apply.
+    ['eventType', 'sigma', 'eventType'], // Okta's event type, not Sysmon's registry EventType
+    ['EventType', 'sigma', 'EventType'],
+    ['process', 'sigma', 'process'], // OpenSSH's process name, not CIM's command line
+    ['Query', 'sigma', 'Query'], // WMI's query, not the DNS query name
+    ['Image', 'sigma', 'Image'],
+    // Splunk's CIM names, in any case, with the data model prefix stripped.
+    ['process', 'splunk', 'CommandLine'],
+    ['Processes.PROCESS_NAME', 'splunk', 'Image'],
+    ['query', 'splunk', 'QueryName'],
+    // Elastic's ECS names: a `registry.` field is ECS, not CIM's Registry data model.
+    ['process.name.caseless', 'elastic', 'Image'],
+    ['registry.value', 'elastic', 'registry.value'],
+    ['winlog.event_data.TargetImage', 'elastic', 'TargetImage'],
+  ] as const)('%s in a %s rule → %s', (field, dialect, concept) => {
+    expect(normaliseField(field, undefined, dialect)).toBe(concept);
+  });
+
+  test('without a dialect every spelling applies, as before', () => {
+    expect(normaliseField('eventType')).toBe('EventType');
+    expect(normaliseField('process')).toBe('CommandLine');
+  });
+
+  test('user overrides apply in every dialect', () => {
+    expect(normaliseField('eventType', { eventtype: 'OktaEventType' }, 'sigma')).toBe('OktaEventType');
+  });
+});

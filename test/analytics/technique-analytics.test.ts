@@ -506,3 +506,18 @@ describe('rules grouped by the package they came from', () => {
     expect(got.sort()).toEqual(expected.sort());
   });
 });
+
+describe('fields from different logs stay apart in the authoring guide', () => {
+  // Two Sigma rules for one technique: Okta's `eventType` and Sysmon's registry `EventType` are different fields.
+  const rule = (logsource: string, field: string, value: string): string =>
+    `---\ntags: [detection_rule, t1562_001]\n---\n\`\`\`yml\ntitle: ${field} ${value}\nlogsource: ${logsource}\ndetection: {sel: {${field}: ${value}}, condition: sel}\n\`\`\`\n`;
+  const v = vaultOf({
+    'Detection Rules/okta.md': rule('{product: okta, service: okta}', 'eventType', 'policy.rule.deactivate'),
+    'Detection Rules/registry.md': rule('{product: windows, category: registry_set}', 'EventType', 'SetValue'),
+  });
+
+  test('one row per field as the rules write it', () => {
+    const a = techniqueAnalytics(v.index, 'T1562.001', { store: v.store, details });
+    expect(a.guide.fields.map((f) => [f.field, f.rules]).sort()).toEqual([['EventType', 1], ['eventType', 1]]);
+  });
+});

@@ -13,7 +13,7 @@ import type { RuleMeta, YamlParser } from '../rules';
 import logSourceTable from './data/log-sources.json';
 import { eventInfo, eventsForRule, EVENT_TABLES, type LogSource, type RuleEvent } from './events';
 import { elasticLogSources } from './elastic-logsource';
-import { normaliseField, type FieldOverrides } from './fields';
+import { normaliseField, type FieldDialect, type FieldOverrides } from './fields';
 import { parseSigmaDetection, type OpKind, type Predicate } from './sigma';
 import { parseElasticRule, parseSplunkDetection, type VendorQueryAnalysis } from './vendor-queries';
 
@@ -195,7 +195,7 @@ export const isCased = (p: Predicate): boolean => p.modifiers.includes('cased');
  */
 export function reachKey(concept: string, op: OpKind, value: string, negated: boolean, cased = false): string {
   const c = cased && !CASED.has(op);
-  return `${negated ? '!' : ''}${concept.toLowerCase()}\u001f${op}${c ? '\u001fcased' : ''}\u001f${valueKey(op, value, c)}`;
+  return `${negated ? '!' : ''}${concept}\u001f${op}${c ? '\u001fcased' : ''}\u001f${valueKey(op, value, c)}`;
 }
 
 /** Events of a rule: its logsource and event-ID conditions (`eventsForRule`) plus declared data sources. */
@@ -232,11 +232,13 @@ export interface NoteContext {
 export function finishAnalysis(
   core: RuleCore,
   note: NoteContext,
-  concept?: (field: string) => string,
+  concept?: (field: string, dialect?: FieldDialect) => string,
   overrides?: FieldOverrides,
 ): RuleAnalysis {
-  const norm = concept ?? ((f: string): string => normaliseField(f, overrides));
-  const concepts = core.predicates.map((p) => (p.field === null ? '' : norm(p.field)));
+  const norm = concept ?? ((f: string, d?: FieldDialect): string => normaliseField(f, overrides, d));
+  // A field is read in the language of its rule: Sigma's `process` is not Splunk CIM's command line.
+  const dialect = core.format === 'none' ? undefined : core.format;
+  const concepts = core.predicates.map((p) => (p.field === null ? '' : norm(p.field, dialect)));
   const keys = new Set<string>();
   core.predicates.forEach((p, i) => {
     if (VALUED(p)) keys.add(reachKey(concepts[i] ?? '', p.op, p.value, p.negated, isCased(p)));

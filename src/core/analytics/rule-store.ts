@@ -20,7 +20,7 @@ import type { CoverageIndex, IndexedNote } from '../coverage-index';
 import type { NoteSource } from '../metadata';
 import type { YamlParser } from '../rules';
 import { fieldOverridesFromFrontmatter, mergeFieldOverrides, type ParsedFieldOverrides } from './field-overrides';
-import { normaliseField, type FieldOverrides } from './fields';
+import { normaliseField, type FieldDialect, type FieldOverrides } from './fields';
 import { analyseRuleText, finishAnalysis, type RuleAnalysis, type RuleCore } from './rule-analysis';
 
 export type TextReader = (path: string) => string | undefined | Promise<string | undefined>;
@@ -109,12 +109,13 @@ export class RuleAnalysisStore {
     return out;
   }
 
-  /** The concept a field names, memoised until the overrides change. */
-  concept(field: string): string {
-    let c = this.concepts.get(field);
+  /** The concept a field of a rule in `dialect` names, memoised until the overrides change. */
+  concept(field: string, dialect?: FieldDialect): string {
+    const key = dialect ? `${dialect}\u0000${field}` : field;
+    let c = this.concepts.get(key);
     if (c === undefined) {
-      c = normaliseField(field, this.effective);
-      this.concepts.set(field, c);
+      c = normaliseField(field, this.effective, dialect);
+      this.concepts.set(key, c);
     }
     return c;
   }
@@ -247,7 +248,7 @@ export class RuleAnalysisStore {
     return finishAnalysis(
       core,
       { path: n.facts.path, title: n.facts.title, folder: n.facts.folder, meta: n.facts.rule },
-      (f) => this.concept(f),
+      (f, dialect) => this.concept(f, dialect),
       this.effective,
     );
   }

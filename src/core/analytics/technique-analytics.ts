@@ -365,8 +365,10 @@ export function techniqueAnalytics(index: CoverageIndex, rawId: string, ctx: Ana
       // Event IDs are what "Events covered" shows; the guide is about everything else.
       if (concept === EVENT_ID) return;
       if (!p.negated && p.field !== null) {
-        let f = fields.get(concept.toLowerCase());
-        if (!f) fields.set(concept.toLowerCase(), (f = { concept, rules: new Set(), aliases: new Set(), ops: new Map(), values: new Map() }));
+        // Concepts come out of normaliseField in their own case; fields it does not know keep the case their
+        // rules give them (Sigma's are case-sensitive: Okta's eventType is not Sysmon's EventType).
+        let f = fields.get(concept);
+        if (!f) fields.set(concept, (f = { concept, rules: new Set(), aliases: new Set(), ops: new Map(), values: new Map() }));
         f.rules.add(a.path);
         f.aliases.add(p.field);
         let ops = f.ops.get(p.op);
