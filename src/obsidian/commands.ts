@@ -21,14 +21,23 @@ export function techniqueIdsOf(ctx: CoverageContext, path: string): TechniqueId[
 
 /** The block the insert command writes: the note's own technique is the default, so it is left out. */
 export function coverageBlockText(ctx: CoverageContext, path: string | null): string {
-  const note = path ? ctx.indexer.index.get(path) : undefined;
   const lines: string[] = [];
-  if (note?.cls.role !== 'technique') {
+  if (roleOf(ctx, path) !== 'technique') {
     const id = path ? techniqueIdsOf(ctx, path)[0] : undefined;
     lines.push(`technique: ${id ?? 'T1059'}`);
   }
   lines.push('show: [rules, tests, gaps]');
   return `\`\`\`${BLOCK_LANGUAGE}\n${lines.join('\n')}\n\`\`\`\n`;
+}
+
+/** The note's role: from the index, or from Obsidian's metadata while the first index pass has not reached it. */
+function roleOf(ctx: CoverageContext, path: string | null): string | undefined {
+  if (!path) return undefined;
+  const indexed = ctx.indexer.index.get(path)?.cls.role;
+  if (indexed) return indexed;
+  const file = ctx.app.vault.getFileByPath(path);
+  const cache = file ? ctx.app.metadataCache.getFileCache(file) : null;
+  return cache ? ctx.indexer.index.roleWithoutBody({ path, cache }) : undefined;
 }
 
 function activeNote(ctx: CoverageContext): TFile | null {

@@ -135,6 +135,15 @@ describe('commands', () => {
     expect(rule.editor.getValue()).toMatch(/```attack-coverage\ntechnique: T1204\.002\nshow: \[rules, tests, gaps\]\n```\n$/);
   });
 
+  test('insert coverage block before the first index pass: a technique note still gets no technique line', async () => {
+    const { app } = await start(pythonVault(), { open: PYTHON, ready: false });
+    const view = app.workspace.activeLeaf!.view as unknown as { editor: FakeEditor };
+    view.editor.cursor = 0;
+    app.commands.executeCommandById(command(app, 'insert-block'));
+    await advance(0);
+    expect(app.vault._text(PYTHON).startsWith('```attack-coverage\nshow: [rules, tests, gaps]\n```\n---\n')).toBe(true);
+  });
+
   test('insert coverage block after text on a line: the block starts a line of its own and renders', async () => {
     const files = { ...pythonVault(), 'Notes/Review.md': '# Review\nCoverage of Python:' };
     const { app } = await start(files, { open: 'Notes/Review.md' });
