@@ -117,6 +117,15 @@ describe('runImport (Sigma into an empty folder, then again)', () => {
     expect(t.files.has('Detection Rules/c.md')).toBe(true);
   });
 
+  test('a rule whose file cannot be read this time is not called stale: its note is not known to be gone', async () => {
+    const t = new MemoryTarget();
+    await runImport(src(V1), t, opts);
+    const s = await runImport(src({ ...V1, 'rules/windows/c.yml': 'title: [unclosed\n' }), t, opts);
+    expect(s.skipped.map((x) => x.source)).toContain('rules/windows/c.yml');
+    expect(s.stale).toEqual([]);
+    expect(t.files.has('Detection Rules/c.md')).toBe(true);
+  });
+
   test('a source that gives no rule at all (the wrong folder, every file broken) does not call every note stale', async () => {
     const t = new MemoryTarget();
     await runImport(src(V1), t, opts);

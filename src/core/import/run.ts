@@ -10,6 +10,7 @@
  * made (its draft or its rendering throws) is listed as failed with its source file; the rest go on.
  */
 import type { YamlParser } from '../rules';
+import { findFrontmatter } from '../markdown';
 import { jsonArrayElements } from './json-array';
 import { mayBeGenerated, mergeNote, parseGeneratedNote, type NoteKind, type SourceKind } from './merge';
 import { safeFileName } from './names';
@@ -100,7 +101,8 @@ export interface ImportSummary {
   failed: { path: string; reason: string; source?: string }[];
   /**
    * Notes this importer made earlier whose item is no longer in the source (kept, not deleted). None when
-   * the source gave no item at all because it could not be read.
+   * the source gave no item at all because it could not be read, nor those whose source file was skipped
+   * or failed this time.
    */
   stale: string[];
   ms: number;
@@ -110,6 +112,19 @@ export interface ImportSummary {
 }
 
 const now = (): number => performance.now();
+
+/** The `source_file` an imported note's frontmatter names (the importers write it), if any. */
+function sourceFileOf(text: string, parseYaml: (s: string) => unknown): string | undefined {
+  const fm = findFrontmatter(text);
+  const line = fm ? /^source_file:[ \t]*(.+)$/m.exec(fm.yaml)?.[1] : undefined;
+  if (!line) return undefined;
+  try {
+    const v = parseYaml(line);
+    return typeof v === 'string' ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /** Cuts work into slices of at most `budget` ms (plus one item), yielding in between. */
 export class Slicer {
@@ -297,7 +312,14 @@ export async function runImport(files: readonly ImportSourceFile[], target: Impo
   progress('write', allocations.length, allocations.length);
 
   const planned = new Set(drafts.map((d) => d.sourceId));
-  if (sourceRead) for (const [id, path] of owned) if (id.startsWith(`${opts.kind}:`) && !planned.has(id)) summary.stale.push(path);
+  // A note made from a file that was skipped or failed this time is not known to be gone (the file may only
+  // be broken for now): it is not called stale, which would invite deleting it.
+  const notRead = new Set([...summary.skipped.map((x) => x.source), ...summary.failed.map((x) => x.source ?? x.path)]);
+  const fromNotRead = (path: string): boolean => {
+    const file = notRead.size ? sourceFileOf(existing.get(path) ?? '', opts.parseYaml) : undefined;
+    return file !== undefined && notRead.has(file);
+  };
+  if (sourceRead) for (const [id, path] of owned) if (id.startsWith(`${opts.kind}:`) && !planned.has(id) && !fromNotRead(path)) summary.stale.push(path);
   summary.stale.sort();
 
   slicer.finish();
