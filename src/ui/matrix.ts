@@ -12,7 +12,7 @@ import type { CoverageBlock } from '../core/coverage-block';
 import type { CoverageIndex } from '../core/coverage-index';
 import { gapsFromModel } from '../core/gaps';
 import { cellSummary } from '../core/layers/export';
-import { comparisonSummary, type Comparison } from '../core/layers/compare';
+import { comparisonSummary, unmatchedLine, type Comparison } from '../core/layers/compare';
 import { overlayEntryShown, overlayEntryUnder, type LayerOverlay, type OverlayEntry } from '../core/layers/import';
 import type { TechniqueId } from '../core/ids';
 import {
@@ -456,7 +456,7 @@ export function renderComparison(parent: HTMLElement, c: Comparison, links: Link
     cls: 'acm-comparison-summary',
     text: `${comparisonSummary(c)}.`,
   });
-  if (c.unmatched.length) el(box, 'div', { cls: 'acm-muted', text: `Not in the matrix: ${c.unmatched.join(', ')}` });
+  if (c.unmatched.length) el(box, 'div', { cls: 'acm-muted', text: `Not in the matrix: ${unmatchedLine(c)}` });
   if (c.problems.length) {
     el(box, 'div', { cls: 'acm-muted', text: 'Read from the layer file with these problems:' });
     const list = el(box, 'ul', { cls: 'acm-comparison-problems' });

@@ -6,8 +6,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import catalogJson from '../../src/core/attack/catalog.json';
 import { defaultCatalog } from '../../src/core/attack/catalog';
-import { LayerError, compareWithLayer, exportLayer, overlayCatalog, overlayEntryUnder, parseLayerFile } from '../../src/core/layers';
+import { LayerError, compareWithLayer, exportLayer, overlayCatalog, overlayEntryUnder, parseLayerFile, unmatchedLine } from '../../src/core/layers';
 import { MatrixModel } from '../../src/core/matrix';
+import { printComparison } from '../../src/cli/commands/layer';
 import { SAMPLE, buildIndex } from '../matrix/fixtures';
 
 const catalog = defaultCatalog();
@@ -245,5 +246,23 @@ describe('compareWithLayer with roll-up: a parent detected only through its sub-
   test('is, when the layer lacks them, and so is a parent with a rule of its own', () => {
     expect(compareWithLayer(subOnly, parseLayerFile(layerOf('T1003'), cat), 'rules').vaultOnly.map((r) => r.id).sort()).toEqual(['T1059', 'T1059.001']);
     expect(compareWithLayer(withOwn, parseLayerFile(layerOf('T1059.001'), cat), 'rules').vaultOnly.map((r) => r.id)).toEqual(['T1059']);
+  });
+});
+
+describe('a layer with many IDs the matrix does not show', () => {
+  const unknown = Array.from({ length: 100 }, (_, i) => `T9${String(i).padStart(3, '0')}`);
+  const layer = JSON.stringify({ name: 'l', domain: 'enterprise-attack', versions: { navigator: '5.1.0', layer: '4.5' }, techniques: unknown.map((techniqueID) => ({ techniqueID, score: 1 })) });
+  const c = compareWithLayer(model, parseLayerFile(layer, cat), 'rules');
+
+  test('the CLI lists the first thirty and says how many more', () => {
+    expect(c.unmatched).toHaveLength(unknown.length);
+    const lines: string[] = [];
+    printComparison(c, (l) => lines.push(l));
+    expect(lines.find((l) => l.includes('not in the matrix'))).toBe(`  not in the matrix: ${unknown.slice(0, 30).join(', ')} and ${unknown.length - 30} more (see --json)`);
+  });
+
+  test('a short list is given whole', () => {
+    const few = { ...c, unmatched: c.unmatched.slice(0, 3) };
+    expect(unmatchedLine(few, ' (see --json)')).toBe(few.unmatched.join(', '));
   });
 });

@@ -2,7 +2,7 @@ import { readFileSync, realpathSync, statSync, writeFileSync, type Stats } from 
 import { basename, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { defaultCatalog } from '../../core/attack/catalog';
-import { compareWithLayer, comparisonSummary, exportLayer, LayerError, overlayCatalog, parseLayerFile, validateLayer, type Comparison, type LayerOverlay } from '../../core/layers';
+import { compareWithLayer, comparisonSummary, unmatchedLine, exportLayer, LayerError, overlayCatalog, parseLayerFile, validateLayer, type Comparison, type LayerOverlay } from '../../core/layers';
 import { catalogPlatforms, MatrixModel, SCORE_KINDS, type MatrixFilters, type ScoreKind } from '../../core/matrix';
 import { cacheOption, json, load, out, outputFile, rollupOption, visible } from '../io';
 import { VaultError, type LoadedVault } from '../vault';
@@ -123,7 +123,7 @@ export function printComparison(c: Comparison, write: (s: string) => void): void
   write(comparisonSummary(c));
   for (const r of c.undetected.slice(0, 30)) write(`  undetected  ${r.id.padEnd(10)} ${r.name}${r.layerScore !== undefined ? `  (layer score ${r.layerScore})` : ''}`);
   if (c.undetected.length > 30) write(`  … ${c.undetected.length - 30} more (see --json)`);
-  if (c.unmatched.length) write(`  not in the matrix: ${c.unmatched.join(', ')}`);
+  if (c.unmatched.length) write(`  not in the matrix: ${unmatchedLine(c, ' (see --json)')}`);
   for (const p of c.problems) write(`  layer file: ${p}`);
 }
 

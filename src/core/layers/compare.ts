@@ -75,6 +75,15 @@ function row(model: MatrixModel, cells: MatrixCell[], kind: ScoreKind, layerScor
   };
 }
 
+/**
+ * The layer IDs the matrix does not show, at most `limit` of them (then how many more, and `where` to see them): a layer with thousands of unknown IDs
+ * (another domain's, a typo'd column) would otherwise make one unreadable line.
+ */
+export function unmatchedLine(c: Comparison, where = '', limit = 30): string {
+  const shown = c.unmatched.slice(0, limit).join(', ');
+  return c.unmatched.length > limit ? `${shown} and ${c.unmatched.length - limit} more${where}` : shown;
+}
+
 /** The comparison's figures in one line, as every output shows them. */
 export function comparisonSummary(c: Comparison): string {
   return `Layer "${c.layer}": ${plural(c.inLayer, 'technique')}, ${c.detected.length} detected, ${c.undetected.length} undetected; ${plural(c.vaultOnly.length, 'detected technique')} not in the layer`;
