@@ -11,7 +11,7 @@ import type { IndexMetadata, NoteSource } from './metadata';
 import { analyzeNote, rebaseFacts, type AnalyzeEnv, type Diagnostic, type NoteFacts } from './note';
 import type { RuleMeta } from './rules';
 import { compileRoles, DEFAULT_SETTINGS, type CompiledRoles, type EngineSettings } from './settings';
-import { compareText } from './text-order';
+import { byPath, compareText } from './text-order';
 
 /** `newer`: not in the catalog's release but a known next-release ID (a v18 → v19 remap target). */
 export type TechniqueStatus = 'active' | 'deprecated' | 'revoked' | 'unknown' | 'newer';
@@ -186,7 +186,6 @@ function removeFrom<K, V>(map: Map<K, Set<V>>, key: K, value: V): void {
   if (set && set.delete(value) && set.size === 0) map.delete(key);
 }
 
-export const byPath = (a: { path: string }, b: { path: string }): number => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
 
 const COUNTED_RANK: Readonly<Record<CountedAs, number>> = { own: 0, 'rolled-up': 1, successor: 2, 'rolled-up-successor': 3 };
 const byKindAndPath = (a: CountedNote, b: CountedNote): number => COUNTED_RANK[a.as] - COUNTED_RANK[b.as] || byPath(a, b);

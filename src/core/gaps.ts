@@ -13,6 +13,7 @@ import type { TechniqueId } from './ids';
 import type { Comparison } from './layers/compare';
 import { escapeMarkdown } from './markdown/escape';
 import { MatrixModel, cellDisplayName, type MatrixCell, type MatrixOptions } from './matrix';
+import { byId, byPath } from './text-order';
 
 /** The gap lists (the block's `show:` values in `view: gaps`). */
 export const GAP_SECTIONS = GAP_LISTS;
@@ -96,8 +97,6 @@ export interface GapOptions extends MatrixOptions {
   scope?: 'notes' | 'catalog';
 }
 
-const byPath = (a: { path: string }, b: { path: string }): number => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
-const byId = (a: { id: string }, b: { id: string }): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 function gapTechnique(cell: MatrixCell, catalog: Catalog): GapTechnique {
   return {

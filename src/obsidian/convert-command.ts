@@ -7,6 +7,7 @@
 import { Modal, Notice, Setting, TFile, type App, type Plugin } from 'obsidian';
 import { planConversion, summarise, type ConversionPlan, type PlannedBlock } from '../core/convert';
 import type { CoverageIndex } from '../core/coverage-index';
+import { plural } from '../core/words';
 
 export interface NotePlan {
   file: TFile;
@@ -83,9 +84,6 @@ export async function applyPlans(app: App, plans: NotePlan[], getIndex: () => Co
   return summary;
 }
 
-function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
-}
 
 /** "3 blocks … left as they are" / "1 block … left as it is". */
 function leftAsIs(n: number): string {

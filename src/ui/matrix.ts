@@ -32,6 +32,7 @@ import {
 } from '../core/matrix';
 import { el, noteLink, type LinkHandler } from './dom';
 import { renderGaps } from './gaps';
+import { plural } from '../core/words';
 
 export type ExpandMode = 'none' | 'annotated' | 'all';
 
@@ -105,9 +106,6 @@ const NUMERIC_UNITS: Record<Exclude<ScoreKind, 'state'>, [string, string]> = {
   tests: ['test', 'tests'],
 };
 
-function plural(n: number, unit: [string, string]): string {
-  return `${n} ${n === 1 ? unit[0] : unit[1]}`;
-}
 
 /** The score class of a cell: `is-state-covered-tested` or `is-score-0` … `is-score-4`. */
 export function scoreClass(cell: MatrixCell, kind: ScoreKind): string {
@@ -484,7 +482,7 @@ export function renderComparison(parent: HTMLElement, c: Comparison, links: Link
 
 /** For callers that need the unit words (tests, the CLI). */
 export function scoreUnit(kind: Exclude<ScoreKind, 'state'>, n: number): string {
-  return plural(n, NUMERIC_UNITS[kind]);
+  return plural(n, ...NUMERIC_UNITS[kind]);
 }
 
 /**

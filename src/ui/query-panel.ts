@@ -6,7 +6,8 @@
 import type { CoverageIndex } from '../core/coverage-index';
 import type { Column, ParsedQuery } from '../core/queries';
 import { el, noteLink, text, type LinkHandler } from './dom';
-import { notShown, plural } from './technique-panel';
+import { plural } from '../core/words';
+import { notShown } from './technique-panel';
 
 export interface QueryCell {
   text: string;

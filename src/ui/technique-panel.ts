@@ -6,6 +6,7 @@
  */
 import { atomicTestTotal, type TechniqueStatus } from '../core/coverage-index';
 import { el, noteLink, text, type LinkHandler } from './dom';
+import { plural } from '../core/words';
 import {
   RULE_COLUMNS,
   RULE_COLUMN_LABELS,
@@ -48,9 +49,6 @@ const P = 'attack-coverage';
 
 // ---- small pieces ---------------------------------------------------------------------------------
 
-export function plural(n: number, word: string, words = `${word}s`): string {
-  return `${n} ${n === 1 ? word : words}`;
-}
 
 function capitalize(s: string): string {
   return s ? s.charAt(0).toUpperCase() + s.slice(1) : s;

@@ -5,7 +5,7 @@ import { githubAnnotations } from '../../core/annotations';
 import { BaselineError, parseBaseline, runChecks, type Baseline, type CheckOptions, type CheckResult } from '../../core/checks';
 import { percentOf, scanReport, scanSummary, type ScanSummary } from '../../core/report';
 import { scanMarkdown } from '../../core/scan-markdown';
-import { plural } from '../../ui/technique-panel';
+import { plural } from '../../core/words';
 import { VaultError } from '../vault';
 import { cacheOption, json, load, out, outLines, rollupOption, setExitStatus } from '../io';
 

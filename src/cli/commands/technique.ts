@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { atomicTestTotal, type TechniqueCoverage } from '../../core/coverage-index';
 import { parseBareId } from '../../core/ids';
-import { plural } from '../../ui/technique-panel';
+import { plural } from '../../core/words';
 import { cacheOption, json, load, out, rollupOption } from '../io';
 import { VaultError } from '../vault';
 

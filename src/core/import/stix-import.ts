@@ -16,6 +16,7 @@ import type { NoteKind } from './merge';
 import { techniqueFileName } from './names';
 import type { NoteDraft } from './plan';
 import { techniqueNote, type AnalyticText, type DetectionStrategyText, type MitigationText, type TechniqueNoteOptions } from './technique-note';
+import { byId } from '../text-order';
 
 interface Ref {
   source_name?: string;
@@ -57,7 +58,6 @@ const RELATIONSHIPS = new Set(['revoked-by', 'subtechnique-of', 'mitigates', 'de
 const attackRef = (o: StixObj): Ref | undefined =>
   o.external_references?.find((r) => r.source_name === 'mitre-attack' && typeof r.external_id === 'string');
 const inactive = (o: StixObj): boolean => o.revoked === true || o.x_mitre_deprecated === true;
-const byId = <T extends { id: string }>(a: T, b: T): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 // The properties the digest and the notes read, by type. STIX leaves out what it does not have (never null).
 const STRINGS = ['name', 'description', 'created', 'modified', 'relationship_type', 'source_ref', 'target_ref', 'x_mitre_version', 'x_mitre_attack_spec_version', 'x_mitre_shortname', 'x_mitre_data_source_ref', 'x_mitre_detection'];

@@ -5,8 +5,9 @@
  */
 import type { TechniqueId } from '../ids';
 import { cellDisplayName, cellTotals, scoreOf, type CoverageState, type MatrixCell, type MatrixModel, type ScoreKind } from '../matrix';
-import { plural } from './export';
+import { plural } from '../words';
 import { overlayEntryShown, type LayerOverlay } from './import';
+import { byId } from '../text-order';
 
 export interface CompareRow {
   id: TechniqueId;
@@ -89,7 +90,6 @@ export function comparisonSummary(c: Comparison): string {
   return `Layer "${c.layer}": ${plural(c.inLayer, 'technique')}, ${c.detected.length} detected, ${c.undetected.length} undetected; ${plural(c.vaultOnly.length, 'detected technique')} not in the layer`;
 }
 
-const byId = (a: { id: string }, b: { id: string }): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 /**
  * "In the layer" counts the layer's own techniques, not the cells they mark: each distinct ID the layer

@@ -18,6 +18,7 @@ import {
 import { atomicTestTotal } from '../coverage-index';
 import { overlayEntryUnder, type LayerOverlay } from './import';
 import { LAYER_FORMAT, NAVIGATOR_VERSION, type Divider, type Layer, type LayerTechnique, type LinkItem, type MetadataItem } from './types';
+import { plural } from '../words';
 
 /** Navigator's own default spectrum, low → high. */
 export const GRADIENT_COLORS = ['#ff6666', '#ffe766', '#8ec843'];
@@ -52,9 +53,6 @@ export function obsidianUrl(vault: string, path: string): string {
   return `obsidian://open?vault=${encodeURIComponent(vault)}&file=${encodeURIComponent(path.replace(/\.md$/i, ''))}`;
 }
 
-export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
-}
 
 /** "3 rules (1 rolled up), level score 20, 4 atomic tests in 1 note; covered, untested". */
 export function cellSummary(c: MatrixCell): string {

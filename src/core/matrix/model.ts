@@ -12,7 +12,8 @@
  */
 import type { Catalog, TacticInfo, TechniqueInfo } from '../attack/catalog';
 import { BLOCK_SCORES, filterRules, type RuleFilters } from '../coverage-block';
-import { atomicTestTotal, byPath, byTitle, type CountedAs, type CountedNotes, type CoverageIndex, type RuleRef, type TechniqueStatus, type TestRef } from '../coverage-index';
+import { byPath } from '../text-order';
+import { atomicTestTotal, byTitle, type CountedAs, type CountedNotes, type CoverageIndex, type RuleRef, type TechniqueStatus, type TestRef } from '../coverage-index';
 import { isSubtechnique, parentOf, type TechniqueId } from '../ids';
 import { compareText } from '../text-order';
 
